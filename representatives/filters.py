@@ -1,0 +1,121 @@
+"""Filters shared by the directory pages, the exports and the tests (applied inside the selectors)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActivityKind,
+    ActivityRecord,
+    Congress,
+    Deputy,
+    Group,
+    Level,
+    Membership,
+    Region,
+)
+
+
+def _membership_exists(**conditions):
+    return Exists(Membership.objects.filter(deputy=OuterRef("pk"), **conditions))
+
+
+class DeputyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("姓名或编号"), method="filter_q")
+    level = django_filters.ChoiceFilter(
+        label=_("层级"), choices=Level.choices, method="filter_level"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("区域"),
+        queryset=Region.objects.filter(level__lte=Region.Level.TOWNSHIP),
+        method="filter_region",
+    )
+    congress = django_filters.ModelChoiceFilter(
+        label=_("人民代表大会"),
+        queryset=Congress.objects.select_related("region"),
+        method="filter_congress",
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("代表小组"), queryset=Group.objects.all(), method="filter_group"
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=Membership.Status.choices, method="filter_status"
+    )
+
+    class Meta:
+        model = Deputy
+        fields = []
+
+    def __init__(self, *args, regions=None, groups=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.filters["region"].queryset = regions
+        if groups is not None:
+            self.filters["group"].queryset = groups
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return (
+            queryset.filter(Q(name__contains=value) | Q(code=value))
+            if value
+            else queryset
+        )
+
+    def filter_level(self, queryset, name, value):
+        return queryset.filter(_membership_exists(congress__level=value))
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path)
+
+    def filter_congress(self, queryset, name, value):
+        return queryset.filter(_membership_exists(congress=value))
+
+    def filter_group(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Membership.objects.filter(deputy=OuterRef("pk")).filter(
+                    Q(representative_group=value) | Q(professional_group=value)
+                )
+            )
+        )
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(_membership_exists(status=value))
+
+
+class ActivityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("代表姓名"), field_name="deputy__name", lookup_expr="contains"
+    )
+    kind = django_filters.ChoiceFilter(label=_("类型"), choices=ActivityKind.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("状态"), choices=ActivityRecord.Status.choices
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("区域"), queryset=Region.objects.all(), method="filter_region"
+    )
+    date_from = django_filters.DateFilter(
+        label=_("起始日期"),
+        field_name="date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("截止日期"),
+        field_name="date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = ActivityRecord
+        fields = []
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.filters["region"].queryset = regions
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(deputy__region__path__startswith=value.path)

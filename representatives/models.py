@@ -1,0 +1,554 @@
+"""Regions, accounts, congresses, deputies and their activity records.
+
+This app is the base of the dependency chain (representatives ← liaison_stations ← suggestions ←
+evaluations), so everything the later apps need to scope by — regions, roles, handling units — lives here.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1..99 as Chinese numerals, as congress terms are written (第十六届)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CHINESE_DIGITS[tens]
+    return f"{head}十{CHINESE_DIGITS[ones] if ones else ''}"
+
+
+class Region(models.Model):
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, _("省")
+        CITY = 2, _("市")
+        COUNTY = 3, _("县（区）")
+        TOWNSHIP = 4, _("乡镇（街道）")
+
+    code = models.CharField(_("区划代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of codes ("44/4407/440703/") so "this region and below" is one indexed prefix match.
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("行政区域")
+        verbose_name_plural = _("行政区域")
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.parent_id and self.parent.level >= self.level:
+            raise ValidationError({"parent": _("上级区域的层级必须高于本区域。")})
+        if not self.parent_id and self.level != self.Level.PROVINCE:
+            raise ValidationError({"parent": _("只有省级区域可以没有上级。")})
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent_id else "") + f"{self.code}/"
+        super().save(*args, **kwargs)
+
+    def contains(self, other: "Region | None") -> bool:
+        return other is not None and other.path.startswith(self.path)
+
+
+class HandlingUnit(models.Model):
+    """A unit that handles opinions and suggestions (承办单位). Here because clerk accounts belong to one."""
+
+    class Kind(models.TextChoices):
+        BUREAU = "bureau", _("政府部门")
+        TOWNSHIP = "township", _("乡镇（街道）政府")
+        COURT = "court", _("法院")
+        PROCURATORATE = "procuratorate", _("检察院")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=200)
+    kind = models.CharField(
+        _("类别"), max_length=20, choices=Kind.choices, default=Kind.BUREAU
+    )
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所属区域"),
+        on_delete=models.PROTECT,
+        related_name="units",
+    )
+    contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("承办单位")
+        verbose_name_plural = _("承办单位")
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"], name="unit_unique_name_in_region"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    STAFF = "staff", _("代表工作人员")
+    LEADER = "leader", _("常委会领导")
+    DEPUTY = "deputy", _("人大代表")
+    UNIT_CLERK = "unit_clerk", _("承办单位经办人")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所辖区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("工作人员和领导只能看到本区域及下级区域的数据。"),
+    )
+    deputy = models.OneToOneField(
+        "Deputy",
+        verbose_name=_("代表"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="account",
+    )
+    unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clerks",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role__in=["staff", "leader"]) | Q(region__isnull=False),
+                name="user_scoped_role_has_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="deputy") | Q(deputy__isnull=False),
+                name="user_deputy_has_deputy",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="unit_clerk") | Q(unit__isnull=False),
+                name="user_clerk_has_unit",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.role in (Role.STAFF, Role.LEADER) and not self.region_id:
+            raise ValidationError({"region": _("工作人员和领导必须指定所辖区域。")})
+        if self.role == Role.DEPUTY and not self.deputy_id:
+            raise ValidationError({"deputy": _("代表账号必须关联一名代表。")})
+        if self.role == Role.UNIT_CLERK and not self.unit_id:
+            raise ValidationError({"unit": _("承办单位经办人必须关联承办单位。")})
+
+    def save(self, *args, **kwargs):
+        # Only office staff (and superusers) may enter the Django admin.
+        self.is_staff = self.is_superuser or self.role == Role.STAFF
+        super().save(*args, **kwargs)
+
+
+class Level(models.IntegerChoices):
+    NATIONAL = 1, _("全国")
+    PROVINCIAL = 2, _("省级")
+    CITY = 3, _("市级")
+    COUNTY = 4, _("县级")
+    TOWNSHIP = 5, _("乡级")
+
+
+class Congress(models.Model):
+    level = models.PositiveSmallIntegerField(_("层级"), choices=Level.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("区域"),
+        on_delete=models.PROTECT,
+        related_name="congresses",
+    )
+    term_number = models.PositiveSmallIntegerField(_("届次"))
+    start_date = models.DateField(_("任期开始"))
+    end_date = models.DateField(_("任期结束"))
+    code = models.CharField(
+        _("代码"),
+        max_length=40,
+        unique=True,
+        help_text=_("名册导入时用于识别届别，例如 440703-16。"),
+    )
+
+    class Meta:
+        verbose_name = _("人民代表大会")
+        verbose_name_plural = _("人民代表大会")
+        ordering = ["level", "region__path", "-term_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "region", "term_number"], name="congress_unique_term"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="congress_term_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(region)s第%(term)s届人民代表大会") % {
+            "region": self.region.name,
+            "term": chinese_number(self.term_number),
+        }
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("任期结束日期必须晚于开始日期。")})
+
+
+class Group(models.Model):
+    class Kind(models.TextChoices):
+        REPRESENTATIVE = "representative", _("代表小组")
+        PROFESSIONAL = "professional", _("专业小组")
+
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("区域"),
+        on_delete=models.PROTECT,
+        related_name="deputy_groups",
+    )
+    congress = models.ForeignKey(
+        Congress,
+        verbose_name=_("人民代表大会"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="groups",
+    )
+
+    class Meta:
+        verbose_name = _("代表小组")
+        verbose_name_plural = _("代表小组")
+        ordering = ["region__path", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "region", "name"], name="group_unique_name"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class DeputyQuerySet(models.QuerySet):
+    def serving(self):
+        return self.filter(memberships__status=Membership.Status.SERVING).distinct()
+
+    def in_region(self, region):
+        return self.filter(region__path__startswith=region.path)
+
+
+class Deputy(models.Model):
+    """A person who is a deputy; the seats they hold in congresses are ``Membership`` rows."""
+
+    code = models.CharField(
+        _("代表编号"),
+        max_length=40,
+        unique=True,
+        help_text=_("名册中每名代表的固定编号。"),
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField(_("民族"), max_length=20, default="汉族")
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    party = models.CharField(_("党派"), max_length=50, blank=True)
+    work_unit = models.CharField(_("工作单位"), max_length=200, blank=True)
+    post = models.CharField(_("职务"), max_length=100, blank=True)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("所在区域"),
+        on_delete=models.PROTECT,
+        related_name="deputies",
+        help_text=_("代表所在的区域，决定哪些工作人员可以管理其档案。"),
+    )
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone_public = models.BooleanField(_("公开联系电话"), default=False)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
+    home_address = models.CharField(_("家庭住址"), max_length=200, blank=True)
+    photo = models.FileField(_("照片"), upload_to="deputies/photos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DeputyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("代表")
+        verbose_name_plural = _("代表")
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["region", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def public_phone(self) -> str:
+        return self.phone if self.phone_public else ""
+
+
+class Membership(models.Model):
+    """A deputy's seat in one congress. One person may hold seats at two levels at once."""
+
+    class Status(models.TextChoices):
+        SERVING = "serving", _("在任")
+        RESIGNED = "resigned", _("辞职")
+        TERMINATED = "terminated", _("终止资格")
+
+    class Election(models.TextChoices):
+        DIRECT = "direct", _("直接选举")
+        INDIRECT = "indirect", _("间接选举")
+
+    deputy = models.ForeignKey(
+        Deputy,
+        verbose_name=_("代表"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    congress = models.ForeignKey(
+        Congress,
+        verbose_name=_("人民代表大会"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    district = models.CharField(_("选区或代表团"), max_length=100, blank=True)
+    election = models.CharField(
+        _("选举方式"), max_length=10, choices=Election.choices, default=Election.DIRECT
+    )
+    representative_group = models.ForeignKey(
+        Group,
+        verbose_name=_("代表小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="representative_members",
+        limit_choices_to={"kind": Group.Kind.REPRESENTATIVE},
+    )
+    professional_group = models.ForeignKey(
+        Group,
+        verbose_name=_("专业小组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="professional_members",
+        limit_choices_to={"kind": Group.Kind.PROFESSIONAL},
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.SERVING
+    )
+    status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("代表资格")
+        verbose_name_plural = _("代表资格")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deputy", "congress"], name="membership_one_seat_per_congress"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="serving") | Q(status_date__isnull=False),
+                name="membership_end_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["congress", "status"])]
+
+    def __str__(self):
+        return f"{self.deputy} · {self.congress}"
+
+    def clean(self):
+        if self.status != self.Status.SERVING and not self.status_date:
+            raise ValidationError({"status_date": _("辞职或终止资格必须填写日期。")})
+        for field, kind in (
+            ("representative_group", Group.Kind.REPRESENTATIVE),
+            ("professional_group", Group.Kind.PROFESSIONAL),
+        ):
+            group = getattr(self, field)
+            if group is not None and group.kind != kind:
+                raise ValidationError({field: _("小组类别不符。")})
+
+
+class ActivityKind(models.TextChoices):
+    INSPECTION = "inspection", _("视察")
+    RESEARCH = "research", _("调研")
+    LAW_CHECK = "law_check", _("执法检查")
+    HEARING = "hearing", _("听证、座谈")
+    TRAINING = "training", _("学习培训")
+    GROUP = "group", _("代表小组活动")
+    REPORT_TO_VOTERS = "report", _("向选民述职")
+    OTHER = "other", _("其他")
+
+
+class ActivityRecordQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(status=ActivityRecord.Status.CONFIRMED)
+
+
+class ActivityRecord(models.Model):
+    """A deputy's own record of one activity (履职登记), confirmed or returned by office staff."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        RETURNED = "returned", _("已退回")
+
+    class VoterRating(models.TextChoices):
+        GOOD = "good", _("好")
+        FAIR = "fair", _("较好")
+        POOR = "poor", _("一般")
+
+    deputy = models.ForeignKey(
+        Deputy,
+        verbose_name=_("代表"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    kind = models.CharField(_("类型"), max_length=20, choices=ActivityKind.choices)
+    date = models.DateField(_("日期"))
+    place = models.CharField(_("地点"), max_length=200)
+    description = models.TextField(_("内容"), max_length=5000)
+    voters_attended = models.PositiveIntegerField(
+        _("参加选民人数"), null=True, blank=True
+    )
+    voter_rating = models.CharField(
+        _("选民评议"), max_length=10, choices=VoterRating.choices, blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActivityRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("履职记录")
+        verbose_name_plural = _("履职记录")
+        ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["deputy", "-date"]),
+            models.Index(fields=["status", "-date"]),
+            models.Index(fields=["kind", "date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""),
+                name="activity_return_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy} · {self.get_kind_display()} · {self.date}"
+
+    def clean(self):
+        if self.kind == ActivityKind.REPORT_TO_VOTERS:
+            if self.voters_attended is None:
+                raise ValidationError(
+                    {"voters_attended": _("向选民述职须填写参加的选民人数。")}
+                )
+        elif self.voters_attended is not None or self.voter_rating:
+            raise ValidationError({"kind": _("只有向选民述职才填写选民人数和评议。")})
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("不能登记未来日期的活动。")})
+
+    @property
+    def is_editable_by_deputy(self) -> bool:
+        return self.status != self.Status.CONFIRMED
+
+
+def attachment_path(instance, filename):
+    # The stored name is random: what the deputy called the file is kept in original_name only.
+    return f"attachments/activities/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class ActivityAttachment(models.Model):
+    record = models.ForeignKey(
+        ActivityRecord, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.original_name
+
+
+class StateLog(models.Model):
+    """One row per state transition of any workflow object: who moved it, when, from where, and why."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    from_state = models.CharField(max_length=30, blank=True)
+    to_state = models.CharField(max_length=30)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("流转记录")
+        verbose_name_plural = _("流转记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"

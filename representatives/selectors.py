@@ -1,0 +1,79 @@
+"""Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from . import permissions
+from .filters import ActivityFilter, DeputyFilter
+from .models import ActivityRecord, Deputy, Group, Membership, Region
+
+
+def _with_memberships(queryset: QuerySet[Deputy]) -> QuerySet[Deputy]:
+    return queryset.select_related("region").prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related(
+                "congress__region", "representative_group", "professional_group"
+            ).order_by("congress__level"),
+        )
+    )
+
+
+def public_deputies() -> QuerySet[Deputy]:
+    """Deputies the public may look up: those holding at least one serving seat."""
+    return Deputy.objects.filter(
+        memberships__status=Membership.Status.SERVING
+    ).distinct()
+
+
+def deputy_directory(*, user=None, filters=None, public: bool = False) -> DeputyFilter:
+    """The filtered directory: the public one lists serving deputies, the staff one their region's."""
+    base = public_deputies() if public else permissions.deputies_for(user)
+    regions = Region.objects.all() if public else permissions.regions_for(user)
+    groups = (
+        Group.objects.select_related("region")
+        if public
+        else Group.objects.filter(permissions.region_scope_q(user))
+    )
+    filterset = DeputyFilter(
+        filters or {},
+        queryset=base.order_by("name", "id"),
+        regions=regions,
+        groups=groups,
+    )
+    filterset.qs  # noqa: B018  validate now so callers can read filterset.form.errors
+    return filterset
+
+
+def deputy_page(queryset: QuerySet[Deputy]) -> QuerySet[Deputy]:
+    """Decorate one page of deputies with what the directory rows show, in a constant number of queries."""
+    return _with_memberships(queryset)
+
+
+def public_deputy(public_id) -> Deputy:
+    return get_object_or_404(_with_memberships(public_deputies()), public_id=public_id)
+
+
+def deputy_for_user(*, user, pk) -> Deputy:
+    return get_object_or_404(_with_memberships(permissions.deputies_for(user)), pk=pk)
+
+
+def activity_list(*, user, filters=None, deputy=None) -> ActivityFilter:
+    base = permissions.activities_for(user)
+    if deputy is not None:
+        base = base.filter(deputy=deputy)
+    base = base.select_related("deputy__region", "reviewed_by").order_by("-date", "-id")
+    filterset = ActivityFilter(
+        filters or {}, queryset=base, regions=permissions.regions_for(user)
+    )
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+def activity_for_user(*, user, pk) -> ActivityRecord:
+    return get_object_or_404(
+        permissions.activities_for(user)
+        .select_related("deputy__region", "reviewed_by")
+        .prefetch_related("attachments"),
+        pk=pk,
+    )

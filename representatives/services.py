@@ -1,0 +1,159 @@
+"""State changes for deputies and activity records: one function per transition, atomic and audited."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .audit import record_transition
+from .models import ActivityAttachment, ActivityRecord, Deputy, Membership
+from .uploads import validate_attachment
+
+
+class TransitionError(Exception):
+    """A refused state change; the message is shown to the user as it is."""
+
+
+def _attach_files(*, record: ActivityRecord, files) -> None:
+    for upload in files:
+        content_type, extension = validate_attachment(upload)
+        attachment = ActivityAttachment(
+            record=record,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            extension=extension,
+            size=upload.size,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+@transaction.atomic
+def activity_create(*, deputy: Deputy, by, files=(), **fields) -> ActivityRecord:
+    record = ActivityRecord(
+        deputy=deputy, status=ActivityRecord.Status.PENDING, **fields
+    )
+    record.full_clean()
+    record.save()
+    _attach_files(record=record, files=files)
+    record_transition(obj=record, from_state="", to_state=record.status, by=by)
+    return record
+
+
+@transaction.atomic
+def activity_update(
+    *, record: ActivityRecord, by, files=(), **fields
+) -> ActivityRecord:
+    record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
+    if not permissions.can_edit_activity(by, record):
+        raise TransitionError(_("已确认的履职记录不能再修改。"))
+    for name, value in fields.items():
+        setattr(record, name, value)
+    previous = record.status
+    # An edited record goes back to the office for confirmation.
+    record.status = ActivityRecord.Status.PENDING
+    record.return_reason = ""
+    record.full_clean()
+    record.save()
+    _attach_files(record=record, files=files)
+    if previous != record.status:
+        record_transition(
+            obj=record,
+            from_state=previous,
+            to_state=record.status,
+            by=by,
+            note=_("代表修改后重新提交"),
+        )
+    return record
+
+
+@transaction.atomic
+def activity_confirm(*, record: ActivityRecord, by) -> ActivityRecord:
+    record = (
+        ActivityRecord.objects.select_for_update()
+        .select_related("deputy__region")
+        .get(pk=record.pk)
+    )
+    if not permissions.can_review_activity(by, record):
+        raise TransitionError(_("您无权审核这条履职记录。"))
+    if record.status != ActivityRecord.Status.PENDING:
+        raise TransitionError(_("只有待确认的记录可以确认。"))
+    record.status = ActivityRecord.Status.CONFIRMED
+    record.reviewed_by = by
+    record.reviewed_at = timezone.now()
+    record.save(update_fields=["status", "reviewed_by", "reviewed_at", "updated_at"])
+    record_transition(
+        obj=record,
+        from_state=ActivityRecord.Status.PENDING,
+        to_state=record.status,
+        by=by,
+    )
+    return record
+
+
+@transaction.atomic
+def activity_return(*, record: ActivityRecord, by, reason: str) -> ActivityRecord:
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionError(_("退回必须填写理由。"))
+    record = (
+        ActivityRecord.objects.select_for_update()
+        .select_related("deputy__region")
+        .get(pk=record.pk)
+    )
+    if not permissions.can_review_activity(by, record):
+        raise TransitionError(_("您无权审核这条履职记录。"))
+    if record.status != ActivityRecord.Status.PENDING:
+        raise TransitionError(_("只有待确认的记录可以退回。"))
+    record.status = ActivityRecord.Status.RETURNED
+    record.return_reason = reason[:500]
+    record.reviewed_by = by
+    record.reviewed_at = timezone.now()
+    record.save(
+        update_fields=[
+            "status",
+            "return_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "updated_at",
+        ]
+    )
+    record_transition(
+        obj=record,
+        from_state=ActivityRecord.Status.PENDING,
+        to_state=record.status,
+        by=by,
+        note=reason,
+    )
+    return record
+
+
+@transaction.atomic
+def membership_end(
+    *, membership: Membership, status: str, on, by, note: str = ""
+) -> Membership:
+    """Record a resignation or termination of a seat, with its date."""
+    if status not in (Membership.Status.RESIGNED, Membership.Status.TERMINATED):
+        raise TransitionError(_("只能把代表资格改为辞职或终止。"))
+    membership = (
+        Membership.objects.select_for_update()
+        .select_related("deputy__region")
+        .get(pk=membership.pk)
+    )
+    if not permissions.can_edit_deputy(by, membership.deputy):
+        raise TransitionError(_("您无权修改这名代表的资格。"))
+    if membership.status != Membership.Status.SERVING:
+        raise TransitionError(_("这一代表资格已经不是在任状态。"))
+    previous = membership.status
+    membership.status = status
+    membership.status_date = on
+    try:
+        membership.full_clean()
+    except ValidationError as exc:
+        raise TransitionError("; ".join(exc.messages)) from exc
+    membership.save(update_fields=["status", "status_date"])
+    record_transition(
+        obj=membership, from_state=previous, to_state=status, by=by, note=note
+    )
+    return membership

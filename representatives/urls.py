@@ -1,0 +1,4 @@
+account_patterns = []
+deputy_patterns = []
+staff_patterns = []
+public_patterns = []
