@@ -28,9 +28,7 @@ auditlog.register(ActivityRecord)
 auditlog.register(User, exclude_fields=["password", "last_login"])
 
 
-def record_transition(
-    *, obj, from_state: str, to_state: str, by, note: str = ""
-) -> StateLog:
+def record_transition(*, obj, from_state: str, to_state: str, by, note: str = "") -> StateLog:
     """Append one step to ``obj``'s timeline; called by every service that changes a workflow state."""
     return StateLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj),

@@ -23,9 +23,7 @@ def _membership_exists(**conditions):
 
 class DeputyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("姓名或编号"), method="filter_q")
-    level = django_filters.ChoiceFilter(
-        label=_("层级"), choices=Level.choices, method="filter_level"
-    )
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices, method="filter_level")
     region = django_filters.ModelChoiceFilter(
         label=_("区域"),
         queryset=Region.objects.filter(level__lte=Region.Level.TOWNSHIP),
@@ -36,12 +34,8 @@ class DeputyFilter(django_filters.FilterSet):
         queryset=Congress.objects.select_related("region"),
         method="filter_congress",
     )
-    group = django_filters.ModelChoiceFilter(
-        label=_("代表小组"), queryset=Group.objects.all(), method="filter_group"
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=Membership.Status.choices, method="filter_status"
-    )
+    group = django_filters.ModelChoiceFilter(label=_("代表小组"), queryset=Group.objects.all(), method="filter_group")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Membership.Status.choices, method="filter_status")
 
     class Meta:
         model = Deputy
@@ -56,11 +50,7 @@ class DeputyFilter(django_filters.FilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return (
-            queryset.filter(Q(name__contains=value) | Q(code=value))
-            if value
-            else queryset
-        )
+        return queryset.filter(Q(name__contains=value) | Q(code=value)) if value else queryset
 
     def filter_level(self, queryset, name, value):
         return queryset.filter(_membership_exists(congress__level=value))
@@ -85,16 +75,10 @@ class DeputyFilter(django_filters.FilterSet):
 
 
 class ActivityFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(
-        label=_("代表姓名"), field_name="deputy__name", lookup_expr="contains"
-    )
+    q = django_filters.CharFilter(label=_("代表姓名"), field_name="deputy__name", lookup_expr="contains")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ActivityKind.choices)
-    status = django_filters.ChoiceFilter(
-        label=_("状态"), choices=ActivityRecord.Status.choices
-    )
-    region = django_filters.ModelChoiceFilter(
-        label=_("区域"), queryset=Region.objects.all(), method="filter_region"
-    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=ActivityRecord.Status.choices)
+    region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(), method="filter_region")
     date_from = django_filters.DateFilter(
         label=_("起始日期"),
         field_name="date",

@@ -82,9 +82,7 @@ class HandlingUnit(models.Model):
         OTHER = "other", _("其他")
 
     name = models.CharField(_("名称"), max_length=200)
-    kind = models.CharField(
-        _("类别"), max_length=20, choices=Kind.choices, default=Kind.BUREAU
-    )
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices, default=Kind.BUREAU)
     region = models.ForeignKey(
         Region,
         verbose_name=_("所属区域"),
@@ -100,11 +98,7 @@ class HandlingUnit(models.Model):
         verbose_name = _("承办单位")
         verbose_name_plural = _("承办单位")
         ordering = ["region__path", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["region", "name"], name="unit_unique_name_in_region"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="unit_unique_name_in_region")]
 
     def __str__(self):
         return self.name
@@ -210,9 +204,7 @@ class Congress(models.Model):
         verbose_name_plural = _("人民代表大会")
         ordering = ["level", "region__path", "-term_number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["level", "region", "term_number"], name="congress_unique_term"
-            ),
+            models.UniqueConstraint(fields=["level", "region", "term_number"], name="congress_unique_term"),
             models.CheckConstraint(
                 condition=Q(end_date__gt=models.F("start_date")),
                 name="congress_term_ordered",
@@ -256,11 +248,7 @@ class Group(models.Model):
         verbose_name = _("代表小组")
         verbose_name_plural = _("代表小组")
         ordering = ["region__path", "kind", "name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "region", "name"], name="group_unique_name"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["kind", "region", "name"], name="group_unique_name")]
 
     def __str__(self):
         return self.name
@@ -353,9 +341,7 @@ class Membership(models.Model):
         related_name="memberships",
     )
     district = models.CharField(_("选区或代表团"), max_length=100, blank=True)
-    election = models.CharField(
-        _("选举方式"), max_length=10, choices=Election.choices, default=Election.DIRECT
-    )
+    election = models.CharField(_("选举方式"), max_length=10, choices=Election.choices, default=Election.DIRECT)
     representative_group = models.ForeignKey(
         Group,
         verbose_name=_("代表小组"),
@@ -374,18 +360,14 @@ class Membership(models.Model):
         related_name="professional_members",
         limit_choices_to={"kind": Group.Kind.PROFESSIONAL},
     )
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.SERVING
-    )
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.SERVING)
     status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("代表资格")
         verbose_name_plural = _("代表资格")
         constraints = [
-            models.UniqueConstraint(
-                fields=["deputy", "congress"], name="membership_one_seat_per_congress"
-            ),
+            models.UniqueConstraint(fields=["deputy", "congress"], name="membership_one_seat_per_congress"),
             models.CheckConstraint(
                 condition=Q(status="serving") | Q(status_date__isnull=False),
                 name="membership_end_has_date",
@@ -447,15 +429,9 @@ class ActivityRecord(models.Model):
     date = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=200)
     description = models.TextField(_("内容"), max_length=5000)
-    voters_attended = models.PositiveIntegerField(
-        _("参加选民人数"), null=True, blank=True
-    )
-    voter_rating = models.CharField(
-        _("选民评议"), max_length=10, choices=VoterRating.choices, blank=True
-    )
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.PENDING
-    )
+    voters_attended = models.PositiveIntegerField(_("参加选民人数"), null=True, blank=True)
+    voter_rating = models.CharField(_("选民评议"), max_length=10, choices=VoterRating.choices, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
     return_reason = models.CharField(_("退回理由"), max_length=500, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -493,9 +469,7 @@ class ActivityRecord(models.Model):
     def clean(self):
         if self.kind == ActivityKind.REPORT_TO_VOTERS:
             if self.voters_attended is None:
-                raise ValidationError(
-                    {"voters_attended": _("向选民述职须填写参加的选民人数。")}
-                )
+                raise ValidationError({"voters_attended": _("向选民述职须填写参加的选民人数。")})
         elif self.voters_attended is not None or self.voter_rating:
             raise ValidationError({"kind": _("只有向选民述职才填写选民人数和评议。")})
         if self.date and self.date > timezone.localdate():
@@ -512,9 +486,7 @@ def attachment_path(instance, filename):
 
 
 class ActivityAttachment(models.Model):
-    record = models.ForeignKey(
-        ActivityRecord, on_delete=models.CASCADE, related_name="attachments"
-    )
+    record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
@@ -538,9 +510,7 @@ class StateLog(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 

@@ -14,11 +14,7 @@ from .models import ActivityRecord, Deputy, Region, Role
 
 
 def is_office_staff(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.role == Role.STAFF)
-    )
+    return user.is_authenticated and user.is_active and (user.is_superuser or user.role == Role.STAFF)
 
 
 def is_leader(user) -> bool:
@@ -26,21 +22,11 @@ def is_leader(user) -> bool:
 
 
 def is_deputy(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.DEPUTY
-        and user.deputy_id is not None
-    )
+    return user.is_authenticated and user.is_active and user.role == Role.DEPUTY and user.deputy_id is not None
 
 
 def is_unit_clerk(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == Role.UNIT_CLERK
-        and user.unit_id is not None
-    )
+    return user.is_authenticated and user.is_active and user.role == Role.UNIT_CLERK and user.unit_id is not None
 
 
 def sees_region_data(user) -> bool:
@@ -63,11 +49,7 @@ def region_scope_q(user, field: str = "region") -> Q:
 def user_covers_region(user, region: Region | None) -> bool:
     if user.is_authenticated and user.is_superuser:
         return True
-    return (
-        sees_region_data(user)
-        and user.region is not None
-        and user.region.contains(region)
-    )
+    return sees_region_data(user) and user.region is not None and user.region.contains(region)
 
 
 def regions_for(user) -> QuerySet[Region]:
@@ -113,11 +95,7 @@ def can_view_activity(user, record: ActivityRecord) -> bool:
 
 
 def can_edit_activity(user, record: ActivityRecord) -> bool:
-    return (
-        is_deputy(user)
-        and record.deputy_id == user.deputy_id
-        and record.is_editable_by_deputy
-    )
+    return is_deputy(user) and record.deputy_id == user.deputy_id and record.is_editable_by_deputy
 
 
 def can_review_activity(user, record: ActivityRecord) -> bool:

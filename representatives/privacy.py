@@ -5,11 +5,7 @@ def mask_phone(phone: str) -> str:
     digits = phone.strip()
     if len(digits) < 7:
         return "*" * len(digits)
-    return (
-        f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}"
-        if len(digits) > 7
-        else f"{digits[:3]}****"
-    )
+    return f"{digits[:3]}{'*' * (len(digits) - 7)}{digits[-4:]}" if len(digits) > 7 else f"{digits[:3]}****"
 
 
 def mask_id_number(id_number: str) -> str:

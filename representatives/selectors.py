@@ -21,9 +21,7 @@ def _with_memberships(queryset: QuerySet[Deputy]) -> QuerySet[Deputy]:
 
 def public_deputies() -> QuerySet[Deputy]:
     """Deputies the public may look up: those holding at least one serving seat."""
-    return Deputy.objects.filter(
-        memberships__status=Membership.Status.SERVING
-    ).distinct()
+    return Deputy.objects.filter(memberships__status=Membership.Status.SERVING).distinct()
 
 
 def deputy_directory(*, user=None, filters=None, public: bool = False) -> DeputyFilter:
@@ -31,9 +29,7 @@ def deputy_directory(*, user=None, filters=None, public: bool = False) -> Deputy
     base = public_deputies() if public else permissions.deputies_for(user)
     regions = Region.objects.all() if public else permissions.regions_for(user)
     groups = (
-        Group.objects.select_related("region")
-        if public
-        else Group.objects.filter(permissions.region_scope_q(user))
+        Group.objects.select_related("region") if public else Group.objects.filter(permissions.region_scope_q(user))
     )
     filterset = DeputyFilter(
         filters or {},
@@ -63,9 +59,7 @@ def activity_list(*, user, filters=None, deputy=None) -> ActivityFilter:
     if deputy is not None:
         base = base.filter(deputy=deputy)
     base = base.select_related("deputy__region", "reviewed_by").order_by("-date", "-id")
-    filterset = ActivityFilter(
-        filters or {}, queryset=base, regions=permissions.regions_for(user)
-    )
+    filterset = ActivityFilter(filters or {}, queryset=base, regions=permissions.regions_for(user))
     filterset.qs  # noqa: B018
     return filterset
 

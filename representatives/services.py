@@ -31,9 +31,7 @@ def _attach_files(*, record: ActivityRecord, files) -> None:
 
 @transaction.atomic
 def activity_create(*, deputy: Deputy, by, files=(), **fields) -> ActivityRecord:
-    record = ActivityRecord(
-        deputy=deputy, status=ActivityRecord.Status.PENDING, **fields
-    )
+    record = ActivityRecord(deputy=deputy, status=ActivityRecord.Status.PENDING, **fields)
     record.full_clean()
     record.save()
     _attach_files(record=record, files=files)
@@ -42,9 +40,7 @@ def activity_create(*, deputy: Deputy, by, files=(), **fields) -> ActivityRecord
 
 
 @transaction.atomic
-def activity_update(
-    *, record: ActivityRecord, by, files=(), **fields
-) -> ActivityRecord:
+def activity_update(*, record: ActivityRecord, by, files=(), **fields) -> ActivityRecord:
     record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
     if not permissions.can_edit_activity(by, record):
         raise TransitionError(_("已确认的履职记录不能再修改。"))
@@ -70,11 +66,7 @@ def activity_update(
 
 @transaction.atomic
 def activity_confirm(*, record: ActivityRecord, by) -> ActivityRecord:
-    record = (
-        ActivityRecord.objects.select_for_update()
-        .select_related("deputy__region")
-        .get(pk=record.pk)
-    )
+    record = ActivityRecord.objects.select_for_update().select_related("deputy__region").get(pk=record.pk)
     if not permissions.can_review_activity(by, record):
         raise TransitionError(_("您无权审核这条履职记录。"))
     if record.status != ActivityRecord.Status.PENDING:
@@ -97,11 +89,7 @@ def activity_return(*, record: ActivityRecord, by, reason: str) -> ActivityRecor
     reason = (reason or "").strip()
     if not reason:
         raise TransitionError(_("退回必须填写理由。"))
-    record = (
-        ActivityRecord.objects.select_for_update()
-        .select_related("deputy__region")
-        .get(pk=record.pk)
-    )
+    record = ActivityRecord.objects.select_for_update().select_related("deputy__region").get(pk=record.pk)
     if not permissions.can_review_activity(by, record):
         raise TransitionError(_("您无权审核这条履职记录。"))
     if record.status != ActivityRecord.Status.PENDING:
@@ -130,17 +118,11 @@ def activity_return(*, record: ActivityRecord, by, reason: str) -> ActivityRecor
 
 
 @transaction.atomic
-def membership_end(
-    *, membership: Membership, status: str, on, by, note: str = ""
-) -> Membership:
+def membership_end(*, membership: Membership, status: str, on, by, note: str = "") -> Membership:
     """Record a resignation or termination of a seat, with its date."""
     if status not in (Membership.Status.RESIGNED, Membership.Status.TERMINATED):
         raise TransitionError(_("只能把代表资格改为辞职或终止。"))
-    membership = (
-        Membership.objects.select_for_update()
-        .select_related("deputy__region")
-        .get(pk=membership.pk)
-    )
+    membership = Membership.objects.select_for_update().select_related("deputy__region").get(pk=membership.pk)
     if not permissions.can_edit_deputy(by, membership.deputy):
         raise TransitionError(_("您无权修改这名代表的资格。"))
     if membership.status != Membership.Status.SERVING:
@@ -153,7 +135,5 @@ def membership_end(
     except ValidationError as exc:
         raise TransitionError("; ".join(exc.messages)) from exc
     membership.save(update_fields=["status", "status_date"])
-    record_transition(
-        obj=membership, from_state=previous, to_state=status, by=by, note=note
-    )
+    record_transition(obj=membership, from_state=previous, to_state=status, by=by, note=note)
     return membership

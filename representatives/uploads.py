@@ -6,9 +6,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-ZIP_BASED_OFFICE_TYPES = {
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-}
+ZIP_BASED_OFFICE_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 
 
 def sniff_content_type(upload) -> str | None:
@@ -26,16 +24,12 @@ def validate_attachment(upload) -> tuple[str, str]:
         raise ValidationError(_("文件“%(name)s”是空的。") % {"name": upload.name})
     if upload.size > max_bytes:
         raise ValidationError(
-            _("文件“%(name)s”超过大小上限 %(limit)s。")
-            % {"name": upload.name, "limit": filesizeformat(max_bytes)}
+            _("文件“%(name)s”超过大小上限 %(limit)s。") % {"name": upload.name, "limit": filesizeformat(max_bytes)}
         )
     content_type = sniff_content_type(upload)
     allowed = settings.ATTACHMENT_ALLOWED_TYPES
     if content_type not in allowed:
         raise ValidationError(
-            _(
-                "文件“%(name)s”的类型不受支持，只接受 PDF、JPEG、PNG 和 Word（docx）文件。"
-            )
-            % {"name": upload.name}
+            _("文件“%(name)s”的类型不受支持，只接受 PDF、JPEG、PNG 和 Word（docx）文件。") % {"name": upload.name}
         )
     return content_type, allowed[content_type]
