@@ -1,9 +1,17 @@
+"""Pages are grouped by who they are for: ``public`` (no account), ``me`` (a deputy's own pages),
+``staff`` (office staff and leaders) and, from the suggestions app on, ``unit`` (handling-unit clerks)."""
+
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from representatives import urls as representatives_urls
+from representatives.views import home
+
+admin.site.site_header = admin.site.site_title = _("人大代表工作平台")
 
 urlpatterns = [
+    path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include(representatives_urls.account_patterns)),

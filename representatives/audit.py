@@ -40,7 +40,16 @@ def record_transition(*, obj, from_state: str, to_state: str, by, note: str = ""
     )
 
 
-def timeline(obj):
-    return StateLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
-    ).select_related("actor")
+def timeline(obj) -> list[StateLog]:
+    """The object's steps, oldest first, each with readable ``from_label``/``to_label``."""
+    status_choices = getattr(type(obj), "Status", None)
+    labels = dict(status_choices.choices) if status_choices else {}
+    steps = list(
+        StateLog.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk).select_related(
+            "actor"
+        )
+    )
+    for step in steps:
+        step.from_label = labels.get(step.from_state, step.from_state)
+        step.to_label = labels.get(step.to_state, step.to_state)
+    return steps

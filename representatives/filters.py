@@ -17,11 +17,23 @@ from .models import (
 )
 
 
+class StyledFilterSet(django_filters.FilterSet):
+    """Gives every filter widget its Bootstrap class, so templates render fields as they are."""
+
+    @property
+    def form(self):
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+
 def _membership_exists(**conditions):
     return Exists(Membership.objects.filter(deputy=OuterRef("pk"), **conditions))
 
 
-class DeputyFilter(django_filters.FilterSet):
+class DeputyFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("姓名或编号"), method="filter_q")
     level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices, method="filter_level")
     region = django_filters.ModelChoiceFilter(
@@ -74,7 +86,7 @@ class DeputyFilter(django_filters.FilterSet):
         return queryset.filter(_membership_exists(status=value))
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("代表姓名"), field_name="deputy__name", lookup_expr="contains")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ActivityKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ActivityRecord.Status.choices)

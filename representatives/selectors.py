@@ -1,6 +1,6 @@
 """Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import permissions
@@ -21,7 +21,9 @@ def _with_memberships(queryset: QuerySet[Deputy]) -> QuerySet[Deputy]:
 
 def public_deputies() -> QuerySet[Deputy]:
     """Deputies the public may look up: those holding at least one serving seat."""
-    return Deputy.objects.filter(memberships__status=Membership.Status.SERVING).distinct()
+    return Deputy.objects.filter(
+        Exists(Membership.objects.filter(deputy=OuterRef("pk"), status=Membership.Status.SERVING))
+    )
 
 
 def deputy_directory(*, user=None, filters=None, public: bool = False) -> DeputyFilter:
@@ -71,3 +73,19 @@ def activity_for_user(*, user, pk) -> ActivityRecord:
         .prefetch_related("attachments"),
         pk=pk,
     )
+
+
+def activity_timeline(record: ActivityRecord):
+    from .audit import timeline
+
+    return timeline(record)
+
+
+def staff_summary(*, user) -> dict:
+    """The few counts on the staff start page, in one query each."""
+    activities = permissions.activities_for(user)
+    return {
+        "deputies": permissions.deputies_for(user).count(),
+        "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
+        "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
+    }

@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: run install test test-unit test-browser lint check-deploy messages clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+.env:
+	printf 'DEBUG=true\n' > .env
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST)/ with a Celery worker and beat; Ctrl-C stops all three."
+	@bash -c 'trap "kill 0" EXIT INT TERM; \
+		$(VENV)/bin/celery -A congress worker --loglevel=INFO --concurrency=2 & \
+		$(VENV)/bin/celery -A congress beat --loglevel=INFO & \
+		$(PY) manage.py runserver $(HOST)'
+
+test: install test-unit test-browser
+
+test-unit:
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-browser:
+	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	DEBUG=false SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \
+		ALLOWED_HOSTS=congress.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
+
+messages: install
+	DEBUG=true $(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles
+	DEBUG=true $(PY) manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles var/test-media

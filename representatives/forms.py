@@ -1,0 +1,57 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActivityKind, ActivityRecord
+from .uploads import validate_attachment
+
+MAX_ATTACHMENTS = 5
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_ATTACHMENTS:
+            raise forms.ValidationError(_("一次最多上传 %(n)d 个附件。") % {"n": MAX_ATTACHMENTS})
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        for upload in cleaned:
+            validate_attachment(upload)
+        return cleaned
+
+
+class ActivityForm(forms.ModelForm):
+    attachments = MultipleFileField(
+        label=_("附件"), required=False, help_text=_("PDF、图片或 Word 文件，每个不超过 10 MB，最多 5 个。")
+    )
+
+    class Meta:
+        model = ActivityRecord
+        fields = ["kind", "date", "place", "description", "voters_attended", "voter_rating"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 5}),
+        }
+        help_texts = {"voters_attended": _("仅向选民述职时填写。"), "voter_rating": _("仅向选民述职时填写。")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ActivityKind.choices
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+            if name == "attachments":
+                field.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
+
+    def activity_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"), max_length=500, widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+    )

@@ -1,0 +1,276 @@
+"""Thin views: check permission, call a selector or a service, render."""
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .forms import ActivityForm, ReturnForm
+from .models import ActivityAttachment, ActivityRecord
+from .privacy import mask_address, mask_id_number, mask_phone
+
+PAGE_SIZE = 25
+
+
+def paginate(request, queryset, per_page=PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def querystring_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def home(request):
+    user = request.user
+    if permissions.sees_region_data(user):
+        return redirect("staff:home")
+    if permissions.is_deputy(user):
+        return redirect("me:home")
+    return render(request, "public/home.html")
+
+
+# Public pages ---------------------------------------------------------------------------------------------
+
+
+def public_directory(request):
+    filterset = selectors.deputy_directory(filters=request.GET, public=True)
+    page = paginate(request, filterset.qs)
+    page.object_list = selectors.deputy_page(page.object_list)
+    return render(
+        request,
+        "public/deputy_directory.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+def public_profile(request, public_id):
+    deputy = selectors.public_deputy(public_id)
+    return render(request, "public/deputy_profile.html", {"deputy": deputy})
+
+
+def public_profile_url(deputy) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse("public:deputy", args=[deputy.public_id])
+
+
+def deputy_qr(request, public_id):
+    deputy = selectors.public_deputy(public_id)
+    qr = segno.make(public_profile_url(deputy), error="m")
+    response = HttpResponse(qr.svg_inline(scale=4, border=2), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def deputy_card(request, public_id):
+    deputy = selectors.public_deputy(public_id)
+    qr_svg = segno.make(public_profile_url(deputy), error="m").svg_inline(scale=3, border=1)
+    return render(request, "public/deputy_card.html", {"deputy": deputy, "qr_svg": qr_svg})
+
+
+# The deputy's own pages -------------------------------------------------------------------------------------
+
+
+@permissions.deputy_required
+def my_home(request):
+    deputy = selectors.deputy_for_user(user=request.user, pk=request.user.deputy_id)
+    filterset = selectors.activity_list(user=request.user, deputy=deputy, filters=request.GET)
+    page = paginate(request, filterset.qs.prefetch_related("attachments"))
+    return render(
+        request,
+        "me/home.html",
+        {"deputy": deputy, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+def _save_activity(request, form, record=None):
+    try:
+        if record is None:
+            return services.activity_create(
+                deputy=request.user.deputy, by=request.user, files=form.cleaned_data["attachments"], **form.activity_fields()
+            )
+        return services.activity_update(
+            record=record, by=request.user, files=form.cleaned_data["attachments"], **form.activity_fields()
+        )
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+    except services.TransitionError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@permissions.deputy_required
+def activity_new(request):
+    form = ActivityForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record = _save_activity(request, form)
+        if record is not None:
+            messages.success(request, _("履职记录已提交，等待工作人员确认。"))
+            return redirect("me:activity", pk=record.pk)
+    return render(request, "me/activity_form.html", {"form": form})
+
+
+@permissions.deputy_required
+def activity_edit(request, pk):
+    record = selectors.activity_for_user(user=request.user, pk=pk)
+    if not permissions.can_edit_activity(request.user, record):
+        messages.error(request, _("已确认的履职记录不能再修改。"))
+        return redirect("me:activity", pk=record.pk)
+    form = ActivityForm(request.POST or None, request.FILES or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        saved = _save_activity(request, form, record=record)
+        if saved is not None:
+            messages.success(request, _("履职记录已修改，等待工作人员确认。"))
+            return redirect("me:activity", pk=record.pk)
+    return render(request, "me/activity_form.html", {"form": form, "record": record})
+
+
+@permissions.deputy_required
+def my_activity(request, pk):
+    record = selectors.activity_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "me/activity_detail.html",
+        {"record": record, "timeline": selectors.activity_timeline(record), "can_edit": record.is_editable_by_deputy},
+    )
+
+
+# Office staff pages ------------------------------------------------------------------------------------------
+
+
+@permissions.region_reader_required
+def staff_home(request):
+    return render(request, "staff/home.html", {"summary": selectors.staff_summary(user=request.user)})
+
+
+@permissions.region_reader_required
+def staff_directory(request):
+    filterset = selectors.deputy_directory(user=request.user, filters=request.GET)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        return _export(request, "directory", filterset.qs, request.GET["export"])
+    page = paginate(request, filterset.qs)
+    page.object_list = selectors.deputy_page(page.object_list)
+    return render(
+        request,
+        "staff/deputy_directory.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+def _export(request, kind, queryset, file_format):
+    from . import resources
+
+    if kind == "directory":
+        resource = resources.DeputyDirectoryResource(user=request.user)
+        filename = _("代表名录")
+    else:
+        resource = resources.ActivityResource()
+        filename = _("履职记录")
+    return resources.export_response(resource, queryset, filename, file_format=file_format)
+
+
+@permissions.region_reader_required
+def staff_deputy(request, pk):
+    deputy = selectors.deputy_for_user(user=request.user, pk=pk)
+    full = permissions.can_see_private_fields(request.user, deputy)
+    masked = {
+        "phone": deputy.phone if full else mask_phone(deputy.phone),
+        "id_number": deputy.id_number if full else mask_id_number(deputy.id_number),
+        "home_address": deputy.home_address if full else mask_address(deputy.home_address),
+    }
+    recent = selectors.activity_list(user=request.user, deputy=deputy).qs[:10]
+    return render(
+        request,
+        "staff/deputy_detail.html",
+        {"deputy": deputy, "masked": masked, "recent": recent, "can_edit": permissions.can_edit_deputy(request.user, deputy)},
+    )
+
+
+@permissions.region_reader_required
+def staff_activities(request):
+    filterset = selectors.activity_list(user=request.user, filters=request.GET)
+    if request.GET.get("export") in ("xlsx", "csv"):
+        return _export(request, "activities", filterset.qs, request.GET["export"])
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "staff/activity_list.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@permissions.region_reader_required
+def staff_activity(request, pk):
+    record = selectors.activity_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "staff/activity_detail.html",
+        {
+            "record": record,
+            "timeline": selectors.activity_timeline(record),
+            "can_review": permissions.can_review_activity(request.user, record)
+            and record.status == ActivityRecord.Status.PENDING,
+            "return_form": ReturnForm(),
+        },
+    )
+
+
+@require_POST
+@permissions.staff_required
+def activity_confirm(request, pk):
+    record = selectors.activity_for_user(user=request.user, pk=pk)
+    try:
+        services.activity_confirm(record=record, by=request.user)
+        messages.success(request, _("已确认该履职记录。"))
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") or reverse("staff:activity", args=[record.pk]))
+
+
+@require_POST
+@permissions.staff_required
+def activity_return(request, pk):
+    record = selectors.activity_for_user(user=request.user, pk=pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("退回必须填写理由。"))
+        return redirect("staff:activity", pk=record.pk)
+    try:
+        services.activity_return(record=record, by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已退回该履职记录。"))
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    return redirect("staff:activity", pk=record.pk)
+
+
+# Attachments: never served from a public media URL --------------------------------------------------------------
+
+
+def activity_attachment(request, pk):
+    if not request.user.is_authenticated:
+        raise Http404
+    attachment = get_object_or_404(ActivityAttachment.objects.select_related("record__deputy__region"), pk=pk)
+    if not permissions.can_view_activity(request.user, attachment.record):
+        # Someone else's file looks exactly like a missing one.
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

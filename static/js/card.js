@@ -1,0 +1,1 @@
+document.querySelectorAll(".print-button").forEach((button) => button.addEventListener("click", () => window.print()));
