@@ -5,3 +5,14 @@ from django.utils.translation import gettext_lazy as _
 class LiaisonStationsConfig(AppConfig):
     name = "liaison_stations"
     verbose_name = _("代表联络站")
+
+    def ready(self):
+        from auditlog.registry import auditlog
+
+        from representatives import workdays
+
+        from . import models, services
+
+        for model in (models.Station, models.StationMember, models.DutyDay, models.Opinion, models.StandardCheck):
+            auditlog.register(model)
+        workdays.deadline_recomputers.append(services.recompute_provisional_deadlines)

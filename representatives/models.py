@@ -522,3 +522,35 @@ class StateLog(models.Model):
 
     def __str__(self):
         return f"{self.from_state} → {self.to_state}"
+
+
+class CalendarYear(models.Model):
+    """A year whose official holiday schedule is known. Deadlines falling in other years are provisional."""
+
+    year = models.PositiveSmallIntegerField(_("年份"), unique=True)
+    source = models.CharField(_("来源"), max_length=100, blank=True)
+    published_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("节假日安排年份")
+        verbose_name_plural = _("节假日安排年份")
+        ordering = ["-year"]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A day that breaks the weekday rule: a holiday on a weekday, or a make-up workday (调休) at a weekend."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("上班"), help_text=_("勾选表示调休上班日，不勾选表示放假日。"))
+    name = models.CharField(_("名称"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}"

@@ -1,0 +1,334 @@
+"""Liaison stations, their duty roster, and the voter opinions collected there (选民意见)."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from representatives.models import Deputy, HandlingUnit, Region
+
+
+class Station(models.Model):
+    class Kind(models.TextChoices):
+        STATION = "station", _("代表联络站")
+        HOME = "home", _("代表之家")
+        POINT = "point", _("代表联络点")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("所在乡镇（街道）"), on_delete=models.PROTECT, related_name="stations"
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.STATION)
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    address = models.CharField(_("地址"), max_length=200)
+    opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True)
+    responsible_person = models.CharField(_("负责人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    star_rating = models.PositiveSmallIntegerField(_("星级"), default=0, validators=[MaxValueValidator(5)])
+    is_active = models.BooleanField(_("在用"), default=True)
+    deputies = models.ManyToManyField(
+        Deputy, verbose_name=_("编入代表"), through="StationMember", related_name="stations", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("代表联络站")
+        verbose_name_plural = _("代表联络站")
+        ordering = ["region__path", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="station_unique_name_in_region"),
+            models.CheckConstraint(condition=Q(star_rating__lte=5), name="station_star_rating_0_to_5"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class StationMember(models.Model):
+    """A deputy assigned to a station (编入), of any level."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="members")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="station_memberships"
+    )
+    assigned_on = models.DateField(_("编入日期"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("编入代表")
+        verbose_name_plural = _("编入代表")
+        constraints = [models.UniqueConstraint(fields=["station", "deputy"], name="station_member_once")]
+        indexes = [models.Index(fields=["deputy"])]
+
+    def __str__(self):
+        return f"{self.deputy} @ {self.station}"
+
+
+class StandardItem(models.TextChoices):
+    """The "七有" standard every station is checked against."""
+
+    SITE = "site", _("有固定场所")
+    EQUIPMENT = "equipment", _("有办公设施")
+    PUBLICITY = "publicity", _("有公开信息")
+    RULES = "rules", _("有工作制度")
+    LEDGERS = "ledgers", _("有工作台账")
+    FUNDS = "funds", _("有活动经费")
+    PERSON = "person", _("有专人负责")
+
+
+class StandardCheck(models.Model):
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="checks")
+    item = models.CharField(_("标准项"), max_length=20, choices=StandardItem.choices)
+    passed = models.BooleanField(_("达标"), default=False)
+    evidence = models.CharField(_("佐证"), max_length=500, blank=True)
+    checked_on = models.DateField(_("检查日期"), default=timezone.localdate)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("检查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("“七有”检查")
+        verbose_name_plural = _("“七有”检查")
+        ordering = ["item"]
+        constraints = [models.UniqueConstraint(fields=["station", "item"], name="standard_check_once_per_item")]
+
+    def __str__(self):
+        return f"{self.station} · {self.get_item_display()}"
+
+
+class DutyDay(models.Model):
+    """A planned day on which deputies receive voters at a station (进站接待日)."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("已排班")
+        HELD = "held", _("已接待")
+        CANCELLED = "cancelled", _("已取消")
+
+    station = models.ForeignKey(Station, verbose_name=_("联络站"), on_delete=models.CASCADE, related_name="duty_days")
+    date = models.DateField(_("日期"))
+    start_time = models.TimeField(_("开始时间"), null=True, blank=True)
+    end_time = models.TimeField(_("结束时间"), null=True, blank=True)
+    topic = models.CharField(_("主题"), max_length=200, blank=True)
+    deputies = models.ManyToManyField(Deputy, verbose_name=_("值班代表"), through="DutyShift", related_name="duty_days")
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    voters_received = models.PositiveIntegerField(_("接待选民人次"), default=0)
+    summary = models.TextField(_("接待情况"), blank=True, max_length=5000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("接待日")
+        verbose_name_plural = _("接待日")
+        ordering = ["date", "start_time"]
+        indexes = [models.Index(fields=["station", "date"]), models.Index(fields=["status", "date"])]
+
+    def __str__(self):
+        return f"{self.station} {self.date}"
+
+    def clean(self):
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            raise ValidationError({"end_time": _("结束时间必须晚于开始时间。")})
+
+
+class DutyShift(models.Model):
+    duty_day = models.ForeignKey(DutyDay, on_delete=models.CASCADE, related_name="shifts")
+    deputy = models.ForeignKey(Deputy, verbose_name=_("代表"), on_delete=models.CASCADE, related_name="duty_shifts")
+    attended = models.BooleanField(_("到岗"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("值班代表")
+        verbose_name_plural = _("值班代表")
+        constraints = [models.UniqueConstraint(fields=["duty_day", "deputy"], name="duty_shift_once")]
+        indexes = [models.Index(fields=["deputy", "duty_day"])]
+
+    def __str__(self):
+        return f"{self.deputy} @ {self.duty_day}"
+
+
+def new_tracking_code() -> str:
+    # 12 characters from a 31-letter alphabet (no 0/O/1/I/L): about 59 bits, so codes cannot be guessed by
+    # counting or by brute force over the public form's rate limit.
+    alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+class OpinionCategory(models.TextChoices):
+    URBAN = "urban", _("城乡建设")
+    TRANSPORT = "transport", _("交通出行")
+    ENVIRONMENT = "environment", _("生态环境")
+    EDUCATION = "education", _("教育")
+    HEALTH = "health", _("医疗卫生")
+    SOCIAL = "social", _("社会保障")
+    AGRICULTURE = "agriculture", _("农业农村")
+    ECONOMY = "economy", _("经济发展")
+    SAFETY = "safety", _("社会治理与安全")
+    OTHER = "other", _("其他")
+
+
+class Proposal(models.TextChoices):
+    """What the office proposes to do with an opinion (拟办)."""
+
+    ON_SPOT = "on_spot", _("当场答复")
+    REFER_UNIT = "refer_unit", _("交承办单位办理")
+    TO_SUGGESTION = "to_suggestion", _("转为代表建议")
+    TO_HIGHER = "to_higher", _("转上级人大")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASIC = "basic", _("基本满意")
+    UNSATISFIED = "unsatisfied", _("不满意")
+
+
+class OpinionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=Opinion.OPEN_STATES)
+
+    def resolved(self):
+        return self.filter(status__in=Opinion.RESOLVED_STATES)
+
+    def published(self):
+        return self.filter(published_at__isnull=False)
+
+
+class Opinion(models.Model):
+    class Source(models.TextChoices):
+        DUTY_DAY = "duty_day", _("接待日")
+        VISIT = "visit", _("代表走访")
+        ONLINE = "online", _("网上（扫码）")
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("已接收")
+        SORTED = "sorted", _("已梳理")
+        PROPOSED = "proposed", _("已拟办")
+        ASSIGNED = "assigned", _("已交办")
+        REPLIED = "replied", _("已答复")
+        FED_BACK = "fed_back", _("已反馈")
+        CLOSED = "closed", _("已办结")
+        MERGED = "merged", _("已合并")
+        TRANSFERRED = "transferred", _("已转上级人大")
+        CONVERTED = "converted", _("已转为代表建议")
+
+    OPEN_STATES = ("received", "sorted", "proposed", "assigned", "replied")
+    RESOLVED_STATES = ("fed_back", "closed")
+
+    tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, default=new_tracking_code, editable=False)
+    station = models.ForeignKey(
+        Station, verbose_name=_("联络站"), null=True, blank=True, on_delete=models.PROTECT, related_name="opinions"
+    )
+    region = models.ForeignKey(Region, verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="opinions")
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    duty_day = models.ForeignKey(
+        DutyDay, verbose_name=_("接待日"), null=True, blank=True, on_delete=models.SET_NULL, related_name="opinions"
+    )
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("接待代表"), null=True, blank=True, on_delete=models.SET_NULL, related_name="opinions"
+    )
+    voter_name = models.CharField(_("反映人"), max_length=50)
+    voter_phone = models.CharField(_("联系电话"), max_length=20)
+    title = models.CharField(_("标题"), max_length=100)
+    content = models.TextField(_("内容"), max_length=3000)
+    category = models.CharField(_("类别"), max_length=20, choices=OpinionCategory.choices, blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    proposal = models.CharField(_("拟办意见"), max_length=20, choices=Proposal.choices, blank=True)
+    proposal_note = models.TextField(_("拟办说明"), blank=True, max_length=2000)
+    unit = models.ForeignKey(
+        HandlingUnit,
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opinions",
+    )
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    deadline_provisional = models.BooleanField(_("期限待节假日安排确认"), default=False)
+    supervised = models.BooleanField(_("督办"), default=False)
+    reply = models.TextField(_("答复内容"), blank=True, max_length=5000)
+    feedback = models.TextField(_("反馈情况"), blank=True, max_length=2000)
+    rating = models.CharField(_("选民评价"), max_length=12, choices=Rating.choices, blank=True)
+    public_summary = models.TextField(_("公示内容"), blank=True, max_length=2000)
+    suggestion_ref = models.CharField(_("转成的代表建议"), max_length=50, blank=True)
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    sorted_at = models.DateTimeField(_("梳理时间"), null=True, blank=True)
+    proposed_at = models.DateTimeField(_("拟办时间"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("交办时间"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公示时间"), null=True, blank=True)
+
+    objects = OpinionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("选民意见")
+        verbose_name_plural = _("选民意见")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["region", "-received_at"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["deputy", "-received_at"]),
+            models.Index(fields=["station", "-published_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="assigned") | (Q(unit__isnull=False) & Q(deadline__isnull=False)),
+                name="opinion_assigned_has_unit_and_deadline",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="merged") | Q(merged_into__isnull=False), name="opinion_merged_has_target"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status == self.Status.ASSIGNED and self.deadline is not None and self.deadline < timezone.localdate()
+        )
+
+
+class Supervision(models.Model):
+    """A supervision step (督办) on an assigned opinion."""
+
+    opinion = models.ForeignKey(Opinion, on_delete=models.CASCADE, related_name="supervisions")
+    note = models.TextField(_("督办情况"), max_length=2000)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("督办记录")
+        verbose_name_plural = _("督办记录")
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.opinion} · {self.at:%Y-%m-%d}"
+
+
+class DeadlineRule(models.Model):
+    """How many working days a unit has, per kind of proposal; the office edits these."""
+
+    proposal = models.CharField(_("拟办意见"), max_length=20, choices=Proposal.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField(_("办理期限（工作日）"))
+
+    class Meta:
+        verbose_name = _("办理期限设置")
+        verbose_name_plural = _("办理期限设置")
+
+    def __str__(self):
+        return f"{self.get_proposal_display()}: {self.working_days}"

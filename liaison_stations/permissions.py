@@ -1,0 +1,71 @@
+"""Who may see and do what with stations, duty days and voter opinions."""
+
+from django.db.models import QuerySet
+
+from representatives.permissions import (
+    is_deputy,
+    is_office_staff,
+    is_unit_clerk,
+    region_scope_q,
+    sees_region_data,
+    user_covers_region,
+)
+
+from .models import DutyDay, Opinion, Station
+
+# A unit sees an opinion from the moment it is assigned to it; before that it is the office's business.
+UNIT_VISIBLE_STATES = ("assigned", "replied", "fed_back", "closed")
+
+
+def stations_for(user) -> QuerySet[Station]:
+    """Stations the user manages (staff) or reads (leaders)."""
+    if sees_region_data(user):
+        return Station.objects.filter(region_scope_q(user))
+    return Station.objects.none()
+
+
+def public_stations() -> QuerySet[Station]:
+    return Station.objects.filter(is_active=True)
+
+
+def can_manage_station(user, station: Station) -> bool:
+    return is_office_staff(user) and user_covers_region(user, station.region)
+
+
+def duty_days_for(user) -> QuerySet[DutyDay]:
+    if sees_region_data(user):
+        return DutyDay.objects.filter(region_scope_q(user, "station__region"))
+    if is_deputy(user):
+        return DutyDay.objects.filter(shifts__deputy_id=user.deputy_id)
+    return DutyDay.objects.none()
+
+
+def can_record_duty_day(user, duty_day: DutyDay) -> bool:
+    """Staff of the station's region, or a deputy on that day's roster, record what happened."""
+    if can_manage_station(user, duty_day.station):
+        return True
+    return is_deputy(user) and duty_day.shifts.filter(deputy_id=user.deputy_id).exists()
+
+
+def opinions_for(user) -> QuerySet[Opinion]:
+    if sees_region_data(user):
+        return Opinion.objects.filter(region_scope_q(user))
+    if is_unit_clerk(user):
+        return Opinion.objects.filter(unit_id=user.unit_id, status__in=UNIT_VISIBLE_STATES)
+    if is_deputy(user):
+        return Opinion.objects.filter(deputy_id=user.deputy_id)
+    return Opinion.objects.none()
+
+
+def can_handle_opinion(user, opinion: Opinion) -> bool:
+    """Sorting, proposing, assigning, supervising, feeding back and publishing: the office's steps."""
+    return is_office_staff(user) and user_covers_region(user, opinion.region)
+
+
+def can_reply_opinion(user, opinion: Opinion) -> bool:
+    return is_unit_clerk(user) and opinion.unit_id == user.unit_id
+
+
+def sees_voter_phone(user, opinion: Opinion) -> bool:
+    """The voter's phone number is shown in full to office staff only; everyone else sees it masked."""
+    return can_handle_opinion(user, opinion)

@@ -1,0 +1,340 @@
+"""State changes for stations, duty days and voter opinions: one atomic, audited function per transition.
+
+The opinion flow: 梳理 sort → 拟办 propose → 交办 assign → 督办 supervise → 答复 reply → 反馈 feed back →
+办结 close (and, if the office chooses, 公示 publish). A refused step raises ``TransitionError``.
+"""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from representatives.audit import record_transition
+from representatives.models import Deputy, HandlingUnit
+from representatives.services import TransitionError
+from representatives.workdays import add_working_days
+
+from . import permissions
+from .models import DeadlineRule, DutyDay, DutyShift, Opinion, Proposal, Rating, Station, StationMember, Supervision
+
+__all__ = ["TransitionError"]
+
+S = Opinion.Status
+
+# Working days per proposal when the office has not set its own (DeadlineRule rows override these).
+DEFAULT_WORKING_DAYS = {Proposal.REFER_UNIT: 15, Proposal.TO_HIGHER: 5, Proposal.TO_SUGGESTION: 10, Proposal.ON_SPOT: 0}
+
+# The suggestions app plugs in here (in its AppConfig.ready) to turn an opinion into a draft suggestion:
+# called with (opinion, deputy, by) inside the transaction; returns a reference shown on the opinion.
+suggestion_drafter: Callable | None = None
+
+
+def _locked(opinion: Opinion) -> Opinion:
+    return Opinion.objects.select_for_update().select_related("region").get(pk=opinion.pk)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise TransitionError(message)
+
+
+def _move(opinion: Opinion, to_state: str, by, note: str = "", **timestamps) -> Opinion:
+    previous = opinion.status
+    opinion.status = to_state
+    for field, value in timestamps.items():
+        setattr(opinion, field, value)
+    opinion.save()
+    record_transition(obj=opinion, from_state=previous, to_state=to_state, by=by, note=note)
+    return opinion
+
+
+def working_days_for(proposal: str) -> int:
+    rule = DeadlineRule.objects.filter(proposal=proposal).values_list("working_days", flat=True).first()
+    return rule if rule is not None else DEFAULT_WORKING_DAYS[proposal]
+
+
+# Stations and duty days ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def station_assign_deputies(*, station: Station, deputies, by) -> int:
+    """Assign deputies (of any level) to a station; returns how many were new."""
+    _require(permissions.can_manage_station(by, station), _("您无权管理这个联络站。"))
+    existing = set(station.members.values_list("deputy_id", flat=True))
+    new = [StationMember(station=station, deputy=d) for d in deputies if d.pk not in existing]
+    StationMember.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def duty_day_plan(*, station: Station, date, deputies, by, topic: str = "", start_time=None, end_time=None) -> DutyDay:
+    _require(permissions.can_manage_station(by, station), _("您无权管理这个联络站。"))
+    _require(bool(deputies), _("接待日至少要安排一名值班代表。"))
+    duty_day = DutyDay(station=station, date=date, topic=topic, start_time=start_time, end_time=end_time)
+    duty_day.full_clean()
+    duty_day.save()
+    DutyShift.objects.bulk_create([DutyShift(duty_day=duty_day, deputy=d) for d in deputies])
+    record_transition(obj=duty_day, from_state="", to_state=duty_day.status, by=by)
+    return duty_day
+
+
+@transaction.atomic
+def duty_day_record(*, duty_day: DutyDay, attended_deputy_ids, voters_received: int, summary: str, by) -> DutyDay:
+    """Record a held duty day: who came and how many voters were received (人次)."""
+    duty_day = DutyDay.objects.select_for_update().select_related("station__region").get(pk=duty_day.pk)
+    _require(permissions.can_record_duty_day(by, duty_day), _("您无权登记这个接待日。"))
+    _require(duty_day.status != DutyDay.Status.CANCELLED, _("已取消的接待日不能登记接待情况。"))
+    _require(duty_day.date <= timezone.localdate(), _("接待日还没到，不能登记接待情况。"))
+    _require(voters_received >= 0, _("接待人次不能为负数。"))
+    attended = set(attended_deputy_ids)
+    rostered = set(duty_day.shifts.values_list("deputy_id", flat=True))
+    _require(attended <= rostered, _("到岗代表必须是当天排班的代表。"))
+    for shift in duty_day.shifts.all():
+        shift.attended = shift.deputy_id in attended
+        shift.save(update_fields=["attended"])
+    previous = duty_day.status
+    duty_day.status = DutyDay.Status.HELD
+    duty_day.voters_received = voters_received
+    duty_day.summary = summary
+    duty_day.recorded_by = by
+    duty_day.save()
+    record_transition(obj=duty_day, from_state=previous, to_state=duty_day.status, by=by)
+    return duty_day
+
+
+@transaction.atomic
+def duty_day_cancel(*, duty_day: DutyDay, by, reason: str) -> DutyDay:
+    duty_day = DutyDay.objects.select_for_update().select_related("station__region").get(pk=duty_day.pk)
+    _require(permissions.can_manage_station(by, duty_day.station), _("您无权管理这个联络站。"))
+    _require(duty_day.status == DutyDay.Status.PLANNED, _("只有尚未接待的接待日可以取消。"))
+    _require(bool(reason.strip()), _("取消接待日必须说明理由。"))
+    duty_day.status = DutyDay.Status.CANCELLED
+    duty_day.save(update_fields=["status"])
+    record_transition(obj=duty_day, from_state=DutyDay.Status.PLANNED, to_state=duty_day.status, by=by, note=reason)
+    return duty_day
+
+
+# Opinions -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def opinion_receive(
+    *,
+    source: str,
+    voter_name: str,
+    voter_phone: str,
+    title: str,
+    content: str,
+    station: Station | None = None,
+    deputy: Deputy | None = None,
+    duty_day: DutyDay | None = None,
+    category: str = "",
+    by=None,
+) -> Opinion:
+    """Take an opinion in: from the public form (``by`` is None), a duty day or a deputy's visit."""
+    if duty_day is not None:
+        station = duty_day.station
+    region = station.region if station is not None else deputy.region if deputy is not None else None
+    _require(region is not None, _("意见必须来自一个联络站或一名代表。"))
+    opinion = Opinion(
+        source=source,
+        station=station,
+        deputy=deputy,
+        duty_day=duty_day,
+        region=region,
+        voter_name=voter_name.strip(),
+        voter_phone=voter_phone.strip(),
+        title=title.strip(),
+        content=content.strip(),
+        category=category,
+    )
+    opinion.full_clean()
+    opinion.save()
+    record_transition(obj=opinion, from_state="", to_state=opinion.status, by=by)
+    return opinion
+
+
+@transaction.atomic
+def opinion_sort(*, opinion: Opinion, category: str, by, note: str = "") -> Opinion:
+    """梳理: give the opinion its category."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status == S.RECEIVED, _("只有刚接收的意见需要梳理。"))
+    opinion.category = category
+    try:
+        opinion.full_clean()
+    except ValidationError as exc:
+        raise TransitionError("; ".join(exc.messages)) from exc
+    return _move(opinion, S.SORTED, by, note, sorted_at=timezone.now())
+
+
+@transaction.atomic
+def opinion_merge(*, opinion: Opinion, into: Opinion, by, note: str = "") -> Opinion:
+    """梳理: the same matter was raised before; this one follows the earlier one from now on."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status in (S.RECEIVED, S.SORTED), _("只有尚未拟办的意见可以合并。"))
+    _require(into.pk != opinion.pk, _("不能把意见合并到它自己。"))
+    _require(into.status != S.MERGED, _("不能合并到一条已被合并的意见。"))
+    _require(into.region_id == opinion.region_id or permissions.can_handle_opinion(by, into), _("您无权办理目标意见。"))
+    opinion.merged_into = into
+    return _move(
+        opinion, S.MERGED, by, note or _("与 %(code)s 合并") % {"code": into.tracking_code}, sorted_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def opinion_propose(
+    *,
+    opinion: Opinion,
+    proposal: str,
+    by,
+    note: str = "",
+    unit: HandlingUnit | None = None,
+    answer: str = "",
+    deputy: Deputy | None = None,
+) -> Opinion:
+    """拟办: decide how the opinion will be handled."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status == S.SORTED, _("意见须先梳理，才能拟办。"))
+    _require(proposal in Proposal.values, _("未知的拟办意见。"))
+    opinion.proposal = proposal
+    opinion.proposal_note = note
+    now = timezone.now()
+    if proposal == Proposal.ON_SPOT:
+        _require(bool(answer.strip()), _("当场答复须填写答复内容。"))
+        opinion.reply = answer.strip()
+        return _move(opinion, S.REPLIED, by, note, proposed_at=now, replied_at=now)
+    if proposal == Proposal.TO_HIGHER:
+        # Shown to the voter as transferred, never as refused.
+        return _move(opinion, S.TRANSFERRED, by, note, proposed_at=now, closed_at=now)
+    if proposal == Proposal.TO_SUGGESTION:
+        deputy = deputy or opinion.deputy
+        _require(deputy is not None, _("转为代表建议须选定一名代表。"))
+        if suggestion_drafter is not None:
+            opinion.suggestion_ref = str(suggestion_drafter(opinion, deputy, by))[:50]
+        return _move(opinion, S.CONVERTED, by, note, proposed_at=now, closed_at=now)
+    _require(unit is not None, _("交承办单位办理须选定承办单位。"))
+    _require(unit.is_active, _("该承办单位已停用。"))
+    opinion.unit = unit
+    return _move(opinion, S.PROPOSED, by, note, proposed_at=now)
+
+
+@transaction.atomic
+def opinion_assign(*, opinion: Opinion, by, unit: HandlingUnit | None = None, note: str = "") -> Opinion:
+    """交办: send the opinion to the unit, with a working-day deadline counted from today."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(
+        opinion.status == S.PROPOSED and opinion.proposal == Proposal.REFER_UNIT, _("只有拟交承办单位的意见可以交办。")
+    )
+    if unit is not None:
+        _require(unit.is_active, _("该承办单位已停用。"))
+        opinion.unit = unit
+    deadline = add_working_days(timezone.localdate(), working_days_for(Proposal.REFER_UNIT))
+    opinion.deadline = deadline.date
+    opinion.deadline_provisional = deadline.provisional
+    return _move(opinion, S.ASSIGNED, by, note, assigned_at=timezone.now())
+
+
+@transaction.atomic
+def opinion_supervise(*, opinion: Opinion, by, note: str) -> Supervision:
+    """督办: record a supervision step on an assigned opinion."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status == S.ASSIGNED, _("只有已交办、尚未答复的意见可以督办。"))
+    _require(bool(note.strip()), _("督办须填写督办情况。"))
+    opinion.supervised = True
+    opinion.save(update_fields=["supervised"])
+    record_transition(
+        obj=opinion, from_state=S.ASSIGNED, to_state=S.ASSIGNED, by=by, note=_("督办：%(note)s") % {"note": note}
+    )
+    return Supervision.objects.create(opinion=opinion, note=note.strip(), by=by)
+
+
+@transaction.atomic
+def opinion_reply(*, opinion: Opinion, by, text: str) -> Opinion:
+    """答复: the unit's answer."""
+    opinion = _locked(opinion)
+    _require(permissions.can_reply_opinion(by, opinion), _("这条意见没有交办给您的单位。"))
+    _require(opinion.status == S.ASSIGNED, _("只有已交办的意见可以答复。"))
+    _require(bool(text.strip()), _("答复内容不能为空。"))
+    opinion.reply = text.strip()
+    return _move(opinion, S.REPLIED, by, replied_at=timezone.now())
+
+
+@transaction.atomic
+def opinion_feed_back(*, opinion: Opinion, by, feedback: str, rating: str = "") -> Opinion:
+    """反馈: the office tells the voter the outcome; the voter's rating may come now or later."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status == S.REPLIED, _("只有已答复的意见可以反馈。"))
+    _require(bool(feedback.strip()), _("反馈情况不能为空。"))
+    _require(rating in ("", *Rating.values), _("未知的评价。"))
+    opinion.feedback = feedback.strip()
+    opinion.rating = rating
+    return _move(opinion, S.FED_BACK, by, fed_back_at=timezone.now())
+
+
+@transaction.atomic
+def opinion_rate_by_voter(*, tracking_code: str, rating: str) -> Opinion:
+    """The voter rates the outcome from the tracking page, once, without an account."""
+    opinion = Opinion.objects.select_for_update().filter(tracking_code=tracking_code).first()
+    _require(opinion is not None, _("查询码不存在。"))
+    _require(opinion.status == S.FED_BACK and not opinion.rating, _("这条意见现在不能评价。"))
+    _require(rating in Rating.values, _("未知的评价。"))
+    opinion.rating = rating
+    opinion.save(update_fields=["rating"])
+    record_transition(obj=opinion, from_state=S.FED_BACK, to_state=S.FED_BACK, by=None, note=_("选民评价"))
+    return opinion
+
+
+@transaction.atomic
+def opinion_close(*, opinion: Opinion, by, publish: bool = False, public_summary: str = "") -> Opinion:
+    """办结, and 公示 if the office chooses: the summary is what the public sees, never personal data."""
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status == S.FED_BACK, _("只有已反馈的意见可以办结。"))
+    now = timezone.now()
+    if publish:
+        _require(bool(public_summary.strip()), _("公示须填写公示内容。"))
+        opinion.public_summary = public_summary.strip()
+        opinion.published_at = now
+    return _move(opinion, S.CLOSED, by, closed_at=now)
+
+
+@transaction.atomic
+def opinion_publish(*, opinion: Opinion, by, public_summary: str) -> Opinion:
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.status == S.CLOSED, _("只有已办结的意见可以公示。"))
+    _require(bool(public_summary.strip()), _("公示须填写公示内容。"))
+    opinion.public_summary = public_summary.strip()
+    opinion.published_at = timezone.now()
+    opinion.save(update_fields=["public_summary", "published_at"])
+    record_transition(obj=opinion, from_state=S.CLOSED, to_state=S.CLOSED, by=by, note=_("公示"))
+    return opinion
+
+
+@transaction.atomic
+def opinion_unpublish(*, opinion: Opinion, by) -> Opinion:
+    opinion = _locked(opinion)
+    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    opinion.published_at = None
+    opinion.save(update_fields=["published_at"])
+    record_transition(obj=opinion, from_state=opinion.status, to_state=opinion.status, by=by, note=_("撤销公示"))
+    return opinion
+
+
+def recompute_provisional_deadlines(year: int) -> int:
+    """Registered with representatives.workdays: once a year's holidays are entered, redo its deadlines."""
+    count = 0
+    days = working_days_for(Proposal.REFER_UNIT)
+    for opinion in Opinion.objects.filter(deadline_provisional=True, status=S.ASSIGNED, deadline__year__gte=year):
+        deadline = add_working_days(timezone.localdate(opinion.assigned_at), days)
+        Opinion.objects.filter(pk=opinion.pk).update(deadline=deadline.date, deadline_provisional=deadline.provisional)
+        count += 1
+    return count

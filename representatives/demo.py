@@ -1,0 +1,962 @@
+"""Demo and benchmark data: a plausible Jiangmen (江门市) with its deputies, seats and activity records.
+
+``seed()`` runs every registered builder in order inside one transaction. Later apps extend it without
+touching this file: each app may have its own ``demo.py`` that registers builders with ``@builder``;
+``discover()`` imports them in ``INSTALLED_APPS`` order, which is also the dependency order
+(representatives ← liaison_stations ← suggestions ← evaluations), so a later builder finds what the
+earlier ones put on the ``DemoContext``. A builder may also add its own command-line flags; they arrive
+in ``ctx.options``.
+
+Everything is drawn from pools with a seeded ``random.Random`` (never Faker per row: too slow for
+benchmark sizes) and written with ``bulk_create``, so 300,000 deputies load in minutes and leave no
+audit-log entries.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import time
+from argparse import ArgumentParser
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
+
+from .models import (
+    ActivityKind,
+    ActivityRecord,
+    Congress,
+    Deputy,
+    Gender,
+    Group,
+    HandlingUnit,
+    Level,
+    Membership,
+    Region,
+    Role,
+    User,
+)
+
+# Printed with the accounts at the end of every run; demo databases only.
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
+DEFAULT_SEED = 2026
+DEFAULT_DEPUTIES = 3000
+DEFAULT_BATCH_SIZE = 5000
+
+PROVINCE = ("44", "广东省")
+CITY = ("4407", "江门市")
+# County codes are the real ones; townships are real names in each, streets (街道) numbered from 001
+# and towns (镇) from 100 as the national division codes do.
+COUNTIES = [
+    ("440703", "蓬江区", ["环市街道", "潮连街道", "白沙街道", "北街街道", "堤东街道", "杜阮镇", "棠下镇", "荷塘镇"]),
+    ("440704", "江海区", ["江南街道", "外海街道", "礼乐街道", "滘头街道"]),
+    ("440705", "新会区", ["会城街道", "大泽镇", "司前镇", "罗坑镇", "双水镇", "崖门镇", "沙堆镇", "古井镇"]),
+    ("440781", "台山市", ["台城街道", "大江镇", "水步镇", "四九镇", "白沙镇", "三合镇", "冲蒌镇", "斗山镇"]),
+    ("440783", "开平市", ["长沙街道", "三埠街道", "月山镇", "水口镇", "沙塘镇", "苍城镇", "赤坎镇", "塘口镇"]),
+    ("440784", "鹤山市", ["沙坪街道", "龙口镇", "雅瑶镇", "古劳镇", "桃源镇", "鹤城镇", "共和镇", "址山镇"]),
+    ("440785", "恩平市", ["恩城街道", "横陂镇", "圣堂镇", "良西镇", "沙湖镇", "牛江镇", "君堂镇", "大田镇"]),
+]
+COUNTY_CODE_FOR_STAFF = "440703"
+
+# (term number, first day) of a known term per level; later terms follow every five years, so the demo
+# always has a current term whatever day it is seeded.
+TERM_ANCHORS = {
+    Level.NATIONAL: (14, datetime.date(2023, 3, 5)),
+    Level.PROVINCIAL: (14, datetime.date(2023, 1, 12)),
+    Level.CITY: (16, datetime.date(2022, 1, 6)),
+    Level.COUNTY: (17, datetime.date(2021, 12, 28)),
+    Level.TOWNSHIP: (18, datetime.date(2021, 12, 15)),
+}
+
+PROFESSIONAL_GROUPS = ["法制组", "财经组", "农业农村组", "教科文卫组", "城建环保组"]
+
+CITY_BUREAUS = [
+    "发展和改革局",
+    "教育局",
+    "科学技术局",
+    "工业和信息化局",
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化广电旅游体育局",
+    "卫生健康局",
+    "应急管理局",
+    "市场监督管理局",
+    "城市管理和综合执法局",
+    "医疗保障局",
+]
+COUNTY_BUREAUS = [
+    "教育局",
+    "财政局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "农业农村局",
+    "卫生健康局",
+    "市场监督管理局",
+]
+CLERK_UNIT = "江门市住房和城乡建设局"
+
+# Weighted towards the surnames common in the Wuyi (五邑) area.
+SURNAMES = (
+    ("陈", 12),
+    ("李", 9),
+    ("黄", 8),
+    ("梁", 7),
+    ("林", 4),
+    ("张", 4),
+    ("何", 3),
+    ("吴", 3),
+    ("刘", 3),
+    ("谭", 4),
+    ("余", 2),
+    ("关", 2),
+    ("甄", 1),
+    ("邓", 2),
+    ("冯", 2),
+    ("伍", 2),
+    ("叶", 2),
+    ("周", 2),
+    ("赵", 1),
+    ("王", 2),
+    ("杨", 2),
+    ("朱", 1),
+    ("许", 1),
+    ("郑", 2),
+    ("罗", 2),
+    ("胡", 1),
+    ("麦", 1),
+    ("区", 1),
+    ("司徒", 1),
+    ("欧阳", 1),
+)
+GIVEN_MALE = "伟强军国华建明志文勇俊杰健峰辉海斌坚锦荣耀光德永振家庆泽宏浩涛鹏伟东成汉彬炳权"
+GIVEN_FEMALE = "丽芳敏静燕玲红霞婷娟慧秀英梅兰萍洁琳雪颖翠凤月桂嫦艳琼欣"
+GIVEN_EITHER = "嘉晓少佩思惠卓立雅锐永金银清"
+ETHNICITIES = (("汉族", 970), ("壮族", 8), ("瑶族", 6), ("满族", 4), ("回族", 4), ("畲族", 4), ("土家族", 4))
+PARTIES = (
+    ("中共党员", 700),
+    ("群众", 170),
+    ("致公党党员", 30),
+    ("民革党员", 15),
+    ("民盟盟员", 15),
+    ("民建会员", 20),
+    ("民进会员", 15),
+    ("农工党党员", 10),
+    ("九三学社社员", 10),
+    ("无党派人士", 15),
+)
+MOBILE_PREFIXES = ("138", "139", "137", "135", "136", "150", "151", "158", "159", "186", "188", "189", "133", "177")
+VILLAGES = [
+    "东风",
+    "红星",
+    "联和",
+    "新村",
+    "龙溪",
+    "石头",
+    "沙富",
+    "南安",
+    "北联",
+    "长安",
+    "永安",
+    "和平",
+    "大岭",
+    "塘边",
+    "水南",
+    "西坑",
+    "东头",
+    "凤山",
+    "仁和",
+    "上沙",
+]
+STREETS = [
+    "建设路",
+    "解放路",
+    "人民路",
+    "中山路",
+    "朝阳路",
+    "五邑路",
+    "迎宾大道",
+    "东华路",
+    "港口路",
+    "环市路",
+    "胜利路",
+    "跃进路",
+    "育德路",
+    "白沙大道",
+]
+COMPANY_WORDS = [
+    "华盛",
+    "恒通",
+    "新宝",
+    "大华",
+    "粤海",
+    "侨兴",
+    "金达",
+    "宏图",
+    "南方",
+    "联发",
+    "泰丰",
+    "鸿运",
+    "嘉利",
+    "万里",
+    "长兴",
+]
+INDUSTRIES = [
+    "电器",
+    "五金",
+    "纺织",
+    "食品",
+    "水暖卫浴",
+    "印刷",
+    "建材",
+    "物流",
+    "电子科技",
+    "摩托车",
+    "陈皮",
+    "造纸",
+    "机械",
+    "化工",
+    "农业发展",
+]
+SCHOOLS = ("第一中学", "第二中学", "实验学校", "中心小学", "职业技术学校")
+TOPICS = (
+    "乡村振兴",
+    "农村人居环境整治",
+    "老旧小区改造",
+    "生活垃圾分类",
+    "河长制落实",
+    "潭江水质保护",
+    "侨乡文化保护",
+    "义务教育均衡发展",
+    "基层医疗卫生服务",
+    "居家养老服务",
+    "营商环境优化",
+    "道路交通安全",
+    "食品安全",
+    "防汛防风",
+    "农田水利建设",
+    "就业创业",
+    "城市精细化管理",
+    "社区治理",
+    "历史文化街区保护",
+    "新能源产业发展",
+    "新会陈皮产业发展",
+)
+LAWS = (
+    "中华人民共和国食品安全法",
+    "中华人民共和国大气污染防治法",
+    "中华人民共和国义务教育法",
+    "中华人民共和国安全生产法",
+    "中华人民共和国道路交通安全法",
+    "中华人民共和国未成年人保护法",
+    "广东省城乡生活垃圾管理条例",
+    "江门市潭江流域水质保护条例",
+    "江门市历史文化街区和历史建筑保护条例",
+)
+RETURN_REASONS = (
+    "活动内容填写不完整，请补充具体时间、地点和内容。",
+    "缺少活动照片或签到表，请补充附件后重新提交。",
+    "与已登记的活动重复，请核实。",
+    "活动类型选择有误，请修改后重新提交。",
+)
+# Non-report activity kinds; reports to voters are drawn separately at each county's own rate.
+ACTIVITY_KINDS = (
+    (ActivityKind.INSPECTION, 20),
+    (ActivityKind.RESEARCH, 25),
+    (ActivityKind.LAW_CHECK, 8),
+    (ActivityKind.HEARING, 12),
+    (ActivityKind.TRAINING, 15),
+    (ActivityKind.GROUP, 15),
+    (ActivityKind.OTHER, 5),
+)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def _weighted(pairs):
+    values = [value for value, _weight in pairs]
+    cumulative, total = [], 0
+    for _value, weight in pairs:
+        total += weight
+        cumulative.append(total)
+    return values, cumulative
+
+
+def _add_years(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def current_term(level: int, today: datetime.date) -> tuple[int, datetime.date, datetime.date]:
+    term, start = TERM_ANCHORS[level]
+    while _add_years(start, 5) <= today:
+        term, start = term + 1, _add_years(start, 5)
+    return term, start, _add_years(start, 5) - datetime.timedelta(days=1)
+
+
+def id_number(area_code: str, birth: datetime.date, sequence: int) -> str:
+    """An 18-character resident ID with a valid ISO 7064 check digit (fictional, not a real person's)."""
+    body = f"{area_code}{birth:%Y%m%d}{sequence:03d}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+
+
+class RosterEntry(NamedTuple):
+    """What later builders need to know about one seeded deputy, without loading the row again."""
+
+    deputy_id: int
+    township: int  # index into ctx.townships
+    county: int  # index into ctx.counties
+    direct: bool  # holds a directly elected (county or township) seat
+    left_on: datetime.date | None  # last day of service when no seat is still serving
+
+
+@dataclass
+class DemoContext:
+    options: dict[str, Any]
+    today: datetime.date
+    log: Callable[[str], None]
+    batch_size: int = DEFAULT_BATCH_SIZE
+    province: Region | None = None
+    city: Region | None = None
+    counties: list[Region] = field(default_factory=list)
+    townships: list[Region] = field(default_factory=list)
+    county_of: list[int] = field(default_factory=list)  # per township, index into counties
+    congresses: dict[tuple[int, int], Congress] = field(default_factory=dict)  # (level, region id)
+    representative_groups: dict[int, Group] = field(default_factory=dict)  # by township id
+    professional_groups: dict[int, list[Group]] = field(default_factory=dict)  # by county id
+    units: dict[str, HandlingUnit] = field(default_factory=dict)  # by name
+    roster: list[RosterEntry] = field(default_factory=list)
+    accounts: dict[str, User] = field(default_factory=dict)
+    skipped_accounts: list[str] = field(default_factory=list)
+    demo_deputy_id: int | None = None
+    created: dict[type, int] = field(default_factory=dict)  # rows written, by model
+
+    @property
+    def seed(self) -> int:
+        return self.options["seed"]
+
+    def rng(self, name: str) -> random.Random:
+        # One stream per builder, so adding a builder or changing one flag leaves the others' data unchanged.
+        return random.Random(f"{self.seed}:{name}")
+
+    def bulk_create(self, model, objs: Iterable) -> list:
+        objs = list(objs)
+        model.objects.bulk_create(objs, batch_size=self.batch_size)
+        self.created[model] = self.created.get(model, 0) + len(objs)
+        return objs
+
+
+@dataclass(frozen=True)
+class Builder:
+    name: str
+    build: Callable[[DemoContext], None]
+    add_arguments: Callable[[ArgumentParser], None] | None = None
+
+
+BUILDERS: list[Builder] = []
+
+
+def builder(name: str, *, add_arguments: Callable[[ArgumentParser], None] | None = None):
+    """Register ``func(ctx)`` to run after the builders registered before it (re-registering replaces)."""
+
+    def register(func):
+        entry = Builder(name, func, add_arguments)
+        for i, existing in enumerate(BUILDERS):
+            if existing.name == name:
+                BUILDERS[i] = entry
+                break
+        else:
+            BUILDERS.append(entry)
+        return func
+
+    return register
+
+
+def discover() -> list[Builder]:
+    autodiscover_modules("demo")
+    return BUILDERS
+
+
+def demo_exists() -> bool:
+    return Region.objects.filter(code=CITY[0]).exists()
+
+
+def seed(
+    *,
+    deputies: int = DEFAULT_DEPUTIES,
+    activities_per_year: int = 2,
+    years: int = 2,
+    seed: int = DEFAULT_SEED,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    today: datetime.date | None = None,
+    log: Callable[[str], None] | None = None,
+    **options: Any,
+) -> DemoContext:
+    """Build the demo city. Callers check ``demo_exists()`` first; this does not."""
+    options.update(deputies=deputies, activities_per_year=activities_per_year, years=years, seed=seed)
+    ctx = DemoContext(
+        options=options,
+        today=today or timezone.localdate(),
+        log=log or (lambda message: None),
+        batch_size=batch_size,
+    )
+    with transaction.atomic():
+        for step in discover():
+            started = time.monotonic()
+            step.build(ctx)
+            ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": step.name, "seconds": time.monotonic() - started})
+    return ctx
+
+
+# --- builders -------------------------------------------------------------------------------------------
+
+
+@builder("regions")
+def build_regions(ctx: DemoContext) -> None:
+    province = Region.objects.filter(code=PROVINCE[0]).first()
+    if province is None:
+        province = Region(code=PROVINCE[0], name=PROVINCE[1], level=Region.Level.PROVINCE, path=f"{PROVINCE[0]}/")
+        ctx.bulk_create(Region, [province])
+    # bulk_create skips Region.save, which is what normally fills the materialised path.
+    city = Region(
+        code=CITY[0], name=CITY[1], level=Region.Level.CITY, parent=province, path=f"{province.path}{CITY[0]}/"
+    )
+    ctx.bulk_create(Region, [city])
+    counties = ctx.bulk_create(
+        Region,
+        (
+            Region(code=code, name=name, level=Region.Level.COUNTY, parent=city, path=f"{city.path}{code}/")
+            for code, name, _towns in COUNTIES
+        ),
+    )
+    townships, county_of = [], []
+    for index, (county, (_code, _name, towns)) in enumerate(zip(counties, COUNTIES, strict=True)):
+        streets = [town for town in towns if town.endswith("街道")]
+        others = [town for town in towns if not town.endswith("街道")]
+        numbered = [(f"{n:03d}", town) for n, town in enumerate(streets, 1)]
+        numbered += [(f"{n:03d}", town) for n, town in enumerate(others, 100)]
+        for suffix, town in numbered:
+            code = county.code + suffix
+            townships.append(
+                Region(
+                    code=code,
+                    name=town,
+                    level=Region.Level.TOWNSHIP,
+                    parent=county,
+                    path=f"{county.path}{code}/",
+                )
+            )
+            county_of.append(index)
+    ctx.bulk_create(Region, townships)
+    ctx.province, ctx.city, ctx.counties, ctx.townships, ctx.county_of = province, city, counties, townships, county_of
+
+
+@builder("congresses")
+def build_congresses(ctx: DemoContext) -> None:
+    def congress(level, region):
+        term, start, end = current_term(level, ctx.today)
+        return Congress(
+            level=level,
+            region=region,
+            term_number=term,
+            start_date=start,
+            end_date=end,
+            code=f"{region.code}-{int(level)}-{term}",
+        )
+
+    # The province may predate the demo (only the city marks demo data), so its congresses may too.
+    for level in (Level.NATIONAL, Level.PROVINCIAL):
+        wanted = congress(level, ctx.province)
+        existing = Congress.objects.filter(level=level, region=ctx.province, term_number=wanted.term_number).first()
+        if existing is None:
+            existing = ctx.bulk_create(Congress, [wanted])[0]
+        ctx.congresses[(level, ctx.province.pk)] = existing
+    fresh = [congress(Level.CITY, ctx.city)]
+    fresh += [congress(Level.COUNTY, county) for county in ctx.counties]
+    fresh += [congress(Level.TOWNSHIP, township) for township in ctx.townships]
+    for item in ctx.bulk_create(Congress, fresh):
+        ctx.congresses[(item.level, item.region.pk)] = item
+
+
+@builder("groups")
+def build_groups(ctx: DemoContext) -> None:
+    groups = []
+    for township, county_index in zip(ctx.townships, ctx.county_of, strict=True):
+        county = ctx.counties[county_index]
+        group = Group(
+            kind=Group.Kind.REPRESENTATIVE,
+            name=_("%(township)s代表小组") % {"township": township.name},
+            region=township,
+            congress=ctx.congresses[(Level.COUNTY, county.pk)],
+        )
+        ctx.representative_groups[township.pk] = group
+        groups.append(group)
+    for county in ctx.counties:
+        ctx.professional_groups[county.pk] = [
+            Group(
+                kind=Group.Kind.PROFESSIONAL,
+                name=name,
+                region=county,
+                congress=ctx.congresses[(Level.COUNTY, county.pk)],
+            )
+            for name in PROFESSIONAL_GROUPS
+        ]
+        groups += ctx.professional_groups[county.pk]
+    ctx.bulk_create(Group, groups)
+
+
+@builder("units")
+def build_units(ctx: DemoContext) -> None:
+    rng = ctx.rng("units")
+    surnames, surname_weights = _weighted(SURNAMES)
+
+    def unit(name, region, kind=HandlingUnit.Kind.BUREAU):
+        return HandlingUnit(
+            name=name,
+            kind=kind,
+            region=region,
+            contact_person=rng.choices(surnames, cum_weights=surname_weights)[0] + rng.choice("敏静丽军伟华芳强"),
+            contact_phone=f"0750-{rng.randint(3000000, 3999999)}",
+        )
+
+    units = [unit(f"{ctx.city.name}{bureau}", ctx.city) for bureau in CITY_BUREAUS]
+    units += [
+        unit(_("江门市中级人民法院"), ctx.city, HandlingUnit.Kind.COURT),
+        unit(_("江门市人民检察院"), ctx.city, HandlingUnit.Kind.PROCURATORATE),
+        unit(_("广东电网有限责任公司江门供电局"), ctx.city, HandlingUnit.Kind.OTHER),
+    ]
+    for county in ctx.counties:
+        units += [unit(f"{county.name}{bureau}", county) for bureau in COUNTY_BUREAUS]
+    for township in ctx.townships:
+        office = _("办事处") if township.name.endswith("街道") else _("人民政府")
+        units.append(unit(f"{township.name}{office}", township, HandlingUnit.Kind.TOWNSHIP))
+    for item in ctx.bulk_create(HandlingUnit, units):
+        ctx.units[item.name] = item
+
+
+class _People:
+    """Pools and pickers for deputies' personal data, bound to one random stream."""
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.surnames, self.surname_weights = _weighted(SURNAMES)
+        self.ethnicities, self.ethnicity_weights = _weighted(ETHNICITIES)
+        self.parties, self.party_weights = _weighted(PARTIES)
+        self.male = GIVEN_MALE + GIVEN_EITHER
+        self.female = GIVEN_FEMALE + GIVEN_EITHER
+        self.phone_offset = rng.randrange(10**8)
+        self.jobs, self.job_weights = _weighted(
+            (
+                (self._village_cadre, 12),
+                (self._township_cadre, 8),
+                (self._enterprise, 22),
+                (self._farmer, 12),
+                (self._teacher, 10),
+                (self._doctor, 8),
+                (self._official, 10),
+                (self._self_employed, 5),
+                (self._professional, 5),
+            )
+        )
+
+    def name(self, gender: str) -> str:
+        rng = self.rng
+        pool = self.male if gender == Gender.MALE else self.female
+        given = rng.choice(pool) + (rng.choice(pool) if rng.random() < 0.8 else "")
+        return rng.choices(self.surnames, cum_weights=self.surname_weights)[0] + given
+
+    def phone(self, number: int) -> str:
+        # The multiplier is coprime with 10**8, so the last eight digits never repeat below 100 million deputies.
+        return self.rng.choice(MOBILE_PREFIXES) + f"{(number * 61803397 + self.phone_offset) % 10**8:08d}"
+
+    def job(self, county: Region, township: Region) -> tuple[str, str]:
+        return self.rng.choices(self.jobs, cum_weights=self.job_weights)[0](county, township)
+
+    def address(self, county: Region, township: Region) -> str:
+        rng = self.rng
+        if township.name.endswith("街道"):
+            place = f"{rng.choice(STREETS)}{rng.randint(1, 300)}号{rng.randint(1, 12)}栋{rng.randint(101, 2804)}房"
+        else:
+            place = f"{rng.choice(VILLAGES)}村{rng.randint(1, 120)}号"
+        return f"{CITY[1]}{county.name}{township.name}{place}"
+
+    def _village_cadre(self, county, township):
+        rng = self.rng
+        if township.name.endswith("街道"):
+            return f"{township.name}{rng.choice(VILLAGES)}社区居民委员会", rng.choice(
+                ("主任", "党委书记、主任", "委员")
+            )
+        return f"{township.name}{rng.choice(VILLAGES)}村民委员会", rng.choice(("主任", "党总支书记、主任", "委员"))
+
+    def _township_cadre(self, county, township):
+        if township.name.endswith("街道"):
+            return f"{township.name}办事处", self.rng.choice(("主任", "副主任", "党工委书记", "党工委委员"))
+        return f"{township.name}人民政府", self.rng.choice(("镇长", "副镇长", "党委书记", "人大主席"))
+
+    def _enterprise(self, county, township):
+        rng = self.rng
+        company = f"{county.name[:-1]}{rng.choice(COMPANY_WORDS)}{rng.choice(INDUSTRIES)}有限公司"
+        return company, rng.choice(("董事长", "总经理", "副总经理", "车间主任", "技术员", "工程师", "职工"))
+
+    def _farmer(self, county, township):
+        if township.name.endswith("街道"):
+            return f"{township.name}{self.rng.choice(STREETS)}", "个体工商户"
+        return f"{township.name}{self.rng.choice(VILLAGES)}村", self.rng.choice(("农民", "种养大户", "家庭农场主"))
+
+    def _teacher(self, county, township):
+        return f"{county.name[:-1]}{self.rng.choice(SCHOOLS)}", self.rng.choice(("校长", "副校长", "教师", "教师"))
+
+    def _doctor(self, county, township):
+        if self.rng.random() < 0.5:
+            return f"{county.name}人民医院", self.rng.choice(("院长", "主任医师", "护士长", "医生"))
+        return f"{township.name}卫生院", self.rng.choice(("院长", "医生", "护士"))
+
+    def _official(self, county, township):
+        return f"{county.name}{self.rng.choice(COUNTY_BUREAUS)}", self.rng.choice(("局长", "副局长", "科长"))
+
+    def _self_employed(self, county, township):
+        return f"{township.name}{self.rng.choice(COMPANY_WORDS)}商行", "经营者"
+
+    def _professional(self, county, township):
+        rng = self.rng
+        return rng.choice(
+            (
+                (f"广东{rng.choice(COMPANY_WORDS)}律师事务所", "律师"),
+                (f"{county.name}归国华侨联合会", "主席"),
+                (f"{county.name}工商业联合会", "副主席"),
+                (f"{county.name}妇女联合会", "主席"),
+            )
+        )
+
+
+def _allocate(total: int, weights: list[float]) -> list[int]:
+    """Split ``total`` in proportion to ``weights`` (largest remainder), so the counts add up exactly."""
+    scale = total / sum(weights)
+    shares = [weight * scale for weight in weights]
+    counts = [int(share) for share in shares]
+    by_remainder = sorted(range(len(weights)), key=lambda i: shares[i] - counts[i], reverse=True)
+    for i in by_remainder[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+@builder("deputies")
+def build_deputies(ctx: DemoContext) -> None:
+    """Deputies and their seats, written batch by batch so memory stays flat at benchmark sizes."""
+    rng = ctx.rng("deputies")
+    people = _People(rng)
+    today = ctx.today
+    # Towns differ in size; streets in the urban districts are the largest.
+    weights = [rng.uniform(0.6, 1.0) * (1.5 if t.name.endswith("街道") else 1.0) for t in ctx.townships]
+    counts = _allocate(ctx.options["deputies"], weights)
+    by_level = ctx.congresses
+    city_congress = by_level[(Level.CITY, ctx.city.pk)]
+    provincial = by_level[(Level.PROVINCIAL, ctx.province.pk)]
+    national = by_level[(Level.NATIONAL, ctx.province.pk)]
+    extra_seats, extra_weights = _weighted(((None, 898), (city_congress, 90), (provincial, 10), (national, 2)))
+    birth_start, birth_days = datetime.date(1960, 1, 1), (datetime.date(1995, 12, 31) - datetime.date(1960, 1, 1)).days
+    delegation = {
+        Level.CITY: None,  # the county's own delegation, filled per deputy
+        Level.PROVINCIAL: _("%(city)s代表团") % {"city": CITY[1]},
+        Level.NATIONAL: _("%(province)s代表团") % {"province": ctx.province.name},
+    }
+
+    pending: list[tuple[Deputy, list[Membership], int, int]] = []
+    number = 0
+
+    def seat(congress, county, township, district):
+        direct = congress.level in (Level.COUNTY, Level.TOWNSHIP)
+        roll = rng.random()
+        status, status_date = Membership.Status.SERVING, None
+        if roll < 0.03:
+            status = Membership.Status.RESIGNED if roll < 0.02 else Membership.Status.TERMINATED
+            first = congress.start_date + datetime.timedelta(days=60)
+            status_date = first + datetime.timedelta(days=rng.randint(0, max(0, (today - first).days)))
+            status_date = min(status_date, today)
+        representative_group = professional_group = None
+        if direct:
+            representative_group = ctx.representative_groups[township.pk]
+        if congress.level == Level.COUNTY and rng.random() < 0.5:
+            professional_group = rng.choice(ctx.professional_groups[county.pk])
+        return Membership(
+            congress=congress,
+            district=district,
+            election=Membership.Election.DIRECT if direct else Membership.Election.INDIRECT,
+            representative_group=representative_group,
+            professional_group=professional_group,
+            status=status,
+            status_date=status_date,
+        )
+
+    def flush():
+        deputies = ctx.bulk_create(Deputy, (deputy for deputy, *_rest in pending))
+        if deputies and deputies[0].pk is None:  # a backend that cannot return ids from a bulk insert
+            ids = dict(Deputy.objects.filter(code__in=[d.code for d in deputies]).values_list("code", "pk"))
+            for deputy in deputies:
+                deputy.pk = ids[deputy.code]
+        memberships = []
+        for deputy, seats, township_index, county_index in pending:
+            for membership in seats:
+                membership.deputy = deputy
+            memberships += seats
+            serving = [m for m in seats if m.status == Membership.Status.SERVING]
+            ctx.roster.append(
+                RosterEntry(
+                    deputy_id=deputy.pk,
+                    township=township_index,
+                    county=county_index,
+                    direct=any(m.election == Membership.Election.DIRECT for m in serving),
+                    left_on=None if serving else max(m.status_date for m in seats),
+                )
+            )
+        ctx.bulk_create(Membership, memberships)
+        pending.clear()
+
+    for township_index, (township, count) in enumerate(zip(ctx.townships, counts, strict=True)):
+        county_index = ctx.county_of[township_index]
+        county = ctx.counties[county_index]
+        township_congress = by_level[(Level.TOWNSHIP, township.pk)]
+        county_congress = by_level[(Level.COUNTY, county.pk)]
+        county_delegation = _("%(county)s代表团") % {"county": county.name}
+        for _i in range(count):
+            number += 1
+            gender = Gender.MALE if rng.random() < 0.7 else Gender.FEMALE
+            birth = birth_start + datetime.timedelta(days=rng.randrange(birth_days + 1))
+            work_unit, post = people.job(county, township)
+            deputy = Deputy(
+                code=f"D{number:07d}",
+                name=people.name(gender),
+                gender=gender,
+                ethnicity=rng.choices(people.ethnicities, cum_weights=people.ethnicity_weights)[0],
+                birth_date=birth,
+                party=rng.choices(people.parties, cum_weights=people.party_weights)[0],
+                work_unit=work_unit,
+                post=post,
+                region=township,
+                phone=people.phone(number),
+                phone_public=rng.random() < 0.5,
+                id_number=id_number(county.code, birth, rng.randrange(500) * 2 + (gender == Gender.MALE)),
+                home_address=people.address(county, township),
+            )
+            roll = rng.random()
+            district = _("第%(n)s选区") % {"n": rng.randint(1, 12)}
+            if roll < 0.62:
+                seats = [seat(township_congress, county, township, district)]
+            elif roll < 0.97:
+                seats = [seat(county_congress, county, township, f"{township.name}{district}")]
+            else:
+                seats = [seat(city_congress, county, township, county_delegation)]
+            extra = rng.choices(extra_seats, cum_weights=extra_weights)[0]
+            if extra is not None and extra is not seats[0].congress:
+                seats.append(seat(extra, county, township, delegation[extra.level] or county_delegation))
+            pending.append((deputy, seats, township_index, county_index))
+            if len(pending) >= ctx.batch_size:
+                flush()
+    flush()
+
+
+def _account(ctx: DemoContext, password: str, username: str, **fields) -> None:
+    if User.objects.filter(username=username).exists():
+        # Someone made this account by hand (createsuperuser admin, say): leave it and its password alone.
+        ctx.skipped_accounts.append(username)
+        return
+    user = User(username=username, password=password, **fields)
+    user.save()
+    ctx.accounts[username] = user
+    ctx.created[User] = ctx.created.get(User, 0) + 1
+
+
+@builder("accounts")
+def build_accounts(ctx: DemoContext) -> None:
+    # One hash for all six: the demo password is shared anyway, and each hash costs about half a second.
+    password = make_password(DEMO_PASSWORD)
+    staff_county = next(county for county in ctx.counties if county.code == COUNTY_CODE_FOR_STAFF)
+    candidates = [entry for entry in ctx.roster if entry.left_on is None and entry.direct]
+    candidates = candidates or [entry for entry in ctx.roster if entry.left_on is None] or ctx.roster
+    ctx.demo_deputy_id = candidates[0].deputy_id if candidates else None
+
+    _account(ctx, password, "admin", is_superuser=True, first_name=_("系统管理员"))
+    _account(ctx, password, "staff", role=Role.STAFF, region=ctx.city, first_name=_("市人大代表工委"))
+    _account(
+        ctx,
+        password,
+        "staff_county",
+        role=Role.STAFF,
+        region=staff_county,
+        first_name=_("%(county)s人大代表工委") % {"county": staff_county.name},
+    )
+    _account(ctx, password, "leader", role=Role.LEADER, region=ctx.city, first_name=_("市人大常委会领导"))
+    if ctx.demo_deputy_id is not None:
+        deputy = Deputy.objects.get(pk=ctx.demo_deputy_id)
+        _account(ctx, password, "deputy", role=Role.DEPUTY, deputy=deputy, first_name=deputy.name)
+    _account(ctx, password, "clerk", role=Role.UNIT_CLERK, unit=ctx.units[CLERK_UNIT], first_name=CLERK_UNIT)
+
+
+class _Activities:
+    """Pools for activity records; descriptions are assembled from a topic and a template per kind."""
+
+    def __init__(self, ctx: DemoContext, rng: random.Random):
+        self.rng = rng
+        self.kinds, self.kind_weights = _weighted(ACTIVITY_KINDS)
+        self.places = []
+        for township, county_index in zip(ctx.townships, ctx.county_of, strict=True):
+            county = ctx.counties[county_index]
+            office = "办事处" if township.name.endswith("街道") else "人民政府"
+            self.places.append(
+                (
+                    f"{township.name}代表联络站",
+                    f"{county.name}人大常委会会议室",
+                    f"{township.name}{office}",
+                    f"{township.name}{rng.choice(VILLAGES)}村",
+                    f"{township.name}{rng.choice(VILLAGES)}社区",
+                )
+            )
+        self.templates = {
+            ActivityKind.INSPECTION: ("视察{topic}工作情况", "参加人大常委会组织的{topic}专题视察"),
+            ActivityKind.RESEARCH: ("就{topic}开展专题调研，走访群众并形成调研报告", "参加{topic}调研，提出意见建议"),
+            ActivityKind.LAW_CHECK: ("参加《{law}》执法检查", "参加《{law}》实施情况检查"),
+            ActivityKind.HEARING: ("参加{topic}座谈会，听取群众意见", "参加{topic}立法听证会"),
+            ActivityKind.TRAINING: ("参加代表履职能力学习培训班", "参加代表法专题培训", "参加{topic}专题讲座"),
+            ActivityKind.GROUP: ("参加代表小组活动，围绕{topic}集中视察", "参加代表小组{topic}专题座谈"),
+            ActivityKind.OTHER: ("参与{topic}志愿服务活动", "接待来访群众，协调解决{topic}问题"),
+        }
+
+    def description(self, kind) -> str:
+        rng = self.rng
+        return rng.choice(self.templates[kind]).format(topic=rng.choice(TOPICS), law=rng.choice(LAWS))
+
+
+@builder("activities")
+def build_activities(ctx: DemoContext) -> None:
+    """About ``activities_per_year`` records per deputy per year, for the current and previous years."""
+    per_year, years = ctx.options["activities_per_year"], ctx.options["years"]
+    if per_year <= 0 or years <= 0:
+        return
+    rng = ctx.rng("activities")
+    pools = _Activities(ctx, rng)
+    today, now = ctx.today, timezone.now()
+    tz = timezone.get_current_timezone()
+    year_list = list(range(today.year - years + 1, today.year + 1))
+    report_rate = {(c, y): rng.uniform(0.60, 0.95) for c in range(len(ctx.counties)) for y in year_list}
+    county_staff = ctx.accounts.get("staff_county")
+    city_staff = ctx.accounts.get("staff")
+    staff_county_index = next(i for i, c in enumerate(ctx.counties) if c.code == COUNTY_CODE_FOR_STAFF)
+    statuses = {
+        "current": _weighted(
+            (
+                (ActivityRecord.Status.CONFIRMED, 78),
+                (ActivityRecord.Status.PENDING, 19),
+                (ActivityRecord.Status.RETURNED, 3),
+            )
+        ),
+        "past": _weighted(
+            (
+                (ActivityRecord.Status.CONFIRMED, 96),
+                (ActivityRecord.Status.PENDING, 1),
+                (ActivityRecord.Status.RETURNED, 3),
+            )
+        ),
+    }
+    ratings, rating_weights = _weighted(
+        (
+            (ActivityRecord.VoterRating.GOOD, 70),
+            (ActivityRecord.VoterRating.FAIR, 25),
+            (ActivityRecord.VoterRating.POOR, 5),
+        )
+    )
+    jitter = (-1, 0, 0, 1)
+    batch: list[ActivityRecord] = []
+
+    for entry in ctx.roster:
+        places = pools.places[entry.township]
+        reviewer = county_staff if entry.county == staff_county_index and county_staff else city_staff
+        is_demo = entry.deputy_id == ctx.demo_deputy_id
+        for year in year_list:
+            first = datetime.date(year, 1, 1)
+            last = min(datetime.date(year, 12, 31), today, entry.left_on or today)
+            if last < first:
+                continue
+            span = (last - first).days
+            count = max(0, per_year + rng.choice(jitter))
+            kinds = []
+            if entry.direct and rng.random() < report_rate[(entry.county, year)]:
+                kinds.append(ActivityKind.REPORT_TO_VOTERS)
+                count -= 1
+            if is_demo:
+                count = max(count, 3 - len(kinds))
+            kinds += rng.choices(pools.kinds, cum_weights=pools.kind_weights, k=max(0, count))
+            status_pool = statuses["current" if year == today.year else "past"]
+            for position, kind in enumerate(kinds):
+                day = first + datetime.timedelta(days=rng.randint(0, span))
+                status = rng.choices(status_pool[0], cum_weights=status_pool[1])[0]
+                if is_demo and year == today.year and position < 3:
+                    # The demo deputy's own list shows every state a record can be in.
+                    status = (
+                        ActivityRecord.Status.CONFIRMED,
+                        ActivityRecord.Status.PENDING,
+                        ActivityRecord.Status.RETURNED,
+                    )[position]
+                created = datetime.datetime(
+                    day.year, day.month, day.day, rng.randint(8, 21), rng.randint(0, 59), tzinfo=tz
+                ) + datetime.timedelta(days=rng.randint(0, 5))
+                created = min(created, now)
+                record = ActivityRecord(
+                    deputy_id=entry.deputy_id,
+                    kind=kind,
+                    date=day,
+                    place=rng.choice(places),
+                    status=status,
+                    created_at=created,
+                )
+                if kind == ActivityKind.REPORT_TO_VOTERS:
+                    record.voters_attended = rng.randint(30, 220)
+                    record.voter_rating = rng.choices(ratings, cum_weights=rating_weights)[0]
+                    record.description = _("向选区选民报告履职情况，听取意见建议%(n)s条") % {"n": rng.randint(3, 30)}
+                else:
+                    record.description = pools.description(kind)
+                if status != ActivityRecord.Status.PENDING:
+                    record.reviewed_by = reviewer
+                    record.reviewed_at = min(created + datetime.timedelta(days=rng.randint(1, 20)), now)
+                if status == ActivityRecord.Status.RETURNED:
+                    record.return_reason = rng.choice(RETURN_REASONS)
+                batch.append(record)
+            if len(batch) >= ctx.batch_size:
+                ctx.bulk_create(ActivityRecord, batch)
+                batch = []
+    ctx.bulk_create(ActivityRecord, batch)
+
+
+def account_lines(ctx: DemoContext) -> list[str]:
+    """The demo accounts with what each one is for, as printed at the end of a run."""
+    lines = []
+    for username, user in ctx.accounts.items():
+        if user.is_superuser:
+            what = _("超级管理员")
+        elif user.role == Role.DEPUTY:
+            what = f"{user.get_role_display()} · {user.deputy.name}（{user.deputy.code}）"
+        elif user.role == Role.UNIT_CLERK:
+            what = f"{user.get_role_display()} · {user.unit.name}"
+        else:
+            what = f"{user.get_role_display()} · {user.region.name}"
+        lines.append(f"  {username:<14}{what}")
+    return lines
+
+
+def summary_lines(ctx: DemoContext) -> list[str]:
+    return [f"  {model._meta.verbose_name}：{count:,}" for model, count in ctx.created.items()]

@@ -1,0 +1,44 @@
+"""The admin's roster upload form: the whole file is checked here, before django-import-export reads any row."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils.translation import gettext_lazy as _
+from import_export.formats.base_formats import CSV
+from import_export.forms import ImportForm
+
+from .resources import REQUIRED_COLUMNS, read_roster_file
+
+
+class RosterImportForm(ImportForm):
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self._formats = list(formats)
+        # The format is read from the file itself, so the user is not asked for it.
+        self.fields["format"].required = False
+        self.fields["format"].widget = forms.HiddenInput()
+        self.fields["import_file"].label = _("名册文件")
+        self.fields["import_file"].help_text = _(
+            "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+            "按“代表编号 + 届别代码”识别记录，重复导入同一名册会更新已有记录而不会重复。"
+            "任何一行有错，整个文件都不会导入。"
+        ) % {"columns": "、".join(REQUIRED_COLUMNS)}
+        self.fields["import_file"].widget.attrs["accept"] = ".xlsx,.csv"
+
+    def clean(self):
+        cleaned_data = super().clean()
+        upload = cleaned_data.get("import_file")
+        if upload is None:
+            return cleaned_data
+        try:
+            roster = read_roster_file(upload)
+        except ValidationError as exc:
+            self.add_error("import_file", exc)
+            return cleaned_data
+        cleaned_data["format"] = str(self._formats.index(roster.format_class))
+        if roster.format_class is CSV:
+            # A GBK CSV is handed on as UTF-8, the one encoding the confirm step reads.
+            cleaned_data["import_file"] = SimpleUploadedFile(
+                upload.name, roster.content, content_type="text/csv; charset=utf-8"
+            )
+        return cleaned_data

@@ -1,0 +1,861 @@
+"""Deputy-roster import and export (django-import-export), and the staff exports of deputies and activities.
+
+A roster file has one row per seat: one deputy in one congress. The pair (代表编号, 届别代码) identifies a row,
+so importing the same roster again updates the deputy and the seat instead of adding new ones. A file with
+any bad row is refused as a whole and nothing is written.
+
+Entry points for views: ``read_roster_file`` (file-level checks), ``import_roster`` (check and import),
+``roster_errors`` (readable messages from an import result) and ``export_response`` (an xlsx/csv download).
+"""
+
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+import tablib
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources, widgets
+from import_export.fields import Field
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import Result
+
+from . import permissions
+from .models import (
+    ActivityKind,
+    ActivityRecord,
+    Congress,
+    Deputy,
+    Gender,
+    Group,
+    Membership,
+    Region,
+)
+
+# Roster headers are the file format itself: a roster exported under one interface language must import
+# under any other, so they are fixed strings and deliberately not translated.
+COL_CODE = "代表编号"
+COL_NAME = "姓名"
+COL_GENDER = "性别"
+COL_ETHNICITY = "民族"
+COL_BIRTH_DATE = "出生日期"
+COL_PARTY = "党派"
+COL_WORK_UNIT = "工作单位"
+COL_POST = "职务"
+COL_REGION = "所在区域代码"
+COL_PHONE = "联系电话"
+COL_PHONE_PUBLIC = "公开电话"
+COL_ID_NUMBER = "身份证号"
+COL_HOME_ADDRESS = "家庭住址"
+COL_CONGRESS = "届别代码"
+COL_DISTRICT = "选区"
+COL_ELECTION = "选举方式"
+COL_REP_GROUP = "代表小组"
+COL_PRO_GROUP = "专业小组"
+COL_STATUS = "状态"
+COL_STATUS_DATE = "状态日期"
+
+REQUIRED_COLUMNS = (COL_CODE, COL_NAME, COL_CONGRESS, COL_REGION)
+HEADER_ROWS = 1
+DEFAULT_MAX_ROWS = 20000
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# Which roster column reports a model validation error on which field.
+DEPUTY_FIELD_COLUMNS = {
+    "code": COL_CODE,
+    "name": COL_NAME,
+    "gender": COL_GENDER,
+    "ethnicity": COL_ETHNICITY,
+    "birth_date": COL_BIRTH_DATE,
+    "party": COL_PARTY,
+    "work_unit": COL_WORK_UNIT,
+    "post": COL_POST,
+    "region": COL_REGION,
+    "phone": COL_PHONE,
+    "phone_public": COL_PHONE_PUBLIC,
+    "id_number": COL_ID_NUMBER,
+    "home_address": COL_HOME_ADDRESS,
+}
+MEMBERSHIP_FIELD_COLUMNS = {
+    "congress": COL_CONGRESS,
+    "district": COL_DISTRICT,
+    "election": COL_ELECTION,
+    "representative_group": COL_REP_GROUP,
+    "professional_group": COL_PRO_GROUP,
+    "status": COL_STATUS,
+    "status_date": COL_STATUS_DATE,
+}
+
+
+def _text(value) -> str:
+    """A cell as trimmed text; Excel hands integer-looking cells (codes, phones) over as numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+# --- widgets -------------------------------------------------------------------------------------------
+
+
+class TextWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        return _text(value)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+class OptionalTextWidget(TextWidget):
+    """Blank means "keep what is there" (the model default for a new deputy)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return _text(value) or None
+
+
+class ChoiceWidget(widgets.Widget):
+    """Accepts a choice's Chinese label or its stored code; exports the label."""
+
+    def __init__(self, choices, default=None, **kwargs):
+        self.choices = choices
+        self.default = default
+        super().__init__(**kwargs)
+
+    def _lookup(self) -> dict[str, str]:
+        # Labels are resolved here rather than at import time so that they follow the active language.
+        lookup = {}
+        for value, label in self.choices.choices:
+            lookup[str(value).lower()] = value
+            lookup[str(label).lower()] = value
+        return lookup
+
+    def clean(self, value, row=None, **kwargs):
+        text = _text(value)
+        if not text:
+            return self.default
+        try:
+            return self._lookup()[text.lower()]
+        except KeyError:
+            options = "、".join(str(label) for _value, label in self.choices.choices)
+            raise ValueError(
+                _("“%(value)s”不是有效的选项，可填：%(options)s。") % {"value": text, "options": options}
+            ) from None
+
+    def render(self, value, obj=None, **kwargs):
+        if value in (None, ""):
+            return ""
+        return str(dict(self.choices.choices).get(value, value))
+
+
+class YesNoWidget(widgets.Widget):
+    TRUE = {"是", "公开", "y", "yes", "true", "1"}
+    FALSE = {"否", "不公开", "n", "no", "false", "0"}
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, bool):
+            return value
+        text = _text(value).lower()
+        if not text or text in self.FALSE:
+            # An unpublished phone is the safe reading of an empty cell.
+            return False
+        if text in self.TRUE:
+            return True
+        raise ValueError(_("“%(value)s”无法识别，请填写“是”或“否”。") % {"value": _text(value)})
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return ""
+        return _("是") if value else _("否")
+
+
+class DateWidget(widgets.Widget):
+    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            # Excel date cells arrive as midnight datetimes.
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = _text(value)
+        if not text:
+            return None
+        text = re.sub(r"\s+00:00(:00)?$", "", text)
+        for fmt in self.FORMATS:
+            try:
+                # Only the date part is kept, so there is no time zone to attach.
+                return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007
+            except ValueError:
+                continue
+        raise ValueError(_("日期“%(value)s”无法识别，请写成 2024-01-31 的形式。") % {"value": text})
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        if kwargs.get("force_native_type"):
+            return value
+        return value.isoformat()
+
+
+class LocalDateTimeWidget(widgets.Widget):
+    """Local time as text: spreadsheet cells cannot carry a time zone."""
+
+    def render(self, value, obj=None, **kwargs):
+        if not value:
+            return ""
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+class _CachedLookupWidget(widgets.Widget):
+    """Looks rows up by code once per import; the widget lives only as long as one resource instance."""
+
+    model = None
+
+    def __init__(self, **kwargs):
+        self._cache = {}
+        super().__init__(**kwargs)
+
+    def fetch(self, code):
+        raise NotImplementedError
+
+    def lookup(self, code):
+        if code not in self._cache:
+            self._cache[code] = self.fetch(code)
+        return self._cache[code]
+
+
+class RegionCodeWidget(_CachedLookupWidget):
+    def fetch(self, code):
+        return Region.objects.filter(code=code).first()
+
+    def clean(self, value, row=None, **kwargs):
+        code = _text(value)
+        if not code:
+            return None
+        region = self.lookup(code)
+        if region is None:
+            raise ValueError(_("区域代码“%(code)s”不存在。") % {"code": code})
+        return region
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class CongressCodeWidget(_CachedLookupWidget):
+    def fetch(self, code):
+        return Congress.objects.select_related("region").filter(code=code).first()
+
+    def clean(self, value, row=None, **kwargs):
+        code = _text(value)
+        if not code:
+            return None
+        congress = self.lookup(code)
+        if congress is None:
+            raise ValueError(_("届别代码“%(code)s”不存在。") % {"code": code})
+        return congress
+
+    def render(self, value, obj=None, **kwargs):
+        return value.code if value else ""
+
+
+class GroupNameWidget(_CachedLookupWidget):
+    """A group named in the file, looked up among the groups of the deputy's region and the regions above it.
+
+    Groups are not created from a roster: a misspelt name would otherwise quietly found a new group.
+    """
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        self._regions = {}
+        super().__init__(**kwargs)
+
+    def _region(self, code):
+        if code not in self._regions:
+            self._regions[code] = Region.objects.filter(code=code).first()
+        return self._regions[code]
+
+    def fetch(self, key):
+        name, region_code, congress_code = key
+        region = self._region(region_code)
+        if region is None:
+            return None
+        parts = region.path.rstrip("/").split("/")
+        ancestor_paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        candidates = (
+            Group.objects.filter(kind=self.kind, name=name, region__path__in=ancestor_paths)
+            .filter(Q(congress__isnull=True) | Q(congress__code=congress_code))
+            .select_related("region")
+        )
+        # The nearest region wins when a township and its county both have a group of that name.
+        return max(candidates, key=lambda group: len(group.region.path), default=None)
+
+    def clean(self, value, row=None, **kwargs):
+        name = _text(value)
+        if not name:
+            return None
+        row = row or {}
+        region_code = _text(row.get(COL_REGION))
+        if self._region(region_code) is None:
+            # The region column reports its own error; a second one here would only repeat it.
+            return None
+        group = self.lookup((name, region_code, _text(row.get(COL_CONGRESS))))
+        if group is None:
+            raise ValueError(
+                _("在代表所在区域及其上级区域中找不到名为“%(name)s”的%(kind)s。")
+                % {"name": name, "kind": Group.Kind(self.kind).label}
+            )
+        return group
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+# --- reading a roster file ----------------------------------------------------------------------------
+
+
+@dataclass
+class RosterFile:
+    dataset: tablib.Dataset
+    format_class: type
+    # What to store for the confirm step: CSV is re-encoded as UTF-8 so that the second read agrees.
+    content: bytes
+
+
+def normalise_dataset(dataset: tablib.Dataset) -> list[int]:
+    """Trim headers and drop blank rows in place; return each remaining row's line number in the sheet."""
+    if dataset.headers:
+        dataset.headers = [_text(header) for header in dataset.headers]
+    sheet_rows = []
+    for index in range(len(dataset) - 1, -1, -1):
+        if all(_text(value) == "" for value in dataset[index]):
+            del dataset[index]
+        else:
+            sheet_rows.append(index + 1 + HEADER_ROWS)
+    sheet_rows.reverse()
+    return sheet_rows
+
+
+def check_roster_dataset(dataset: tablib.Dataset) -> None:
+    """File-level checks that refuse the whole file before any row is looked at."""
+    headers = set(dataset.headers or [])
+    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    if missing:
+        raise ValidationError(
+            _("文件缺少必需的列：%(columns)s。请以导出的名册为模板填写，第一行为列名。")
+            % {"columns": "、".join(missing)},
+            code="missing_columns",
+        )
+    if len(dataset) == 0:
+        raise ValidationError(_("文件中没有数据行。"), code="empty")
+    max_rows = getattr(settings, "ROSTER_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+    if len(dataset) > max_rows:
+        raise ValidationError(
+            _("文件有 %(count)d 行数据，超过一次导入的上限 %(limit)d 行，请分批导入。")
+            % {"count": len(dataset), "limit": max_rows},
+            code="too_many_rows",
+        )
+
+
+def _decode_csv(data: bytes) -> str:
+    if b"\x00" in data:
+        raise ValidationError(_("CSV 文件内容无效：这不是文本文件。"), code="bad_type")
+    # Excel on Chinese Windows saves CSV as GBK unless told otherwise.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 编码的 CSV。"), code="bad_encoding")
+
+
+def _read_xlsx(data: bytes) -> tablib.Dataset:
+    not_xlsx = ValidationError(
+        _("文件内容不是有效的 Excel（.xlsx）表格。旧版 .xls 文件请先在 Excel 中另存为 .xlsx。"),
+        code="bad_type",
+    )
+    if not data.startswith(b"PK\x03\x04"):
+        raise not_xlsx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise not_xlsx from None
+    # A few megabytes of zip can unpack to gigabytes; real rosters compress about tenfold.
+    if unpacked > 50 * settings.ROSTER_IMPORT_MAX_BYTES:
+        raise not_xlsx
+    try:
+        return XLSX().create_dataset(data)
+    except Exception:
+        raise not_xlsx from None
+
+
+def read_roster_file(upload) -> RosterFile:
+    """Check an uploaded roster (size, type read from the content, columns, rows) and parse it.
+
+    Raises ``ValidationError`` with a message for the user; the size is checked before anything is read.
+    """
+    max_bytes = settings.ROSTER_IMPORT_MAX_BYTES
+    name = upload.name or ""
+    if upload.size == 0:
+        raise ValidationError(_("文件“%(name)s”是空的。") % {"name": name}, code="empty")
+    if upload.size > max_bytes:
+        raise ValidationError(
+            _("文件“%(name)s”超过大小上限 %(limit)s。") % {"name": name, "limit": filesizeformat(max_bytes)},
+            code="too_large",
+        )
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ("xlsx", "csv"):
+        raise ValidationError(_("只能导入 Excel（.xlsx）或 CSV 文件。"), code="bad_type")
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if extension == "xlsx":
+        dataset = _read_xlsx(data)
+        format_class, content = XLSX, data
+    else:
+        text = _decode_csv(data)
+        try:
+            dataset = CSV().create_dataset(text)
+        except Exception:
+            raise ValidationError(_("无法读取 CSV 文件，请检查文件格式。"), code="bad_type") from None
+        format_class, content = CSV, text.encode("utf-8")
+    normalise_dataset(dataset)
+    check_roster_dataset(dataset)
+    return RosterFile(dataset=dataset, format_class=format_class, content=content)
+
+
+# --- the roster resource ------------------------------------------------------------------------------
+
+
+class RosterResource(resources.ModelResource):
+    """One roster row = one ``Membership``, carrying the deputy's own details along with it."""
+
+    deputy_code = Field(attribute="deputy__code", column_name=COL_CODE, widget=TextWidget())
+    name = Field(attribute="deputy__name", column_name=COL_NAME, widget=TextWidget())
+    gender = Field(attribute="deputy__gender", column_name=COL_GENDER, widget=ChoiceWidget(Gender, default=""))
+    ethnicity = Field(
+        attribute="deputy__ethnicity",
+        column_name=COL_ETHNICITY,
+        widget=OptionalTextWidget(),
+        saves_null_values=False,
+    )
+    birth_date = Field(attribute="deputy__birth_date", column_name=COL_BIRTH_DATE, widget=DateWidget())
+    party = Field(attribute="deputy__party", column_name=COL_PARTY, widget=TextWidget())
+    work_unit = Field(attribute="deputy__work_unit", column_name=COL_WORK_UNIT, widget=TextWidget())
+    post = Field(attribute="deputy__post", column_name=COL_POST, widget=TextWidget())
+    region = Field(attribute="deputy__region", column_name=COL_REGION, widget=RegionCodeWidget())
+    phone = Field(attribute="deputy__phone", column_name=COL_PHONE, widget=TextWidget())
+    phone_public = Field(attribute="deputy__phone_public", column_name=COL_PHONE_PUBLIC, widget=YesNoWidget())
+    id_number = Field(attribute="deputy__id_number", column_name=COL_ID_NUMBER, widget=TextWidget())
+    home_address = Field(attribute="deputy__home_address", column_name=COL_HOME_ADDRESS, widget=TextWidget())
+    congress = Field(attribute="congress", column_name=COL_CONGRESS, widget=CongressCodeWidget())
+    district = Field(attribute="district", column_name=COL_DISTRICT, widget=TextWidget())
+    election = Field(
+        attribute="election",
+        column_name=COL_ELECTION,
+        widget=ChoiceWidget(Membership.Election, default=Membership.Election.DIRECT),
+    )
+    representative_group = Field(
+        attribute="representative_group",
+        column_name=COL_REP_GROUP,
+        widget=GroupNameWidget(Group.Kind.REPRESENTATIVE),
+    )
+    professional_group = Field(
+        attribute="professional_group",
+        column_name=COL_PRO_GROUP,
+        widget=GroupNameWidget(Group.Kind.PROFESSIONAL),
+    )
+    status = Field(
+        attribute="status",
+        column_name=COL_STATUS,
+        widget=ChoiceWidget(Membership.Status, default=Membership.Status.SERVING),
+    )
+    status_date = Field(attribute="status_date", column_name=COL_STATUS_DATE, widget=DateWidget())
+
+    class Meta:
+        model = Membership
+        name = gettext_lazy("代表名册")
+        fields = (
+            "deputy_code",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "party",
+            "work_unit",
+            "post",
+            "region",
+            "phone",
+            "phone_public",
+            "id_number",
+            "home_address",
+            "congress",
+            "district",
+            "election",
+            "representative_group",
+            "professional_group",
+            "status",
+            "status_date",
+        )
+        export_order = fields
+        import_id_fields = ("deputy_code", "congress")
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._user = None
+        self._sheet_rows: list[int] = []
+        self._seen: dict[tuple[str, str], int] = {}
+
+    # Import ---------------------------------------------------------------------------------------
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing: any invalid row rolls the whole file back, on the confirm step too.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._user = kwargs.get("user")
+        self._seen = {}
+        self._sheet_rows = normalise_dataset(dataset)
+        try:
+            if self._user is None or not permissions.is_office_staff(self._user):
+                raise ValidationError(_("只有代表工作人员可以导入代表名册。"))
+            check_roster_dataset(dataset)
+        except ValidationError:
+            # The file is refused as a whole; emptying it keeps row-by-row messages from burying the reason.
+            del dataset[:]
+            raise
+
+    def _sheet_row(self, number: int | None) -> int | None:
+        if number is None:
+            return None
+        try:
+            return self._sheet_rows[number - 1]
+        except IndexError:
+            return number + HEADER_ROWS
+
+    def before_import_row(self, row, **kwargs):
+        code, congress_code = _text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))
+        errors = {}
+        for column, value in ((COL_CODE, code), (COL_NAME, row.get(COL_NAME)), (COL_CONGRESS, congress_code)):
+            if not _text(value):
+                errors[column] = [_("必须填写。")]
+        if not _text(row.get(COL_REGION)):
+            errors[COL_REGION] = [_("必须填写。")]
+        if errors:
+            raise ValidationError(errors)
+        sheet_row = self._sheet_row(kwargs.get("row_number"))
+        first = self._seen.setdefault((code, congress_code), sheet_row)
+        if first != sheet_row:
+            raise ValidationError(
+                {COL_CODE: [_("与第 %(row)d 行重复：同一代表在同一届别只能出现一次。") % {"row": first}]}
+            )
+
+    def get_instance(self, instance_loader, row):
+        return (
+            Membership.objects.select_related("deputy__region", "congress__region")
+            .filter(deputy__code=_text(row.get(COL_CODE)), congress__code=_text(row.get(COL_CONGRESS)))
+            .first()
+        )
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        if new:
+            code = _text(row.get(COL_CODE))
+            instance.deputy = Deputy.objects.select_related("region").filter(code=code).first() or Deputy(code=code)
+        deputy = instance.deputy
+        # Where the deputy was before this row: staff may not take over another region's deputy.
+        instance._roster_prior_region = deputy.region if deputy.pk else None
+
+    def import_instance(self, instance, row, **kwargs):
+        # Errors are keyed by the file's column so that the message names what the user sees.
+        errors = {}
+        for resource_field in self.get_import_fields():
+            try:
+                self.import_field(resource_field, instance, row, **kwargs)
+            except ValueError as exc:
+                errors[resource_field.column_name] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+
+    def _scope_errors(self, instance) -> dict[str, list[str]]:
+        user, errors = self._user, {}
+        deputy = instance.deputy
+        prior = getattr(instance, "_roster_prior_region", None)
+        if prior is not None and not permissions.user_covers_region(user, prior):
+            errors[COL_CODE] = [_("编号为“%(code)s”的代表属于您管辖范围以外的区域，不能修改。") % {"code": deputy.code}]
+        region = deputy.region if deputy.region_id else None
+        if region is not None and not permissions.user_covers_region(user, region):
+            errors[COL_REGION] = [_("区域“%(region)s”不在您的管辖范围内。") % {"region": region.name}]
+        congress = instance.congress if instance.congress_id else None
+        if congress is not None and not permissions.user_covers_region(user, congress.region):
+            errors[COL_CONGRESS] = [_("“%(congress)s”不在您的管辖范围内。") % {"congress": congress}]
+        elif congress is not None and region is not None and not congress.region.contains(region):
+            errors.setdefault(COL_REGION, []).append(
+                _("代表所在区域“%(region)s”不属于“%(congress)s”的行政区域。")
+                % {"region": region.name, "congress": congress}
+            )
+        return errors
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # An unchanged row outside the user's region must still be refused, not quietly skipped.
+        if self._scope_errors(instance):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors: dict[str, list[str]] = {}
+
+        def add(column, messages):
+            errors.setdefault(column, []).extend(messages)
+
+        for column, error_list in (import_validation_errors or {}).items():
+            add(column, ValidationError(error_list).messages)
+        failed = set(errors)
+        for model_instance, columns, extra_exclude in (
+            (instance.deputy, DEPUTY_FIELD_COLUMNS, set()),
+            # The deputy may not be saved yet; it is checked on its own just above.
+            (instance, MEMBERSHIP_FIELD_COLUMNS, {"deputy"}),
+        ):
+            exclude = {name for name, column in columns.items() if column in failed} | extra_exclude
+            try:
+                model_instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    if name in columns:
+                        add(columns[name], messages)
+                    else:
+                        add(NON_FIELD_ERRORS, messages)
+        for column, messages in self._scope_errors(instance).items():
+            if column not in failed:
+                add(column, messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def do_instance_save(self, instance, is_create):
+        deputy = instance.deputy
+        deputy.save()
+        # Re-assigning fills in deputy_id for a deputy created just now.
+        instance.deputy = deputy
+        instance.save(force_insert=is_create)
+
+    def after_import(self, dataset, result, **kwargs):
+        # Report line numbers as the spreadsheet shows them (header on line 1, blank lines counted).
+        # The parent's sequence reset is not needed: ids never come from the file.
+        for invalid in result.invalid_rows:
+            invalid.number = self._sheet_row(invalid.number)
+        for error_row in result.error_rows:
+            error_row.number = self._sheet_row(error_row.number)
+            for error in error_row.errors:
+                error.number = self._sheet_row(error.number)
+
+    # Export ---------------------------------------------------------------------------------------
+
+    def get_queryset(self):
+        return Membership.objects.all()
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related(
+            "deputy__region", "congress__region", "representative_group", "professional_group"
+        )
+
+
+def roster_errors(result) -> list[str]:
+    """Every reason a roster import was refused, one readable line each (line number, column, reason)."""
+    messages = []
+    for error in result.base_errors:
+        exc = error.error
+        messages.extend(exc.messages if isinstance(exc, ValidationError) else [str(exc)])
+    for invalid in result.invalid_rows:
+        for column, column_messages in invalid.error_dict.items():
+            for message in column_messages:
+                if column == NON_FIELD_ERRORS:
+                    messages.append(_("第 %(row)s 行：%(message)s") % {"row": invalid.number, "message": message})
+                else:
+                    messages.append(
+                        _("第 %(row)s 行，“%(column)s”列：%(message)s")
+                        % {"row": invalid.number, "column": column, "message": message}
+                    )
+    for error_row in result.error_rows:
+        for error in error_row.errors:
+            messages.append(_("第 %(row)s 行：%(message)s") % {"row": error_row.number, "message": error.error})
+    return messages
+
+
+@dataclass
+class RosterImportOutcome:
+    errors: list[str] = field(default_factory=list)
+    result: Result | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return dict(self.result.totals) if self.result else {}
+
+
+def import_roster(upload, *, user, dry_run: bool = False) -> RosterImportOutcome:
+    """Check and import a roster file as ``user``; with ``dry_run`` nothing is kept (a preview).
+
+    Either every row is written or none is; ``outcome.errors`` says why a file was refused.
+    """
+    try:
+        roster = read_roster_file(upload)
+    except ValidationError as exc:
+        return RosterImportOutcome(errors=exc.messages)
+    result = RosterResource().import_data(roster.dataset, dry_run=dry_run, user=user)
+    return RosterImportOutcome(errors=roster_errors(result), result=result)
+
+
+# --- export-only resources for the staff pages --------------------------------------------------------
+
+
+class SafeExportMixin:
+    """Cells typed by users are exported so that a spreadsheet never runs them as formulas."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+            return "'" + value
+        return value
+
+    def import_data(self, *args, **kwargs):
+        raise NotImplementedError("export only")
+
+
+class ActivityResource(SafeExportMixin, resources.ModelResource):
+    deputy = Field(attribute="deputy__name", column_name=gettext_lazy("代表"))
+    code = Field(attribute="deputy__code", column_name=gettext_lazy("编号"))
+    kind = Field(attribute="kind", column_name=gettext_lazy("类型"), widget=ChoiceWidget(ActivityKind))
+    date = Field(attribute="date", column_name=gettext_lazy("日期"), widget=DateWidget())
+    place = Field(attribute="place", column_name=gettext_lazy("地点"))
+    description = Field(attribute="description", column_name=gettext_lazy("内容"))
+    status = Field(attribute="status", column_name=gettext_lazy("状态"), widget=ChoiceWidget(ActivityRecord.Status))
+    return_reason = Field(attribute="return_reason", column_name=gettext_lazy("退回理由"))
+    reviewed_by = Field(column_name=gettext_lazy("审核人"))
+    reviewed_at = Field(attribute="reviewed_at", column_name=gettext_lazy("审核时间"), widget=LocalDateTimeWidget())
+    created_at = Field(attribute="created_at", column_name=gettext_lazy("登记时间"), widget=LocalDateTimeWidget())
+
+    class Meta:
+        model = ActivityRecord
+        name = gettext_lazy("履职记录")
+        fields = (
+            "deputy",
+            "code",
+            "kind",
+            "date",
+            "place",
+            "description",
+            "status",
+            "return_reason",
+            "reviewed_by",
+            "reviewed_at",
+            "created_at",
+        )
+        export_order = fields
+
+    def dehydrate_reviewed_by(self, record):
+        user = record.reviewed_by
+        return (user.get_full_name() or user.username) if user else ""
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("deputy", "reviewed_by")
+
+
+def _has_prefetch(queryset: QuerySet, lookup: str) -> bool:
+    return any(getattr(item, "prefetch_to", item) == lookup for item in queryset._prefetch_related_lookups)
+
+
+class DeputyDirectoryResource(SafeExportMixin, resources.ModelResource):
+    code = Field(attribute="code", column_name=gettext_lazy("代表编号"))
+    name = Field(attribute="name", column_name=gettext_lazy("姓名"))
+    gender = Field(attribute="gender", column_name=gettext_lazy("性别"), widget=ChoiceWidget(Gender))
+    region = Field(attribute="region__name", column_name=gettext_lazy("所在区域"))
+    work_unit = Field(attribute="work_unit", column_name=gettext_lazy("工作单位"))
+    post = Field(attribute="post", column_name=gettext_lazy("职务"))
+    congresses = Field(column_name=gettext_lazy("届别"))
+    status = Field(column_name=gettext_lazy("状态"))
+    phone = Field(attribute="phone", column_name=gettext_lazy("联系电话"))
+
+    class Meta:
+        model = Deputy
+        name = gettext_lazy("代表通讯录")
+        fields = ("code", "name", "gender", "region", "work_unit", "post", "congresses", "status", "phone")
+        export_order = fields
+
+    def dehydrate_congresses(self, deputy):
+        return "、".join(str(membership.congress) for membership in deputy.memberships.all())
+
+    def dehydrate_status(self, deputy):
+        memberships = list(deputy.memberships.all())
+        if any(m.status == Membership.Status.SERVING for m in memberships):
+            return str(Membership.Status.SERVING.label)
+        ended = [m for m in memberships if m.status_date]
+        if not ended:
+            return ""
+        return max(ended, key=lambda m: m.status_date).get_status_display()
+
+    def filter_export(self, queryset, **kwargs):
+        queryset = queryset.select_related("region")
+        if not _has_prefetch(queryset, "memberships"):
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.select_related("congress__region").order_by(
+                        "congress__level", "-congress__term_number"
+                    ),
+                )
+            )
+        if not queryset.query.order_by:
+            # Prefetching exports page by page, which needs an explicit order; keep the model's.
+            queryset = queryset.order_by(*(Deputy._meta.ordering or ["pk"]))
+        return queryset
+
+
+EXPORT_FORMATS = {"xlsx": XLSX, "csv": CSV}
+
+
+def attachment_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the real (often Chinese) one per RFC 5987."""
+    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "export"
+    if "." in filename and "." not in fallback:
+        fallback += "." + filename.rsplit(".", 1)[-1]
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def export_response(resource, queryset, filename: str, file_format: str = "xlsx") -> HttpResponse:
+    """Download ``queryset`` through ``resource`` (a Resource class or instance) as an xlsx or csv file.
+
+    ``filename`` may be Chinese and may omit the extension. CSV is written with a BOM so that Excel reads
+    it as UTF-8.
+    """
+    if file_format not in EXPORT_FORMATS:
+        raise ValueError(f"unsupported export format: {file_format}")
+    export_format = EXPORT_FORMATS[file_format]()
+    if isinstance(resource, type):
+        resource = resource()
+    dataset = resource.export(queryset=queryset, force_native_type=export_format.is_binary())
+    data = export_format.export_data(dataset)
+    if isinstance(data, str):
+        data = data.encode("utf-8-sig")
+    extension = export_format.get_extension()
+    if not filename.lower().endswith("." + extension):
+        filename = f"{filename}.{extension}"
+    response = HttpResponse(data, content_type=export_format.get_content_type())
+    response["Content-Disposition"] = attachment_disposition(filename)
+    return response
