@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from liaison_stations import urls as stations_urls
 from representatives import urls as representatives_urls
 from representatives.views import home
 
@@ -15,7 +16,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include(representatives_urls.account_patterns)),
-    path("me/", include((representatives_urls.deputy_patterns, "me"))),
-    path("staff/", include((representatives_urls.staff_patterns, "staff"))),
-    path("", include((representatives_urls.public_patterns, "public"))),
+    path("me/", include((representatives_urls.deputy_patterns + stations_urls.deputy_patterns, "me"))),
+    path("staff/", include((representatives_urls.staff_patterns + stations_urls.staff_patterns, "staff"))),
+    path("unit/", include((representatives_urls.unit_patterns + stations_urls.unit_patterns, "unit"))),
+    path("", include((representatives_urls.public_patterns + stations_urls.public_patterns, "public"))),
 ]

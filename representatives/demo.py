@@ -22,8 +22,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import reset_queries, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -358,6 +359,9 @@ class DemoContext:
     def bulk_create(self, model, objs: Iterable) -> list:
         objs = list(objs)
         model.objects.bulk_create(objs, batch_size=self.batch_size)
+        if settings.DEBUG:
+            # DEBUG keeps every SQL string, and each multi-megabyte batch insert would stay in memory.
+            reset_queries()
         self.created[model] = self.created.get(model, 0) + len(objs)
         return objs
 

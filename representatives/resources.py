@@ -346,8 +346,8 @@ def normalise_dataset(dataset: tablib.Dataset) -> list[int]:
 
 
 def check_roster_dataset(dataset: tablib.Dataset) -> None:
-    """File-level checks that refuse the whole file before any row is looked at."""
-    headers = set(dataset.headers or [])
+    """File-level checks that refuse the whole file before any row is looked at; the dataset is not changed."""
+    headers = {_text(header) for header in dataset.headers or []}
     missing = [column for column in REQUIRED_COLUMNS if column not in headers]
     if missing:
         raise ValidationError(
@@ -355,13 +355,14 @@ def check_roster_dataset(dataset: tablib.Dataset) -> None:
             % {"columns": "、".join(missing)},
             code="missing_columns",
         )
-    if len(dataset) == 0:
+    rows = sum(1 for row in dataset if any(_text(value) for value in row))
+    if rows == 0:
         raise ValidationError(_("文件中没有数据行。"), code="empty")
     max_rows = getattr(settings, "ROSTER_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
-    if len(dataset) > max_rows:
+    if rows > max_rows:
         raise ValidationError(
             _("文件有 %(count)d 行数据，超过一次导入的上限 %(limit)d 行，请分批导入。")
-            % {"count": len(dataset), "limit": max_rows},
+            % {"count": rows, "limit": max_rows},
             code="too_many_rows",
         )
 
@@ -429,7 +430,6 @@ def read_roster_file(upload) -> RosterFile:
         except Exception:
             raise ValidationError(_("无法读取 CSV 文件，请检查文件格式。"), code="bad_type") from None
         format_class, content = CSV, text.encode("utf-8")
-    normalise_dataset(dataset)
     check_roster_dataset(dataset)
     return RosterFile(dataset=dataset, format_class=format_class, content=content)
 
@@ -771,7 +771,10 @@ class ActivityResource(SafeExportMixin, resources.ModelResource):
 
     def dehydrate_reviewed_by(self, record):
         user = record.reviewed_by
-        return (user.get_full_name() or user.username) if user else ""
+        if user is None:
+            return ""
+        # Chinese order: family name first, no space.
+        return f"{user.last_name}{user.first_name}".strip() or user.username
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("deputy", "reviewed_by")

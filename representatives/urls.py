@@ -35,6 +35,10 @@ deputy_patterns = [
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
 ]
 
+unit_patterns = [
+    path("", views.unit_home, name="home"),
+]
+
 staff_patterns = [
     path("", views.staff_home, name="home"),
     path("deputies/", views.staff_directory, name="directory"),

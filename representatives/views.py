@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import permissions, selectors, services
+from . import panels, permissions, selectors, services
 from .forms import ActivityForm, ReturnForm
 from .models import ActivityAttachment, ActivityRecord
+from .panels import render_panels
 from .privacy import mask_address, mask_id_number, mask_phone
 
 PAGE_SIZE = 25
@@ -35,6 +36,8 @@ def home(request):
         return redirect("staff:home")
     if permissions.is_deputy(user):
         return redirect("me:home")
+    if permissions.is_unit_clerk(user):
+        return redirect("unit:home")
     return render(request, "public/home.html")
 
 
@@ -86,7 +89,12 @@ def my_home(request):
     return render(
         request,
         "me/home.html",
-        {"deputy": deputy, "page": page, "querystring": querystring_without_page(request)},
+        {
+            "deputy": deputy,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "panels": render_panels(panels.deputy_home_panels, request, deputy),
+        },
     )
 
 
@@ -94,7 +102,10 @@ def _save_activity(request, form, record=None):
     try:
         if record is None:
             return services.activity_create(
-                deputy=request.user.deputy, by=request.user, files=form.cleaned_data["attachments"], **form.activity_fields()
+                deputy=request.user.deputy,
+                by=request.user,
+                files=form.cleaned_data["attachments"],
+                **form.activity_fields(),
             )
         return services.activity_update(
             record=record, by=request.user, files=form.cleaned_data["attachments"], **form.activity_fields()
@@ -146,12 +157,31 @@ def my_activity(request, pk):
     )
 
 
+# The handling-unit portal: its start page gathers what the apps above assign to the unit ------------------
+
+
+@permissions.unit_clerk_required
+def unit_home(request):
+    return render(
+        request,
+        "unit/home.html",
+        {"unit": request.user.unit, "panels": render_panels(panels.unit_home_panels, request, request.user.unit)},
+    )
+
+
 # Office staff pages ------------------------------------------------------------------------------------------
 
 
 @permissions.region_reader_required
 def staff_home(request):
-    return render(request, "staff/home.html", {"summary": selectors.staff_summary(user=request.user)})
+    return render(
+        request,
+        "staff/home.html",
+        {
+            "summary": selectors.staff_summary(user=request.user),
+            "panels": render_panels(panels.staff_home_panels, request),
+        },
+    )
 
 
 @permissions.region_reader_required
@@ -193,7 +223,12 @@ def staff_deputy(request, pk):
     return render(
         request,
         "staff/deputy_detail.html",
-        {"deputy": deputy, "masked": masked, "recent": recent, "can_edit": permissions.can_edit_deputy(request.user, deputy)},
+        {
+            "deputy": deputy,
+            "masked": masked,
+            "recent": recent,
+            "can_edit": permissions.can_edit_deputy(request.user, deputy),
+        },
     )
 
 

@@ -1,0 +1,86 @@
+"""A per-IP fixed-window rate limit for the public forms, kept in Django's cache (Redis when configured).
+
+Each limit is ``(count, seconds)``: at most ``count`` hits per client address in each window of ``seconds``.
+The check runs before any form validation or database query, so a flood costs the site one cache round trip
+per request and nothing more.
+"""
+
+import ipaddress
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+# (hits, window in seconds). Overridable in settings so an office can tighten them during an attack.
+DEFAULT_LIMITS = {
+    "opinion": ((5, 10 * 60), (50, 24 * 60 * 60)),
+    "track": ((30, 10 * 60),),
+}
+SETTINGS_NAMES = {"opinion": "OPINION_FORM_RATE_LIMITS", "track": "TRACKING_RATE_LIMITS"}
+
+
+def now() -> float:
+    """The clock the windows are cut from; tests patch it to step past a window."""
+    return time.time()
+
+
+def limits_for(scope: str) -> tuple[tuple[int, int], ...]:
+    return tuple(getattr(settings, SETTINGS_NAMES.get(scope, ""), None) or DEFAULT_LIMITS[scope])
+
+
+def client_ip(request) -> str:
+    """The address to count against.
+
+    X-Forwarded-For is only believed when the site says how many proxies of its own sit in front
+    (``TRUSTED_PROXY_COUNT``); otherwise anyone could send a fresh header with each request and never be limited.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0)
+    address = remote
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            # Each trusted proxy appends the address it saw; the client is the one the outermost proxy saw.
+            address = forwarded[-min(proxies, len(forwarded))]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return remote
+    if parsed.version == 6:
+        # One subscriber usually holds a whole /64; counting single IPv6 addresses would let them rotate freely.
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address) + "/64"
+    return str(parsed)
+
+
+def _count(key: str, timeout: int) -> int:
+    # add() only creates the counter at the start of a window, so its expiry is never pushed back by later hits.
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        # The counter expired between add() and incr(): this hit opens the next window.
+        cache.add(key, 1, timeout=timeout)
+        return 1
+
+
+def hit(request, scope: str) -> bool:
+    """Count one request from the client in ``scope``; False when any of the scope's limits is exceeded.
+
+    If the cache is unreachable the request is allowed: a Redis outage must not take the public forms down.
+    """
+    address = client_ip(request)
+    moment = now()
+    allowed = True
+    try:
+        for count, seconds in limits_for(scope):
+            window = int(moment // seconds)
+            key = f"ratelimit:{scope}:{seconds}:{window}:{address}"
+            if _count(key, seconds + 1) > count:
+                allowed = False
+    except Exception:
+        logger.warning("Rate limit cache unavailable; allowing %s request from %s", scope, address, exc_info=True)
+        return True
+    return allowed

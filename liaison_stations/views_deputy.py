@@ -1,0 +1,111 @@
+"""A deputy's own duty days and the opinions they received."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from representatives.permissions import deputy_required
+from representatives.privacy import mask_phone
+from representatives.views import paginate, querystring_without_page
+
+from . import selectors, services
+from .forms import DutyDayRecordForm, VisitOpinionForm
+from .models import DutyDay, Opinion, Station
+
+
+def deputy_home_panel(request, deputy):
+    """The next duty days and open opinions, on the deputy's start page."""
+    return (
+        "me/stations/panel.html",
+        {
+            "duty_days": selectors.upcoming_duty_days(deputy=deputy, limit=5),
+            "stations": list(Station.objects.filter(members__deputy=deputy).only("name", "public_id")),
+            "open_opinions": Opinion.objects.filter(deputy=deputy).open().count(),
+        },
+    )
+
+
+@deputy_required
+def my_duty_days(request):
+    filterset = selectors.duty_day_list(user=request.user, filters=request.GET)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "me/stations/duty_days.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@deputy_required
+def my_duty_day(request, pk):
+    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
+    form = DutyDayRecordForm(request.POST or None, duty_day=duty_day)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_day_record(
+                duty_day=duty_day,
+                attended_deputy_ids=[int(pk) for pk in form.cleaned_data["attended"]],
+                voters_received=form.cleaned_data["voters_received"],
+                summary=form.cleaned_data["summary"],
+                by=request.user,
+            )
+            messages.success(request, _("接待情况已登记。"))
+            return redirect("me:duty_day", pk=duty_day.pk)
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+    return render(
+        request,
+        "me/stations/duty_day.html",
+        {"duty_day": duty_day, "form": form, "can_record": duty_day.status != DutyDay.Status.CANCELLED},
+    )
+
+
+@deputy_required
+def my_opinions(request):
+    filterset = selectors.opinion_list(user=request.user, filters=request.GET)
+    page = paginate(request, filterset.qs)
+    return render(
+        request,
+        "me/stations/opinions.html",
+        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@deputy_required
+def my_opinion(request, pk):
+    opinion = selectors.opinion_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "me/stations/opinion.html",
+        {
+            "opinion": opinion,
+            "timeline": selectors.opinion_timeline(opinion),
+            "voter_phone": mask_phone(opinion.voter_phone),
+        },
+    )
+
+
+@deputy_required
+def opinion_new(request):
+    deputy = request.user.deputy
+    form = VisitOpinionForm(request.POST or None, stations=Station.objects.filter(members__deputy=deputy))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opinion = services.opinion_receive(
+                source=Opinion.Source.VISIT,
+                station=data["station"],
+                deputy=deputy,
+                voter_name=data["voter_name"],
+                voter_phone=data["voter_phone"],
+                title=data["title"],
+                content=data["content"],
+                category=data["category"],
+                by=request.user,
+            )
+            messages.success(request, _("意见已登记，查询码 %(code)s。") % {"code": opinion.tracking_code})
+            return redirect("me:opinion", pk=opinion.pk)
+        except (services.TransitionError, ValidationError) as exc:
+            form.add_error(None, exc.messages if isinstance(exc, ValidationError) else str(exc))
+    return render(request, "me/stations/opinion_form.html", {"form": form})

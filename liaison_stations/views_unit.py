@@ -1,0 +1,77 @@
+"""The handling unit's side of voter opinions: what waits for it, and its replies."""
+
+import datetime
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from representatives.permissions import unit_clerk_required
+from representatives.privacy import mask_phone
+from representatives.views import paginate, querystring_without_page
+
+from . import permissions, selectors, services
+from .forms import UnitReplyForm
+from .models import Opinion
+
+
+def unit_home_panel(request, unit):
+    waiting = permissions.opinions_for(request.user).filter(status=Opinion.Status.ASSIGNED)
+    today = timezone.localdate()
+    return (
+        "unit/stations/panel.html",
+        {
+            "waiting": waiting.count(),
+            "overdue": waiting.filter(deadline__lt=today).count(),
+            "due_soon": waiting.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=3)).count(),
+        },
+    )
+
+
+@unit_clerk_required
+def unit_opinions(request):
+    # "Waiting for me" and "done" are two tabs of one list (Decidim's handlers asked for that split).
+    tab = "done" if request.GET.get("tab") == "done" else "waiting"
+    filterset = selectors.opinion_list(user=request.user, filters=request.GET)
+    queryset = filterset.qs
+    if tab == "waiting":
+        queryset = queryset.filter(status=Opinion.Status.ASSIGNED).order_by("deadline", "id")
+    else:
+        queryset = queryset.exclude(status=Opinion.Status.ASSIGNED)
+    page = paginate(request, queryset)
+    return render(
+        request,
+        "unit/stations/opinions.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "tab": tab,
+            "querystring": querystring_without_page(request),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@unit_clerk_required
+def unit_opinion(request, pk):
+    opinion = selectors.opinion_detail(user=request.user, pk=pk)
+    form = UnitReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.opinion_reply(opinion=opinion, by=request.user, text=form.cleaned_data["text"])
+            messages.success(request, _("答复已提交。"))
+            return redirect("unit:opinion", pk=opinion.pk)
+        except services.TransitionError as exc:
+            messages.error(request, str(exc))
+    return render(
+        request,
+        "unit/stations/opinion.html",
+        {
+            "opinion": opinion,
+            "form": form,
+            "can_reply": opinion.status == Opinion.Status.ASSIGNED,
+            "timeline": selectors.opinion_timeline(opinion),
+            "voter_phone": mask_phone(opinion.voter_phone),
+        },
+    )
