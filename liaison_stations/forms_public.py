@@ -71,6 +71,14 @@ class OpinionForm(forms.Form):
         _styled(self)
         self.fields["voter_name"].widget.attrs["autocomplete"] = "name"
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                attrs["class"] = attrs.get("class", "") + " is-invalid"
+                attrs["aria-invalid"] = "true"
+
     def is_spam(self) -> bool:
         return bool(self.data.get("website", "").strip())
 

@@ -43,10 +43,6 @@ from .resources import (
     roster_errors,
 )
 
-admin.site.site_header = _("人大代表工作管理后台")
-admin.site.site_title = _("代表工作管理")
-admin.site.index_title = _("基础数据管理")
-
 # Roles an office may hand out itself; leaders and superusers are set up by a superuser.
 STAFF_ASSIGNABLE_ROLES = (Role.STAFF, Role.DEPUTY, Role.UNIT_CLERK)
 MAX_IMPORT_MESSAGES = 30
@@ -163,6 +159,9 @@ class SpreadsheetMixin:
 
     def get_export_formats(self):
         return [XLSX, CSV]
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
     def get_valid_export_item_pks(self, request):
         return self.get_queryset(request).values_list("pk", flat=True)

@@ -793,13 +793,23 @@ class DeputyDirectoryResource(SafeExportMixin, resources.ModelResource):
     post = Field(attribute="post", column_name=gettext_lazy("职务"))
     congresses = Field(column_name=gettext_lazy("届别"))
     status = Field(column_name=gettext_lazy("状态"))
-    phone = Field(attribute="phone", column_name=gettext_lazy("联系电话"))
+    phone = Field(column_name=gettext_lazy("联系电话"))
 
     class Meta:
         model = Deputy
         name = gettext_lazy("代表通讯录")
         fields = ("code", "name", "gender", "region", "work_unit", "post", "congresses", "status", "phone")
         export_order = fields
+
+    def __init__(self, user=None, **kwargs):
+        """``user`` is who downloads: an unpublished phone is exported only to those who may see it."""
+        super().__init__(**kwargs)
+        self.user = user
+
+    def dehydrate_phone(self, deputy):
+        if self.user is not None and permissions.can_see_private_fields(self.user, deputy):
+            return deputy.phone
+        return deputy.public_phone
 
     def dehydrate_congresses(self, deputy):
         return "、".join(str(membership.congress) for membership in deputy.memberships.all())
@@ -835,20 +845,26 @@ EXPORT_FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 def attachment_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback name and the real (often Chinese) one per RFC 5987."""
-    fallback = re.sub(r"[^A-Za-z0-9._-]+", "_", filename).strip("_") or "export"
-    if "." in filename and "." not in fallback:
-        fallback += "." + filename.rsplit(".", 1)[-1]
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    fallback = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-") or "export"
+    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)
+    if extension:
+        fallback = f"{fallback}.{extension}"
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def export_response(resource, queryset, filename: str, file_format: str = "xlsx") -> HttpResponse:
     """Download ``queryset`` through ``resource`` (a Resource class or instance) as an xlsx or csv file.
 
-    ``filename`` may be Chinese and may omit the extension. CSV is written with a BOM so that Excel reads
+    Pass ``DeputyDirectoryResource(user=request.user)`` so that unpublished phones follow the downloader's
+    rights. ``filename`` may be Chinese (or lazy) and may omit the extension. CSV is written with a BOM so that Excel reads
     it as UTF-8.
     """
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"unsupported export format: {file_format}")
+    filename = str(filename)
     export_format = EXPORT_FORMATS[file_format]()
     if isinstance(resource, type):
         resource = resource()

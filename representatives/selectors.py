@@ -89,3 +89,9 @@ def staff_summary(*, user) -> dict:
         "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
         "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
     }
+
+
+def inbox_for(user):
+    from .models import Notification
+
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

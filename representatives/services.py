@@ -137,3 +137,14 @@ def membership_end(*, membership: Membership, status: str, on, by, note: str = "
     membership.save(update_fields=["status", "status_date"])
     record_transition(obj=membership, from_state=previous, to_state=status, by=by, note=note)
     return membership
+
+
+def notifications_mark_read(*, user, ids=None) -> int:
+    """Mark the user's own notifications read (all of them when ``ids`` is empty)."""
+    from .models import Notification
+
+    queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    clean_ids = [int(i) for i in ids or [] if str(i).isdigit()]
+    if clean_ids:
+        queryset = queryset.filter(pk__in=clean_ids)
+    return queryset.update(read_at=timezone.now())

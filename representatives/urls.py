@@ -19,6 +19,8 @@ account_patterns = [
         name="password_change_done",
     ),
     path("attachments/activity/<int:pk>/", views.activity_attachment, name="activity_attachment"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
 ]
 
 public_patterns = [

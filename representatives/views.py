@@ -289,6 +289,22 @@ def activity_return(request, pk):
     return redirect("staff:activity", pk=record.pk)
 
 
+# The inbox ----------------------------------------------------------------------------------------------------
+
+
+@permissions.login_required
+def inbox(request):
+    page = paginate(request, selectors.inbox_for(request.user))
+    return render(request, "accounts/inbox.html", {"page": page})
+
+
+@require_POST
+@permissions.login_required
+def inbox_read(request):
+    services.notifications_mark_read(user=request.user, ids=request.POST.getlist("id"))
+    return redirect(request.POST.get("next") or reverse("inbox"))
+
+
 # Attachments: never served from a public media URL --------------------------------------------------------------
 
 

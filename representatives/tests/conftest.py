@@ -84,8 +84,5 @@ def roster_dataset(rows, headers=None) -> tablib.Dataset:
 
 def roster_upload(rows, *, headers=None, file_format="xlsx", name=None, encoding="utf-8") -> SimpleUploadedFile:
     dataset = roster_dataset(rows, headers)
-    if file_format == "xlsx":
-        content = dataset.export("xlsx")
-    else:
-        content = dataset.export("csv").encode(encoding)
+    content = dataset.export("xlsx") if file_format == "xlsx" else dataset.export("csv").encode(encoding)
     return SimpleUploadedFile(name or f"名册.{file_format}", content)

@@ -21,6 +21,7 @@ from representatives.tests.conftest import ROSTER_HEADERS, roster_row, roster_up
 from representatives.tests.factories import (
     ActivityRecordFactory,
     DeputyFactory,
+    LeaderFactory,
     MembershipFactory,
     StaffFactory,
 )
@@ -412,7 +413,9 @@ def test_a_csv_export_starts_with_a_bom_so_excel_reads_chinese(regions):
     assert response["Content-Type"] == "text/csv"
     assert response.content.startswith("\ufeff代表编号".encode())
     assert "张三" in response.content.decode("utf-8-sig")
-    assert "filename*=UTF-8''%E9%80%9A%E8%AE%AF%E5%BD%95.csv" in response["Content-Disposition"]
+    assert response["Content-Disposition"] == (
+        "attachment; filename=\"export.csv\"; filename*=UTF-8''%E9%80%9A%E8%AE%AF%E5%BD%95.csv"
+    )
 
 
 def test_an_unknown_export_format_is_a_programming_error(regions):
@@ -420,14 +423,14 @@ def test_an_unknown_export_format_is_a_programming_error(regions):
         export_response(DeputyDirectoryResource, Deputy.objects.none(), "x", file_format="pdf")
 
 
-def test_the_directory_export_joins_each_deputys_congresses(roster_setup, congress_a, city_congress, regions):
+def test_the_directory_export_joins_each_deputys_congresses(roster_setup, staff_a, congress_a, city_congress, regions):
     deputy = DeputyFactory(region=regions.town_a, code="D1", phone="13900000000")
     MembershipFactory(deputy=deputy, congress=congress_a)
     MembershipFactory(deputy=deputy, congress=city_congress, status="resigned", status_date=datetime.date(2024, 1, 1))
     gone = DeputyFactory(region=regions.town_a, code="D2")
     MembershipFactory(deputy=gone, congress=congress_a, status="terminated", status_date=datetime.date(2023, 1, 1))
 
-    dataset = DeputyDirectoryResource().export(queryset=Deputy.objects.all())
+    dataset = DeputyDirectoryResource(user=staff_a).export(queryset=Deputy.objects.all())
 
     rows = {row["代表编号"]: row for row in dataset.dict}
     assert rows["D1"]["届别"] == "江门市第十六届人民代表大会、蓬江区第十六届人民代表大会"
@@ -435,6 +438,24 @@ def test_the_directory_export_joins_each_deputys_congresses(roster_setup, congre
     assert rows["D1"]["联系电话"] == "13900000000"
     assert rows["D1"]["所在区域"] == "白沙街道"
     assert rows["D2"]["状态"] == "终止资格"
+
+
+@pytest.mark.parametrize(
+    ("downloader", "published", "expected"),
+    [
+        ("staff", False, "13900000000"),
+        ("leader", False, ""),
+        ("leader", True, "13900000000"),
+        (None, False, ""),
+    ],
+)
+def test_the_directory_exports_an_unpublished_phone_only_to_office_staff(regions, downloader, published, expected):
+    DeputyFactory(region=regions.town_a, phone="13900000000", phone_public=published)
+    user = {"staff": StaffFactory, "leader": LeaderFactory}[downloader](region=regions.city) if downloader else None
+
+    dataset = DeputyDirectoryResource(user=user).export(queryset=Deputy.objects.all())
+
+    assert dataset.dict[0]["联系电话"] == expected
 
 
 def test_the_activity_export_has_the_review_columns(regions):

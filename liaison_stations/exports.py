@@ -1,0 +1,186 @@
+"""Excel downloads for the staff pages: stations, voter opinions with every lifecycle timestamp, statistics."""
+
+import tablib
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from import_export import resources
+from import_export.fields import Field
+
+from representatives.privacy import mask_phone
+from representatives.resources import (
+    EXPORT_FORMATS,
+    FORMULA_PREFIXES,
+    ChoiceWidget,
+    DateWidget,
+    LocalDateTimeWidget,
+    SafeExportMixin,
+    YesNoWidget,
+    attachment_disposition,
+    export_response,
+)
+
+from . import permissions
+from .models import Opinion, OpinionCategory, Proposal, Rating, Station
+
+
+class StationResource(SafeExportMixin, resources.ModelResource):
+    name = Field(attribute="name", column_name=gettext_lazy("名称"))
+    kind = Field(attribute="kind", column_name=gettext_lazy("类型"), widget=ChoiceWidget(Station.Kind))
+    region = Field(attribute="region__name", column_name=gettext_lazy("所在乡镇（街道）"))
+    address = Field(attribute="address", column_name=gettext_lazy("地址"))
+    opening_hours = Field(attribute="opening_hours", column_name=gettext_lazy("开放时间"))
+    responsible_person = Field(attribute="responsible_person", column_name=gettext_lazy("负责人"))
+    contact_phone = Field(attribute="contact_phone", column_name=gettext_lazy("联系电话"))
+    star_rating = Field(attribute="star_rating", column_name=gettext_lazy("星级"))
+    member_count = Field(attribute="member_count", column_name=gettext_lazy("编入代表数"))
+    is_active = Field(attribute="is_active", column_name=gettext_lazy("在用"), widget=YesNoWidget())
+
+    class Meta:
+        model = Station
+        name = gettext_lazy("代表联络站")
+        fields = (
+            "name",
+            "kind",
+            "region",
+            "address",
+            "opening_hours",
+            "responsible_person",
+            "contact_phone",
+            "star_rating",
+            "member_count",
+            "is_active",
+        )
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("region")
+
+
+class OpinionResource(SafeExportMixin, resources.ModelResource):
+    """One row per opinion with each step's time, so offices can measure how long every step took."""
+
+    tracking_code = Field(attribute="tracking_code", column_name=gettext_lazy("查询码"))
+    title = Field(attribute="title", column_name=gettext_lazy("标题"))
+    content = Field(attribute="content", column_name=gettext_lazy("内容"))
+    category = Field(attribute="category", column_name=gettext_lazy("类别"), widget=ChoiceWidget(OpinionCategory))
+    source = Field(attribute="source", column_name=gettext_lazy("来源"), widget=ChoiceWidget(Opinion.Source))
+    region = Field(attribute="region__name", column_name=gettext_lazy("所属区域"))
+    station = Field(attribute="station__name", column_name=gettext_lazy("联络站"))
+    deputy = Field(attribute="deputy__name", column_name=gettext_lazy("接待代表"))
+    voter_name = Field(attribute="voter_name", column_name=gettext_lazy("反映人"))
+    voter_phone = Field(column_name=gettext_lazy("联系电话"))
+    status = Field(attribute="status", column_name=gettext_lazy("状态"), widget=ChoiceWidget(Opinion.Status))
+    merged_into = Field(attribute="merged_into__tracking_code", column_name=gettext_lazy("合并到"))
+    proposal = Field(attribute="proposal", column_name=gettext_lazy("拟办意见"), widget=ChoiceWidget(Proposal))
+    proposal_note = Field(attribute="proposal_note", column_name=gettext_lazy("拟办说明"))
+    unit = Field(attribute="unit__name", column_name=gettext_lazy("承办单位"))
+    supervised = Field(attribute="supervised", column_name=gettext_lazy("督办"), widget=YesNoWidget())
+    overdue = Field(column_name=gettext_lazy("逾期"))
+    reply = Field(attribute="reply", column_name=gettext_lazy("答复内容"))
+    feedback = Field(attribute="feedback", column_name=gettext_lazy("反馈情况"))
+    rating = Field(attribute="rating", column_name=gettext_lazy("选民评价"), widget=ChoiceWidget(Rating))
+    suggestion_ref = Field(attribute="suggestion_ref", column_name=gettext_lazy("转成的代表建议"))
+    received_at = Field(attribute="received_at", column_name=gettext_lazy("接收时间"), widget=LocalDateTimeWidget())
+    sorted_at = Field(attribute="sorted_at", column_name=gettext_lazy("梳理时间"), widget=LocalDateTimeWidget())
+    proposed_at = Field(attribute="proposed_at", column_name=gettext_lazy("拟办时间"), widget=LocalDateTimeWidget())
+    assigned_at = Field(attribute="assigned_at", column_name=gettext_lazy("交办时间"), widget=LocalDateTimeWidget())
+    deadline = Field(attribute="deadline", column_name=gettext_lazy("办理期限"), widget=DateWidget())
+    replied_at = Field(attribute="replied_at", column_name=gettext_lazy("答复时间"), widget=LocalDateTimeWidget())
+    fed_back_at = Field(attribute="fed_back_at", column_name=gettext_lazy("反馈时间"), widget=LocalDateTimeWidget())
+    closed_at = Field(attribute="closed_at", column_name=gettext_lazy("办结时间"), widget=LocalDateTimeWidget())
+    published_at = Field(attribute="published_at", column_name=gettext_lazy("公示时间"), widget=LocalDateTimeWidget())
+
+    class Meta:
+        model = Opinion
+        name = gettext_lazy("选民意见")
+        fields = (
+            "tracking_code",
+            "title",
+            "content",
+            "category",
+            "source",
+            "region",
+            "station",
+            "deputy",
+            "voter_name",
+            "voter_phone",
+            "status",
+            "merged_into",
+            "proposal",
+            "proposal_note",
+            "unit",
+            "supervised",
+            "overdue",
+            "reply",
+            "feedback",
+            "rating",
+            "suggestion_ref",
+            "received_at",
+            "sorted_at",
+            "proposed_at",
+            "assigned_at",
+            "deadline",
+            "replied_at",
+            "fed_back_at",
+            "closed_at",
+            "published_at",
+        )
+        export_order = fields
+
+    def __init__(self, *, user, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def dehydrate_voter_phone(self, opinion):
+        phone = opinion.voter_phone
+        return phone if permissions.sees_voter_phone(self.user, opinion) else mask_phone(phone)
+
+    def dehydrate_overdue(self, opinion):
+        return _("是") if opinion.is_overdue else ""
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("region", "station", "deputy", "unit", "merged_into")
+
+
+def stations_response(queryset):
+    return export_response(StationResource(), queryset, _("代表联络站"))
+
+
+def opinions_response(queryset, *, user):
+    return export_response(OpinionResource(user=user), queryset, _("选民意见"))
+
+
+STATISTICS_COLUMNS = (
+    ("stations", gettext_lazy("联络站数")),
+    ("deputies_assigned", gettext_lazy("编入代表数")),
+    ("deputies_per_station", gettext_lazy("站均代表数")),
+    ("duty_days_held", gettext_lazy("接待日（已接待）")),
+    ("voters_received", gettext_lazy("接待选民人次")),
+    ("opinions_collected", gettext_lazy("收集意见数")),
+    ("opinions_resolved", gettext_lazy("已办结意见数")),
+    ("resolved_rate", gettext_lazy("办结率（%）")),
+    ("satisfaction_rate", gettext_lazy("满意率（%）")),
+)
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
+
+
+def statistics_dataset(table, total) -> tablib.Dataset:
+    dataset = tablib.Dataset(headers=[_("区域"), *(str(label) for _name, label in STATISTICS_COLUMNS)])
+    for row in table:
+        dataset.append([_cell(row.region.name), *(_cell(getattr(row, name)) for name, _label in STATISTICS_COLUMNS)])
+    dataset.append([_("合计"), *(_cell(getattr(total, name)) for name, _label in STATISTICS_COLUMNS)])
+    return dataset
+
+
+def statistics_response(table, total, filename: str) -> HttpResponse:
+    export_format = EXPORT_FORMATS["xlsx"]()
+    data = export_format.export_data(statistics_dataset(table, total))
+    response = HttpResponse(data, content_type=export_format.get_content_type())
+    response["Content-Disposition"] = attachment_disposition(f"{filename}.xlsx")
+    return response

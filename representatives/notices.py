@@ -1,0 +1,135 @@
+"""Notices that go out once: the ledger, the in-app inbox and the e-mail/SMS outbox.
+
+A sweep builds ``Notice`` objects with stable keys (item, step, deadline). ``send_once`` claims the keys in
+the ledger — a unique index decides which sweep owns a key when two overlap — and, in the same transaction,
+writes inbox rows and outbox rows for the claimed ones only. So a second sweep, an overlapping one or a
+retried one after a crash sends nothing twice. The outbox is delivered after commit; a crash between the
+SMTP hand-off and marking the row sent can repeat that one e-mail, never a whole sweep.
+"""
+
+import importlib
+import logging
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .models import NoticeRecord, Notification, OutgoingMessage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Notice:
+    """One item at one step, addressed to a digest (e.g. a unit) and possibly escalated to others."""
+
+    key: str
+    digest: str
+    line: str
+    users: list = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    url: str = ""
+
+
+def claim(keys: list[str]) -> set[str]:
+    """Insert ledger rows for ``keys``; return the keys this call owns (the others were sent before)."""
+    if not keys:
+        return set()
+    sweep = uuid.uuid4()
+    NoticeRecord.objects.bulk_create(
+        [NoticeRecord(key=key, sweep=sweep) for key in keys], ignore_conflicts=True, batch_size=2000
+    )
+    owned = set()
+    for start in range(0, len(keys), 2000):
+        owned.update(
+            NoticeRecord.objects.filter(sweep=sweep, key__in=keys[start : start + 2000]).values_list("key", flat=True)
+        )
+    return owned
+
+
+def send_once(notices: list[Notice], *, subject: str) -> int:
+    """Claim and write each notice once; one digest per recipient group per call. Returns notices sent."""
+    with transaction.atomic():
+        owned = claim([notice.key for notice in notices])
+        fresh = [notice for notice in notices if notice.key in owned]
+        by_digest: dict[str, list[Notice]] = defaultdict(list)
+        for notice in fresh:
+            by_digest[notice.digest].append(notice)
+        inbox, outbox = [], []
+        for digest_notices in by_digest.values():
+            lines = "\n".join(f"· {notice.line}" for notice in digest_notices)
+            url = digest_notices[0].url if len(digest_notices) == 1 else ""
+            users = {user.pk: user for notice in digest_notices for user in notice.users}
+            inbox += [Notification(recipient=user, title=subject, body=lines, url=url) for user in users.values()]
+            emails = {email for notice in digest_notices for email in notice.emails if email}
+            outbox += [OutgoingMessage(channel="email", to=email, subject=subject, body=lines) for email in emails]
+            phones = {phone for notice in digest_notices for phone in notice.phones if phone}
+            outbox += [
+                OutgoingMessage(channel="sms", to=phone, body=f"{subject}：{len(digest_notices)}") for phone in phones
+            ]
+        Notification.objects.bulk_create(inbox, batch_size=2000)
+        OutgoingMessage.objects.bulk_create(outbox, batch_size=2000)
+        if outbox:
+            transaction.on_commit(_schedule_delivery)
+    return len(fresh)
+
+
+def notify(users, *, title: str, body: str = "", url: str = "") -> None:
+    """An immediate in-app notice (assignment, registration...): no ledger, it happens once by construction."""
+    Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in users])
+
+
+def _schedule_delivery():
+    from .tasks import deliver_outbox
+
+    try:
+        deliver_outbox.delay()
+    except Exception:  # noqa: BLE001 — a broker outage must not fail the sweep; the periodic delivery retries.
+        logger.warning("could not queue outbox delivery; the periodic task will deliver", exc_info=True)
+
+
+class LoggingSmsBackend:
+    """Stands in for an SMS gateway: logs what it would send. Set SMS_BACKEND to a real gateway's class."""
+
+    def send(self, phone: str, text: str) -> None:
+        logger.info("SMS to %s: %s", phone, text)
+
+
+def sms_backend():
+    path = getattr(settings, "SMS_BACKEND", "representatives.notices.LoggingSmsBackend")
+    module, _, name = path.rpartition(".")
+    return getattr(importlib.import_module(module), name)()
+
+
+def deliver_outbox(limit: int = 500) -> int:
+    """Send unsent outbox rows; each row is locked while it is sent so two workers never both send it."""
+    sent = 0
+    sms = sms_backend()
+    mail = get_connection()
+    skip_locked = connection.features.has_select_for_update_skip_locked
+    while sent < limit:
+        with transaction.atomic():
+            queryset = OutgoingMessage.objects.filter(sent_at__isnull=True, attempts__lt=5).order_by("created_at")
+            queryset = queryset.select_for_update(skip_locked=True) if skip_locked else queryset.select_for_update()
+            message = queryset.first()
+            if message is None:
+                break
+            message.attempts += 1
+            try:
+                if message.channel == OutgoingMessage.Channel.EMAIL:
+                    send_mail(message.subject, message.body, None, [message.to], connection=mail)
+                else:
+                    sms.send(message.to, message.body)
+                message.sent_at = timezone.now()
+                message.last_error = ""
+                sent += 1
+            except Exception as exc:  # noqa: BLE001 — a bad address must not block the rest of the outbox.
+                message.last_error = str(exc)[:500]
+                logger.warning("delivery of outbox message %s failed: %s", message.pk, exc)
+            message.save(update_fields=["attempts", "sent_at", "last_error"])
+    return sent
