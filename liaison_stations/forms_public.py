@@ -90,7 +90,10 @@ class OpinionForm(forms.Form):
 
     def clean_voter_phone(self):
         value = normalize_phone(self.cleaned_data["voter_phone"])
-        if MOBILE_RE.match(value) or LANDLINE_RE.match(value):
+        # Mobiles are often written 139-0000-1111; stored as bare digits so staff can search and dial them.
+        if MOBILE_RE.match(value.replace("-", "")):
+            return value.replace("-", "")
+        if LANDLINE_RE.match(value):
             return value
         raise forms.ValidationError(_("请填写 11 位手机号码，或带区号的固定电话（如 0750-1234567）。"))
 
@@ -129,7 +132,11 @@ class TrackingForm(forms.Form):
 
 class RatingForm(forms.Form):
     code = forms.CharField(widget=forms.HiddenInput, max_length=40)
-    rating = forms.ChoiceField(label=_("您对办理结果的评价"), choices=Rating.choices, widget=forms.RadioSelect)
+    rating = forms.ChoiceField(
+        label=_("您对办理结果的评价"),
+        choices=Rating.choices,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
 
     def clean_code(self):
         return normalize_tracking_code(self.cleaned_data["code"])

@@ -151,7 +151,7 @@ def _find_by_code(code: str) -> Opinion | None:
     """One query whatever was typed, so a malformed code and an unknown one look and time the same."""
     probe = code if LOOKUP_CODE_RE.match(code) else UNMATCHABLE_CODE
     return (
-        Opinion.objects.select_related("station", "deputy", "unit", "merged_into__unit")
+        Opinion.objects.select_related("station", "deputy", "unit", "merged_into__deputy", "merged_into__unit")
         .filter(tracking_code=probe)
         .first()
     )

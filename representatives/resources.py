@@ -550,12 +550,7 @@ class RosterResource(resources.ModelResource):
 
     def before_import_row(self, row, **kwargs):
         code, congress_code = _text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))
-        errors = {}
-        for column, value in ((COL_CODE, code), (COL_NAME, row.get(COL_NAME)), (COL_CONGRESS, congress_code)):
-            if not _text(value):
-                errors[column] = [_("必须填写。")]
-        if not _text(row.get(COL_REGION)):
-            errors[COL_REGION] = [_("必须填写。")]
+        errors = {column: [_("必须填写。")] for column in REQUIRED_COLUMNS if not _text(row.get(column))}
         if errors:
             raise ValidationError(errors)
         sheet_row = self._sheet_row(kwargs.get("row_number"))
@@ -859,8 +854,8 @@ def export_response(resource, queryset, filename: str, file_format: str = "xlsx"
     """Download ``queryset`` through ``resource`` (a Resource class or instance) as an xlsx or csv file.
 
     Pass ``DeputyDirectoryResource(user=request.user)`` so that unpublished phones follow the downloader's
-    rights. ``filename`` may be Chinese (or lazy) and may omit the extension. CSV is written with a BOM so that Excel reads
-    it as UTF-8.
+    rights. ``filename`` may be Chinese (or lazy) and may omit the extension. CSV is written with a BOM so
+    that Excel reads it as UTF-8.
     """
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"unsupported export format: {file_format}")

@@ -187,6 +187,10 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@congress.loc
 # The public site's own address, used in QR codes printed on cards and station posters.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+# An import preview keeps the uploaded roster (ID numbers included) until it is confirmed: in Redis, with an
+# expiry, when there is one (every web server sees it), else in the temp folder.
+if REDIS_URL:
+    IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
 IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = None
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = None

@@ -603,3 +603,19 @@ def test_congress_choices_list_only_the_staff_members_congresses(staff_client, c
 
     codes = {congress.code for congress in response.context["adminform"].form.fields["congress"].queryset}
     assert codes == {"440703-16", "town-3"}
+
+
+def test_the_import_page_explains_the_required_columns(staff_client, roster_ready):
+    response = staff_client.get(_import_url())
+
+    assert response.status_code == 200
+    assert "代表编号、姓名、届别代码、所在区域代码" in response.content.decode()
+
+
+def test_the_deputy_autocomplete_offers_only_the_staff_members_deputies(staff_client, two_counties):
+    response = staff_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "representatives", "model_name": "membership", "field_name": "deputy", "term": "代表"},
+    )
+
+    assert [item["text"] for item in response.json()["results"]] == ["甲县代表"]

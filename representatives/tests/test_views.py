@@ -179,7 +179,7 @@ class TestDeputyPages:
         MembershipFactory(deputy=deputy_user_a.deputy)
         ActivityRecordFactory.create_batch(rows, deputy=deputy_user_a.deputy)
         login(client, deputy_user_a)
-        with django_assert_max_num_queries(10):
+        with django_assert_max_num_queries(14):
             assert client.get(reverse("me:home")).status_code == 200
 
 

@@ -1,0 +1,579 @@
+"""Office staff pages for liaison stations, duty days, voter opinions and the stations' statistics.
+
+Staff of a region act on what lies in it; leaders read the same pages but every POST is staff-only. Records
+outside the user's region are looked up through scoped selectors, so they are "not found", not "forbidden".
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from representatives.audit import timeline
+from representatives.models import Deputy, Membership
+from representatives.permissions import (
+    deputies_for,
+    is_office_staff,
+    region_reader_required,
+    regions_for,
+    staff_required,
+)
+from representatives.privacy import mask_phone
+from representatives.views import paginate, querystring_without_page
+
+from . import exports, permissions, selectors, services, services_checks
+from .filters import StatisticsFilter
+from .forms_staff import (
+    AssignDeputiesForm,
+    AssignForm,
+    CloseForm,
+    DutyDayCancelForm,
+    DutyDayOpinionForm,
+    DutyDayPlanForm,
+    DutyDayRecordForm,
+    FeedbackForm,
+    MergeForm,
+    ProposeForm,
+    PublishForm,
+    SortForm,
+    StandardChecksForm,
+    StationForm,
+    SuperviseForm,
+    UnpublishForm,
+    handling_units_for,
+    station_regions_for,
+)
+from .models import DutyDay, Opinion, StandardItem, StationMember
+
+S = Opinion.Status
+
+# "Just became overdue" looks back this many days; "due soon" looks ahead this many.
+RECENTLY_OVERDUE_DAYS = 7
+DUE_SOON_DAYS = 3
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _form_errors_message(form) -> str:
+    return "；".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+# Stations -------------------------------------------------------------------------------------------------------
+
+
+@region_reader_required
+def station_list(request):
+    filterset = selectors.station_list(user=request.user, filters=request.GET)
+    if request.GET.get("export") == "xlsx":
+        return exports.stations_response(filterset.qs)
+    return render(
+        request,
+        "staff/stations/station_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "querystring": querystring_without_page(request),
+            "can_create": is_office_staff(request.user),
+        },
+    )
+
+
+def _station_form_page(request, station=None):
+    form = StationForm(request.POST or None, instance=station, regions=station_regions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services_checks.station_save(station=station, data=form.station_data(), by=request.user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("联络站已保存。"))
+            return redirect("staff:station", pk=saved.pk)
+    return render(request, "staff/stations/station_form.html", {"form": form, "station": station})
+
+
+@staff_required
+def station_new(request):
+    return _station_form_page(request)
+
+
+@staff_required
+def station_edit(request, pk):
+    station = selectors.station_detail(user=request.user, pk=pk)
+    if not permissions.can_manage_station(request.user, station):
+        raise PermissionDenied
+    return _station_form_page(request, station)
+
+
+def _station_members(station):
+    serving = Membership.objects.filter(deputy=OuterRef("deputy_id"), status=Membership.Status.SERVING)
+    return (
+        StationMember.objects.filter(station=station)
+        .select_related("deputy__region")
+        .annotate(serving=Exists(serving))
+        .order_by("deputy__name", "deputy__code")
+    )
+
+
+def _assign_candidates(user, station):
+    """The pick list: deputies living in the station's region whom the user may see and who are not yet in."""
+    return (
+        deputies_for(user)
+        .filter(region__path__startswith=station.region.path)
+        .exclude(station_memberships__station=station)
+        .order_by("name", "code")
+    )
+
+
+@region_reader_required
+def station_detail(request, pk):
+    user = request.user
+    station = selectors.station_detail(user=user, pk=pk)
+    checks = {check.item: check for check in station.checks.all()}
+    can_manage = permissions.can_manage_station(user, station)
+    return render(
+        request,
+        "staff/stations/station_detail.html",
+        {
+            "station": station,
+            "members": _station_members(station),
+            "check_rows": [(label, checks.get(item)) for item, label in StandardItem.choices],
+            "checks_passed": sum(1 for check in checks.values() if check.passed),
+            "upcoming": selectors.upcoming_duty_days(station=station),
+            "can_manage": can_manage,
+            "assign_form": AssignDeputiesForm(candidates=_assign_candidates(user, station), visible=deputies_for(user))
+            if can_manage
+            else None,
+            "stars": range(station.star_rating),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def station_assign(request, pk):
+    station = selectors.station_detail(user=request.user, pk=pk)
+    form = AssignDeputiesForm(
+        request.POST, candidates=_assign_candidates(request.user, station), visible=deputies_for(request.user)
+    )
+    if not form.is_valid():
+        messages.error(request, _form_errors_message(form))
+        return redirect("staff:station", pk=station.pk)
+    try:
+        added = services.station_assign_deputies(station=station, deputies=form.cleaned_data["selected"], by=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已编入 %(count)d 名代表。") % {"count": added})
+    return redirect("staff:station", pk=station.pk)
+
+
+@require_POST
+@staff_required
+def station_remove_deputy(request, pk, deputy_pk):
+    station = selectors.station_detail(user=request.user, pk=pk)
+    deputy = get_object_or_404(Deputy, pk=deputy_pk, station_memberships__station=station)
+    try:
+        services_checks.station_remove_deputy(station=station, deputy=deputy, by=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已将 %(name)s 移出本站。") % {"name": deputy.name})
+    return redirect("staff:station", pk=station.pk)
+
+
+@staff_required
+def station_checks(request, pk):
+    station = selectors.station_detail(user=request.user, pk=pk)
+    if not permissions.can_manage_station(request.user, station):
+        raise PermissionDenied
+    form = StandardChecksForm(request.POST or None, existing={check.item: check for check in station.checks.all()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_checks.station_record_checks(station=station, checks=form.checks(), by=request.user)
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("“七有”检查已保存。"))
+            return redirect("staff:station", pk=station.pk)
+    return render(request, "staff/stations/station_checks.html", {"station": station, "form": form})
+
+
+# Duty days ------------------------------------------------------------------------------------------------------
+
+
+@region_reader_required
+def duty_day_list(request):
+    filterset = selectors.duty_day_list(user=request.user, filters=request.GET)
+    return render(
+        request,
+        "staff/stations/duty_day_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, filterset.qs),
+            "querystring": querystring_without_page(request),
+            "can_plan": is_office_staff(request.user),
+        },
+    )
+
+
+@staff_required
+def duty_day_new(request):
+    """Two steps without script: pick the station, then the day and deputies from that station's members."""
+    stations = permissions.stations_for(request.user).filter(is_active=True).select_related("region")
+    station_id = request.POST.get("station") or request.GET.get("station") or ""
+    station = stations.filter(pk=station_id).first() if station_id.isdigit() else None
+    if station is None:
+        return render(request, "staff/stations/duty_day_pick_station.html", {"stations": stations})
+    form = DutyDayPlanForm(request.POST or None, stations=stations, station=station)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            duty_day = services.duty_day_plan(
+                station=data["station"],
+                date=data["date"],
+                deputies=list(data["deputies"]),
+                by=request.user,
+                topic=data["topic"],
+                start_time=data["start_time"],
+                end_time=data["end_time"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("接待日已排班。"))
+            return redirect("staff:duty_day", pk=duty_day.pk)
+    return render(request, "staff/stations/duty_day_form.html", {"form": form, "station": station})
+
+
+def _duty_day_page(request, duty_day, *, record_form=None, cancel_form=None, status=200):
+    user = request.user
+    can_manage = permissions.can_manage_station(user, duty_day.station)
+    can_record = can_manage and duty_day.status != DutyDay.Status.CANCELLED and duty_day.date <= timezone.localdate()
+    can_cancel = can_manage and duty_day.status == DutyDay.Status.PLANNED
+    return render(
+        request,
+        "staff/stations/duty_day_detail.html",
+        {
+            "duty_day": duty_day,
+            "timeline": timeline(duty_day),
+            "can_manage": can_manage,
+            "can_log_opinion": can_manage and duty_day.status != DutyDay.Status.CANCELLED,
+            "record_form": (record_form or DutyDayRecordForm(duty_day=duty_day)) if can_record else None,
+            "cancel_form": (cancel_form or DutyDayCancelForm()) if can_cancel else None,
+        },
+        status=status,
+    )
+
+
+@region_reader_required
+def duty_day_detail(request, pk):
+    return _duty_day_page(request, selectors.duty_day_detail(user=request.user, pk=pk))
+
+
+@require_POST
+@staff_required
+def duty_day_record(request, pk):
+    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
+    form = DutyDayRecordForm(request.POST, duty_day=duty_day)
+    if not form.is_valid():
+        return _duty_day_page(request, duty_day, record_form=form)
+    try:
+        services.duty_day_record(
+            duty_day=duty_day,
+            attended_deputy_ids=[deputy.pk for deputy in form.cleaned_data["attended"]],
+            voters_received=form.cleaned_data["voters_received"],
+            summary=form.cleaned_data["summary"],
+            by=request.user,
+        )
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("接待情况已登记。"))
+    return redirect("staff:duty_day", pk=duty_day.pk)
+
+
+@require_POST
+@staff_required
+def duty_day_cancel(request, pk):
+    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
+    form = DutyDayCancelForm(request.POST)
+    if not form.is_valid():
+        return _duty_day_page(request, duty_day, cancel_form=form)
+    try:
+        services.duty_day_cancel(duty_day=duty_day, by=request.user, reason=form.cleaned_data["reason"])
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("接待日已取消。"))
+    return redirect("staff:duty_day", pk=duty_day.pk)
+
+
+def _receiving_deputies(duty_day):
+    """Once the day is recorded only deputies who came can have received anyone; before that, the roster."""
+    shifts = duty_day.shifts.all()
+    if duty_day.status == DutyDay.Status.HELD:
+        ids = [shift.deputy_id for shift in shifts if shift.attended]
+    else:
+        ids = [shift.deputy_id for shift in shifts]
+    return Deputy.objects.filter(pk__in=ids).order_by("name", "code")
+
+
+@staff_required
+def duty_day_opinion_new(request, pk):
+    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
+    if not permissions.can_manage_station(request.user, duty_day.station):
+        raise PermissionDenied
+    if duty_day.status == DutyDay.Status.CANCELLED:
+        messages.error(request, _("已取消的接待日不能登记选民意见。"))
+        return redirect("staff:duty_day", pk=duty_day.pk)
+    form = DutyDayOpinionForm(request.POST or None, deputies=_receiving_deputies(duty_day))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opinion = services.opinion_receive(
+                source=Opinion.Source.DUTY_DAY,
+                duty_day=duty_day,
+                deputy=data["deputy"],
+                voter_name=data["voter_name"],
+                voter_phone=data["voter_phone"],
+                title=data["title"],
+                content=data["content"],
+                category=data["category"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except services.TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("选民意见已登记，查询码 %(code)s。") % {"code": opinion.tracking_code}
+            )
+            if "another" in request.POST:
+                return redirect("staff:duty_day_opinion_new", pk=duty_day.pk)
+            return redirect("staff:duty_day", pk=duty_day.pk)
+    return render(request, "staff/stations/duty_day_opinion_form.html", {"duty_day": duty_day, "form": form})
+
+
+# Opinions -------------------------------------------------------------------------------------------------------
+
+
+def _due_filter(queryset, due: str):
+    today = timezone.localdate()
+    assigned = queryset.filter(status=S.ASSIGNED)
+    if due == "recently_overdue":
+        return assigned.filter(
+            deadline__lt=today, deadline__gte=today - datetime.timedelta(days=RECENTLY_OVERDUE_DAYS)
+        )
+    if due == "due_soon":
+        return assigned.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
+    return queryset
+
+
+def _opinion_queryset(request):
+    filterset = selectors.opinion_list(user=request.user, filters=request.GET)
+    # The selector's unit filter offers every unit; only those the user works with belong in the list.
+    filterset.form.fields["unit"].queryset = handling_units_for(request.user)
+    due = request.GET.get("due", "")
+    return filterset, _due_filter(filterset.qs, due), due
+
+
+@region_reader_required
+def opinion_list(request):
+    filterset, queryset, due = _opinion_queryset(request)
+    if request.GET.get("export") == "xlsx":
+        return exports.opinions_response(queryset, user=request.user)
+    base = filterset.qs
+    params = request.GET.copy()
+    for key in ("page", "due", "export"):
+        params.pop(key, None)
+    return render(
+        request,
+        "staff/stations/opinion_list.html",
+        {
+            "filter": filterset,
+            "page": paginate(request, queryset),
+            "querystring": querystring_without_page(request),
+            "base_querystring": params.urlencode(),
+            "due": due,
+            "recently_overdue_count": _due_filter(base, "recently_overdue").count(),
+            "due_soon_count": _due_filter(base, "due_soon").count(),
+            "today": timezone.localdate(),
+            "recently_overdue_days": RECENTLY_OVERDUE_DAYS,
+            "due_soon_days": DUE_SOON_DAYS,
+        },
+    )
+
+
+ACTION_FORMS = {
+    "sort": SortForm,
+    "merge": MergeForm,
+    "propose": ProposeForm,
+    "assign": AssignForm,
+    "supervise": SuperviseForm,
+    "feedback": FeedbackForm,
+    "close": CloseForm,
+    "publish": PublishForm,
+    "unpublish": UnpublishForm,
+}
+
+# What the office can do next, by state; the services still refuse anything out of turn.
+ACTIONS_BY_STATE = {
+    S.RECEIVED: ("sort", "merge"),
+    S.SORTED: ("propose", "merge"),
+    S.PROPOSED: ("assign",),
+    S.ASSIGNED: ("supervise",),
+    S.REPLIED: ("feedback",),
+    S.FED_BACK: ("close",),
+    S.CLOSED: ("publish",),
+}
+
+
+def _available_actions(opinion) -> list[str]:
+    actions = list(ACTIONS_BY_STATE.get(opinion.status, ()))
+    if opinion.published_at:
+        actions.append("unpublish")
+    return actions
+
+
+def _opinion_page(request, opinion, bound=None, status=200):
+    user = request.user
+    can_handle = permissions.can_handle_opinion(user, opinion)
+    forms = {}
+    if can_handle:
+        for action in _available_actions(opinion):
+            if bound is not None and bound[0] == action:
+                forms[action] = bound[1]
+            else:
+                forms[action] = ACTION_FORMS[action](opinion=opinion, user=user, prefix=action)
+    return render(
+        request,
+        "staff/stations/opinion_detail.html",
+        {
+            "opinion": opinion,
+            "voter_phone": opinion.voter_phone
+            if permissions.sees_voter_phone(user, opinion)
+            else mask_phone(opinion.voter_phone),
+            "timeline": selectors.opinion_timeline(opinion),
+            "supervisions": opinion.supervisions.all(),
+            "merged": opinion.merged.all(),
+            "can_handle": can_handle,
+            "forms": forms,
+        },
+        status=status,
+    )
+
+
+@region_reader_required
+def opinion_detail(request, pk):
+    return _opinion_page(request, selectors.opinion_detail(user=request.user, pk=pk))
+
+
+def _run_action(action, opinion, data, by):
+    """Call the one service behind ``action``; returns the message to show on success."""
+    if action == "sort":
+        services.opinion_sort(opinion=opinion, category=data["category"], note=data["note"], by=by)
+        return _("意见已梳理。")
+    if action == "merge":
+        services.opinion_merge(opinion=opinion, into=data["into"], note=data["note"], by=by)
+        return _("意见已合并到 %(code)s。") % {"code": data["into"].tracking_code}
+    if action == "propose":
+        services.opinion_propose(
+            opinion=opinion,
+            proposal=data["proposal"],
+            note=data["note"],
+            unit=data["unit"],
+            answer=data["answer"],
+            deputy=data["deputy"],
+            by=by,
+        )
+        return _("拟办意见已保存。")
+    if action == "assign":
+        services.opinion_assign(opinion=opinion, unit=data["unit"], note=data["note"], by=by)
+        return _("意见已交办。")
+    if action == "supervise":
+        services.opinion_supervise(opinion=opinion, note=data["note"], by=by)
+        return _("督办情况已记录。")
+    if action == "feedback":
+        services.opinion_feed_back(opinion=opinion, feedback=data["feedback"], rating=data["rating"], by=by)
+        return _("已向选民反馈。")
+    if action == "close":
+        services.opinion_close(opinion=opinion, publish=data["publish"], public_summary=data["public_summary"], by=by)
+        return _("意见已办结并公示。") if data["publish"] else _("意见已办结。")
+    if action == "publish":
+        services.opinion_publish(opinion=opinion, public_summary=data["public_summary"], by=by)
+        return _("意见已公示。")
+    services.opinion_unpublish(opinion=opinion, by=by)
+    return _("已撤销公示。")
+
+
+@require_POST
+@staff_required
+def opinion_action(request, pk, action):
+    opinion = selectors.opinion_detail(user=request.user, pk=pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise PermissionDenied
+    form = form_class(request.POST, opinion=opinion, user=request.user, prefix=action)
+    if not form.is_valid():
+        if action not in _available_actions(opinion):
+            # A stale page posting a step the opinion has moved past: say so rather than show field errors.
+            messages.error(request, _("这条意见当前的状态（%(status)s）不能进行这一步。") % {"status": opinion.get_status_display()})
+            return redirect("staff:opinion", pk=opinion.pk)
+        return _opinion_page(request, opinion, bound=(action, form))
+    try:
+        message = _run_action(action, opinion, form.cleaned_data, request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, message)
+    return redirect("staff:opinion", pk=opinion.pk)
+
+
+# Statistics -----------------------------------------------------------------------------------------------------
+
+
+@region_reader_required
+def station_statistics(request):
+    user = request.user
+    params = request.GET.copy()
+    params.pop("export", None)
+    filterset = StatisticsFilter(params, regions=regions_for(user))
+    form = filterset.form
+    values = form.cleaned_data if form.is_valid() else {}
+    region = values.get("region") or (user.region if user.region_id else None)
+    date_from, date_to = values.get("date_from"), values.get("date_to")
+    table, total = selectors.station_statistics(user=user, region=region, date_from=date_from, date_to=date_to)
+    if request.GET.get("export") == "xlsx":
+        name = region.name if region else _("全部区域")
+        period = f"{date_from or ''}~{date_to or ''}" if date_from or date_to else ""
+        return exports.statistics_response(table, total, "_".join(filter(None, [_("联络站统计"), name, period])))
+    drill = params.copy()
+    drill.pop("region", None)
+    return render(
+        request,
+        "staff/stations/statistics.html",
+        {
+            "filter": filterset,
+            "region": region,
+            "table": table,
+            "total": total,
+            "querystring": params.urlencode(),
+            "drill_querystring": drill.urlencode(),
+        },
+    )
