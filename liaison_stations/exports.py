@@ -4,7 +4,7 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export import resources
+from import_export import resources, widgets
 from import_export.fields import Field
 
 from representatives.privacy import mask_phone
@@ -32,8 +32,8 @@ class StationResource(SafeExportMixin, resources.ModelResource):
     opening_hours = Field(attribute="opening_hours", column_name=gettext_lazy("开放时间"))
     responsible_person = Field(attribute="responsible_person", column_name=gettext_lazy("负责人"))
     contact_phone = Field(attribute="contact_phone", column_name=gettext_lazy("联系电话"))
-    star_rating = Field(attribute="star_rating", column_name=gettext_lazy("星级"))
-    member_count = Field(attribute="member_count", column_name=gettext_lazy("编入代表数"))
+    star_rating = Field(attribute="star_rating", column_name=gettext_lazy("星级"), widget=widgets.IntegerWidget())
+    member_count = Field(attribute="member_count", column_name=gettext_lazy("编入代表数"), widget=widgets.IntegerWidget())
     is_active = Field(attribute="is_active", column_name=gettext_lazy("在用"), widget=YesNoWidget())
 
     class Meta:

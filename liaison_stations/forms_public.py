@@ -118,7 +118,12 @@ class TrackingForm(forms.Form):
         label=_("查询码"),
         max_length=40,
         widget=forms.TextInput(
-            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false", "placeholder": _("12 位查询码")}
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "placeholder": _("12 位查询码"),
+            }
         ),
     )
 
@@ -137,6 +142,11 @@ class RatingForm(forms.Form):
         choices=Rating.choices,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Shown on the same page as the tracking form, whose code field already has the default id.
+        kwargs.setdefault("auto_id", "rating_%s")
+        super().__init__(*args, **kwargs)
 
     def clean_code(self):
         return normalize_tracking_code(self.cleaned_data["code"])

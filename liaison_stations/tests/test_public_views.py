@@ -3,8 +3,9 @@ import datetime
 import pytest
 import segno
 from django.contrib.contenttypes.models import ContentType
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -70,9 +71,9 @@ def track(client, code):
 
 def fed_back_opinion(station, staff):
     """An opinion taken all the way to 反馈 through the services, as the office would."""
-    opinion = services.opinion_receive(source=Opinion.Source.ONLINE, station=station, **{
-        k: v for k, v in VALID.items() if k != "website"
-    })
+    opinion = services.opinion_receive(
+        source=Opinion.Source.ONLINE, station=station, **{k: v for k, v in VALID.items() if k != "website"}
+    )
     unit = HandlingUnitFactory(region=staff.region)
     services.opinion_sort(opinion=opinion, category="urban", by=staff)
     services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=unit, by=staff)
@@ -150,8 +151,6 @@ class TestOpinionForm:
         assert client.post(form_url(station), VALID).status_code == 404
 
     def test_the_form_is_protected_by_csrf(self, station):
-        from django.test import Client
-
         response = Client(enforce_csrf_checks=True).post(form_url(station), VALID)
         assert response.status_code == 403 and not Opinion.objects.exists()
 

@@ -1,0 +1,184 @@
+"""Demo and benchmark data for stations: about ten deputies per station, duty days twice a month, and
+1.7 voter opinions per deputy per year of which about 94% are resolved (the seeds' figures)."""
+
+import datetime
+from collections import defaultdict
+
+from django.utils import timezone
+
+from representatives.demo import DemoContext, builder
+from representatives.workdays import add_working_days
+
+from .models import DutyDay, DutyShift, Opinion, OpinionCategory, Proposal, Rating, Station, StationMember
+
+STREETS = ["人民路", "中山路", "新华路", "建设路", "解放路", "和平路", "东风路", "环城路"]
+TOPICS = ["听取群众意见建议", "民生实事项目征询", "老旧小区改造", "农村饮水安全", "交通出行", "垃圾分类", ""]
+TITLES = {
+    OpinionCategory.URBAN: ["小区路灯损坏", "老旧小区加装电梯", "背街小巷路面破损"],
+    OpinionCategory.TRANSPORT: ["公交线路调整", "学校门口交通拥堵", "增设人行横道"],
+    OpinionCategory.ENVIRONMENT: ["河道垃圾清理", "餐饮油烟扰民", "工地噪音"],
+    OpinionCategory.EDUCATION: ["学位紧张", "校车安全", "课后托管"],
+    OpinionCategory.HEALTH: ["社区卫生站缺医生", "看病排队时间长"],
+    OpinionCategory.SOCIAL: ["养老服务中心建设", "低保申请流程"],
+    OpinionCategory.AGRICULTURE: ["农田水利设施老化", "村道硬化"],
+    OpinionCategory.OTHER: ["政务服务窗口办事难"],
+}
+
+
+def add_arguments(parser):
+    parser.add_argument("--deputies-per-station", type=int, default=10, help="约多少名代表编入一个联络站")
+    parser.add_argument("--opinions-per-deputy", type=float, default=1.7, help="每名代表每年约收集多少条选民意见")
+
+
+def _aware(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+@builder("stations", add_arguments=add_arguments)
+def build_stations(ctx: DemoContext) -> None:
+    rng = ctx.rng("stations")
+    per_station = max(1, ctx.options.get("deputies_per_station") or 10)
+    by_township: dict[int, list] = defaultdict(list)
+    for entry in ctx.roster:
+        if entry.left_on is None:
+            by_township[entry.township].append(entry.deputy_id)
+
+    stations, members_of = [], []
+    for index, township in enumerate(ctx.townships):
+        deputy_ids = by_township.get(index, [])
+        count = max(1, round(len(deputy_ids) / per_station))
+        for n in range(count):
+            kind = Station.Kind.HOME if n == 0 and township.name.endswith("街道") else Station.Kind.STATION
+            stations.append(
+                Station(
+                    region=township,
+                    name=f"{township.name}第{n + 1}代表联络站"
+                    if kind == Station.Kind.STATION
+                    else f"{township.name}代表之家",
+                    kind=kind,
+                    address=f"{township.name}{rng.choice(STREETS)}{rng.randint(1, 300)}号",
+                    opening_hours="每周三、周五 9:00-12:00",
+                    responsible_person=f"{township.name[:1]}主任",
+                    contact_phone=f"0750-{rng.randint(2000000, 8999999)}",
+                    star_rating=rng.choice([3, 4, 4, 5, 5]),
+                )
+            )
+            members_of.append(deputy_ids[n::count])
+    ctx.bulk_create(Station, stations)
+    ctx.bulk_create(
+        StationMember,
+        (StationMember(station=s, deputy_id=d) for s, ids in zip(stations, members_of, strict=True) for d in ids),
+    )
+
+    # Duty days: twice a month over the past year (held) and the next two months (planned).
+    today = ctx.today
+    duty_days, shifts_for = [], []
+    for station, ids in zip(stations, members_of, strict=True):
+        if not ids:
+            continue
+        for month_offset in range(-12, 2):
+            for day_of_month in (8, 22):
+                month_start = (today.replace(day=1) + datetime.timedelta(days=32 * month_offset)).replace(day=1)
+                day = month_start.replace(day=day_of_month)
+                held = day <= today
+                duty_days.append(
+                    DutyDay(
+                        station=station,
+                        date=day,
+                        start_time=datetime.time(9),
+                        end_time=datetime.time(12),
+                        topic=rng.choice(TOPICS),
+                        status=DutyDay.Status.HELD if held else DutyDay.Status.PLANNED,
+                        voters_received=rng.randint(3, 30) if held else 0,
+                    )
+                )
+                shifts_for.append((rng.sample(ids, min(2, len(ids))), held))
+    ctx.bulk_create(DutyDay, duty_days)
+    ctx.bulk_create(
+        DutyShift,
+        (
+            DutyShift(duty_day=day, deputy_id=d, attended=True if held else None)
+            for day, (ids, held) in zip(duty_days, shifts_for, strict=True)
+            for d in ids
+        ),
+    )
+    _build_opinions(ctx, rng, stations, members_of)
+
+
+def _build_opinions(ctx, rng, stations, members_of) -> None:
+    per_deputy = ctx.options.get("opinions_per_deputy", 1.7)
+    total = round(len(ctx.roster) * per_deputy)
+    with_members = [(s, ids) for s, ids in zip(stations, members_of, strict=True) if ids]
+    if not with_members or total <= 0:
+        return
+    units = [u for u in ctx.units.values() if u.is_active]
+    today, now = ctx.today, timezone.now()
+    categories = list(TITLES)
+    ratings = [Rating.SATISFIED] * 80 + [Rating.BASIC] * 17 + [Rating.UNSATISFIED] * 3
+    opinions = []
+    for _ in range(total):
+        station, ids = rng.choice(with_members)
+        received = today - datetime.timedelta(days=rng.randint(0, 364))
+        category = rng.choice(categories)
+        opinion = Opinion(
+            station=station,
+            region_id=station.region_id,
+            source=rng.choice(
+                [Opinion.Source.DUTY_DAY, Opinion.Source.DUTY_DAY, Opinion.Source.VISIT, Opinion.Source.ONLINE]
+            ),
+            deputy_id=rng.choice(ids),
+            voter_name=rng.choice("赵钱孙李周吴郑王冯陈") + rng.choice(["先生", "女士", "阿姨", "伯"]),
+            voter_phone=f"13{rng.randint(100000000, 999999999)}",
+            title=rng.choice(TITLES[category]),
+            content="群众反映：" + rng.choice(TITLES[category]) + "，希望有关部门尽快解决。",
+            category=category,
+            received_at=_aware(received, 10),
+            sorted_at=_aware(received, 15),
+        )
+        age = (today - received).days
+        # Recent opinions are still moving; older ones are nearly all resolved (about 94% overall).
+        roll = rng.random()
+        if age < 20 or roll < 0.06:
+            stage = rng.choice(["received", "sorted", "assigned", "assigned", "replied"])
+        else:
+            stage = "closed" if roll < 0.85 else "fed_back"
+        if stage == "received":
+            opinion.sorted_at = None
+        elif stage == "sorted":
+            opinion.status = Opinion.Status.SORTED
+        else:
+            opinion.proposal = Proposal.REFER_UNIT
+            opinion.unit = rng.choice(units)
+            opinion.proposed_at = _aware(received + datetime.timedelta(days=1), 9)
+            opinion.assigned_at = _aware(received + datetime.timedelta(days=2), 9)
+            opinion.deadline = add_working_days_cached(received + datetime.timedelta(days=2))
+            opinion.status = Opinion.Status.ASSIGNED
+            if stage in ("replied", "fed_back", "closed"):
+                opinion.status = Opinion.Status.REPLIED
+                opinion.reply = "已现场核查并安排整改。"
+                opinion.replied_at = min(now, _aware(received + datetime.timedelta(days=rng.randint(5, 20)), 16))
+            if stage in ("fed_back", "closed"):
+                opinion.status = Opinion.Status.FED_BACK
+                opinion.feedback = "已电话告知反映人办理结果。"
+                opinion.rating = rng.choice(ratings)
+                opinion.fed_back_at = opinion.replied_at + datetime.timedelta(days=2)
+            if stage == "closed":
+                opinion.status = Opinion.Status.CLOSED
+                opinion.closed_at = opinion.fed_back_at + datetime.timedelta(days=1)
+                if rng.random() < 0.5:
+                    opinion.published_at = opinion.closed_at
+                    opinion.public_summary = (
+                        f"{opinion.title}：承办单位已核实处理，反映人评价{opinion.get_rating_display()}。"
+                    )
+        opinions.append(opinion)
+    ctx.bulk_create(Opinion, opinions)
+
+
+_deadline_cache: dict[datetime.date, datetime.date] = {}
+
+
+def add_working_days_cached(start: datetime.date) -> datetime.date:
+    # Many opinions share an assignment day; the calendar lookup is done once per day, not per row.
+    if start not in _deadline_cache:
+        _deadline_cache[start] = add_working_days(start, 15).date
+    return _deadline_cache[start]
