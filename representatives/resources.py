@@ -6,6 +6,7 @@ any bad row is refused as a whole and nothing is written.
 
 Entry points for views: ``read_roster_file`` (file-level checks), ``import_roster`` (check and import),
 ``roster_errors`` (readable messages from an import result) and ``export_response`` (an xlsx/csv download).
+Other apps' spreadsheet imports reuse ``read_sheet_file``, ``SheetImportMixin`` and ``import_errors``.
 """
 
 import datetime
@@ -345,14 +346,17 @@ def normalise_dataset(dataset: tablib.Dataset) -> list[int]:
     return sheet_rows
 
 
-def check_roster_dataset(dataset: tablib.Dataset) -> None:
-    """File-level checks that refuse the whole file before any row is looked at; the dataset is not changed."""
+def check_dataset(dataset: tablib.Dataset, *, required_columns, template_name) -> None:
+    """File-level checks that refuse the whole file before any row is looked at; the dataset is not changed.
+
+    ``template_name`` names the export the user should start from (名册, 联络站表, ...).
+    """
     headers = {_text(header) for header in dataset.headers or []}
-    missing = [column for column in REQUIRED_COLUMNS if column not in headers]
+    missing = [column for column in required_columns if column not in headers]
     if missing:
         raise ValidationError(
-            _("文件缺少必需的列：%(columns)s。请以导出的名册为模板填写，第一行为列名。")
-            % {"columns": "、".join(missing)},
+            _("文件缺少必需的列：%(columns)s。请以导出的%(template)s为模板填写，第一行为列名。")
+            % {"columns": "、".join(missing), "template": template_name},
             code="missing_columns",
         )
     rows = sum(1 for row in dataset if any(_text(value) for value in row))
@@ -365,6 +369,10 @@ def check_roster_dataset(dataset: tablib.Dataset) -> None:
             % {"count": rows, "limit": max_rows},
             code="too_many_rows",
         )
+
+
+def check_roster_dataset(dataset: tablib.Dataset) -> None:
+    check_dataset(dataset, required_columns=REQUIRED_COLUMNS, template_name=_("名册"))
 
 
 def _decode_csv(data: bytes) -> str:
@@ -405,6 +413,11 @@ def read_roster_file(upload) -> RosterFile:
 
     Raises ``ValidationError`` with a message for the user; the size is checked before anything is read.
     """
+    return read_sheet_file(upload, required_columns=REQUIRED_COLUMNS, template_name=_("名册"))
+
+
+def read_sheet_file(upload, *, required_columns, template_name) -> RosterFile:
+    """``read_roster_file`` for any import with these required columns; the roster's size and row limits apply."""
     max_bytes = settings.ROSTER_IMPORT_MAX_BYTES
     name = upload.name or ""
     if upload.size == 0:
@@ -430,14 +443,95 @@ def read_roster_file(upload) -> RosterFile:
         except Exception:
             raise ValidationError(_("无法读取 CSV 文件，请检查文件格式。"), code="bad_type") from None
         format_class, content = CSV, text.encode("utf-8")
-    check_roster_dataset(dataset)
+    check_dataset(dataset, required_columns=required_columns, template_name=template_name)
     return RosterFile(dataset=dataset, format_class=format_class, content=content)
+
+
+# --- importing a staff spreadsheet ---------------------------------------------------------------------
+
+
+class SheetImportMixin:
+    """For a ``ModelResource``: all or nothing, office staff only, rows reported by the line the user sees.
+
+    Subclasses set ``required_columns`` (checked for the file and for every row), ``key_columns`` (what may
+    appear only once per file; a repeat is reported on the first of them with ``duplicate_message``),
+    ``template_name`` and ``staff_only_message``. Errors are keyed by the file's column, not the field.
+    """
+
+    required_columns: tuple[str, ...] = ()
+    key_columns: tuple[str, ...] = ()
+    template_name = gettext_lazy("名册")
+    staff_only_message = gettext_lazy("只有代表工作人员可以导入代表名册。")
+    duplicate_message = gettext_lazy("与第 %(row)d 行重复。")
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._user = None
+        self._sheet_rows: list[int] = []
+        self._seen: dict[tuple[str, ...], int] = {}
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # All or nothing: any invalid row rolls the whole file back, on the confirm step too.
+        kwargs["rollback_on_validation_errors"] = True
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
+    def before_import(self, dataset, **kwargs):
+        self._user = kwargs.get("user")
+        self._seen = {}
+        self._sheet_rows = normalise_dataset(dataset)
+        try:
+            if self._user is None or not permissions.is_office_staff(self._user):
+                raise ValidationError(str(self.staff_only_message))
+            check_dataset(dataset, required_columns=self.required_columns, template_name=self.template_name)
+        except ValidationError:
+            # The file is refused as a whole; emptying it keeps row-by-row messages from burying the reason.
+            del dataset[:]
+            raise
+
+    def _sheet_row(self, number: int | None) -> int | None:
+        if number is None:
+            return None
+        try:
+            return self._sheet_rows[number - 1]
+        except IndexError:
+            return number + HEADER_ROWS
+
+    def before_import_row(self, row, **kwargs):
+        errors = {column: [_("必须填写。")] for column in self.required_columns if not _text(row.get(column))}
+        if errors:
+            raise ValidationError(errors)
+        sheet_row = self._sheet_row(kwargs.get("row_number"))
+        key = tuple(_text(row.get(column)) for column in self.key_columns)
+        first = self._seen.setdefault(key, sheet_row)
+        if first != sheet_row:
+            raise ValidationError({self.key_columns[0]: [self.duplicate_message % {"row": first}]})
+
+    def import_instance(self, instance, row, **kwargs):
+        # Errors are keyed by the file's column so that the message names what the user sees.
+        errors = {}
+        for resource_field in self.get_import_fields():
+            try:
+                self.import_field(resource_field, instance, row, **kwargs)
+            except ValueError as exc:
+                errors[resource_field.column_name] = [str(exc)]
+        if errors:
+            raise ValidationError(errors)
+
+    def after_import(self, dataset, result, **kwargs):
+        # Report line numbers as the spreadsheet shows them (header on line 1, blank lines counted).
+        # The parent's sequence reset is not needed: ids never come from the file.
+        for invalid in result.invalid_rows:
+            invalid.number = self._sheet_row(invalid.number)
+        for error_row in result.error_rows:
+            error_row.number = self._sheet_row(error_row.number)
+            for error in error_row.errors:
+                error.number = self._sheet_row(error.number)
 
 
 # --- the roster resource ------------------------------------------------------------------------------
 
 
-class RosterResource(resources.ModelResource):
+class RosterResource(SheetImportMixin, resources.ModelResource):
     """One roster row = one ``Membership``, carrying the deputy's own details along with it."""
 
     deputy_code = Field(attribute="deputy__code", column_name=COL_CODE, widget=TextWidget())
@@ -514,51 +608,13 @@ class RosterResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = False
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._user = None
-        self._sheet_rows: list[int] = []
-        self._seen: dict[tuple[str, str], int] = {}
+    required_columns = REQUIRED_COLUMNS
+    key_columns = (COL_CODE, COL_CONGRESS)
+    template_name = gettext_lazy("名册")
+    staff_only_message = gettext_lazy("只有代表工作人员可以导入代表名册。")
+    duplicate_message = gettext_lazy("与第 %(row)d 行重复：同一代表在同一届别只能出现一次。")
 
     # Import ---------------------------------------------------------------------------------------
-
-    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        # All or nothing: any invalid row rolls the whole file back, on the confirm step too.
-        kwargs["rollback_on_validation_errors"] = True
-        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
-
-    def before_import(self, dataset, **kwargs):
-        self._user = kwargs.get("user")
-        self._seen = {}
-        self._sheet_rows = normalise_dataset(dataset)
-        try:
-            if self._user is None or not permissions.is_office_staff(self._user):
-                raise ValidationError(_("只有代表工作人员可以导入代表名册。"))
-            check_roster_dataset(dataset)
-        except ValidationError:
-            # The file is refused as a whole; emptying it keeps row-by-row messages from burying the reason.
-            del dataset[:]
-            raise
-
-    def _sheet_row(self, number: int | None) -> int | None:
-        if number is None:
-            return None
-        try:
-            return self._sheet_rows[number - 1]
-        except IndexError:
-            return number + HEADER_ROWS
-
-    def before_import_row(self, row, **kwargs):
-        code, congress_code = _text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))
-        errors = {column: [_("必须填写。")] for column in REQUIRED_COLUMNS if not _text(row.get(column))}
-        if errors:
-            raise ValidationError(errors)
-        sheet_row = self._sheet_row(kwargs.get("row_number"))
-        first = self._seen.setdefault((code, congress_code), sheet_row)
-        if first != sheet_row:
-            raise ValidationError(
-                {COL_CODE: [_("与第 %(row)d 行重复：同一代表在同一届别只能出现一次。") % {"row": first}]}
-            )
 
     def get_instance(self, instance_loader, row):
         return (
@@ -574,17 +630,6 @@ class RosterResource(resources.ModelResource):
         deputy = instance.deputy
         # Where the deputy was before this row: staff may not take over another region's deputy.
         instance._roster_prior_region = deputy.region if deputy.pk else None
-
-    def import_instance(self, instance, row, **kwargs):
-        # Errors are keyed by the file's column so that the message names what the user sees.
-        errors = {}
-        for resource_field in self.get_import_fields():
-            try:
-                self.import_field(resource_field, instance, row, **kwargs)
-            except ValueError as exc:
-                errors[resource_field.column_name] = [str(exc)]
-        if errors:
-            raise ValidationError(errors)
 
     def _scope_errors(self, instance) -> dict[str, list[str]]:
         user, errors = self._user, {}
@@ -647,16 +692,6 @@ class RosterResource(resources.ModelResource):
         instance.deputy = deputy
         instance.save(force_insert=is_create)
 
-    def after_import(self, dataset, result, **kwargs):
-        # Report line numbers as the spreadsheet shows them (header on line 1, blank lines counted).
-        # The parent's sequence reset is not needed: ids never come from the file.
-        for invalid in result.invalid_rows:
-            invalid.number = self._sheet_row(invalid.number)
-        for error_row in result.error_rows:
-            error_row.number = self._sheet_row(error_row.number)
-            for error in error_row.errors:
-                error.number = self._sheet_row(error.number)
-
     # Export ---------------------------------------------------------------------------------------
 
     def get_queryset(self):
@@ -668,8 +703,8 @@ class RosterResource(resources.ModelResource):
         )
 
 
-def roster_errors(result) -> list[str]:
-    """Every reason a roster import was refused, one readable line each (line number, column, reason)."""
+def import_errors(result) -> list[str]:
+    """Every reason an import was refused, one readable line each (line number, column, reason)."""
     messages = []
     for error in result.base_errors:
         exc = error.error
@@ -688,6 +723,9 @@ def roster_errors(result) -> list[str]:
         for error in error_row.errors:
             messages.append(_("第 %(row)s 行：%(message)s") % {"row": error_row.number, "message": error.error})
     return messages
+
+
+roster_errors = import_errors
 
 
 @dataclass

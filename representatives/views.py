@@ -1,11 +1,10 @@
 """Thin views: check permission, call a selector or a service, render."""
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from .forms import ActivityForm, ReturnForm
 from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
 from .privacy import mask_address, mask_id_number, mask_phone
+from .qr import qr_svg_inline, qr_svg_response
 
 PAGE_SIZE = 25
 
@@ -66,15 +66,12 @@ def public_profile_url(deputy) -> str:
 
 def deputy_qr(request, public_id):
     deputy = selectors.public_deputy(public_id)
-    qr = segno.make(public_profile_url(deputy), error="m")
-    response = HttpResponse(qr.svg_inline(scale=4, border=2), content_type="image/svg+xml")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return qr_svg_response(public_profile_url(deputy))
 
 
 def deputy_card(request, public_id):
     deputy = selectors.public_deputy(public_id)
-    qr_svg = segno.make(public_profile_url(deputy), error="m").svg_inline(scale=3, border=1)
+    qr_svg = qr_svg_inline(public_profile_url(deputy))
     return render(request, "public/deputy_card.html", {"deputy": deputy, "qr_svg": qr_svg})
 
 

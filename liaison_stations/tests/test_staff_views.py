@@ -363,7 +363,7 @@ class TestStationPages:
         for _ in range(rows // 5):
             DutyShiftFactory(duty_day=DutyDayFactory(station=station_a), deputy=membership.deputy)
         login(client, staff_a)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(12):
             assert client.get(reverse("staff:station", args=[station_a.pk])).status_code == 200
 
 
@@ -522,7 +522,7 @@ class TestDutyDayPages:
         for shift in DutyShiftFactory.create_batch(rows, duty_day=duty_day_a):
             OpinionFactory(station=duty_day_a.station, duty_day=duty_day_a, deputy=shift.deputy)
         login(client, staff_a)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):
             assert client.get(reverse("staff:duty_day", args=[duty_day_a.pk])).status_code == 200
 
 
@@ -655,7 +655,7 @@ class TestOpinionDetail:
             StationMemberFactory(station=opinion_a.station)
             OpinionFactory(station=opinion_a.station, status=S.MERGED, merged_into=opinion_a)
         login(client, staff_a)
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(10):
             assert client.get(reverse("staff:opinion", args=[opinion_a.pk])).status_code == 200
 
 

@@ -7,3 +7,17 @@ document.addEventListener("submit", (event) => {
   const message = event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+
+// The activity form: voter figures belong to a report to voters (向选民述职) only.
+function syncReportFields() {
+  const kind = document.getElementById("id_kind");
+  if (!kind) return;
+  const isReport = kind.value === "report";
+  document.querySelectorAll('[data-field="voters_attended"], [data-field="voter_rating"]').forEach((wrapper) => {
+    wrapper.hidden = !isReport;
+  });
+}
+document.addEventListener("change", (event) => {
+  if (event.target.id === "id_kind") syncReportFields();
+});
+document.addEventListener("DOMContentLoaded", syncReportFields);

@@ -42,11 +42,6 @@ def test_a_voter_finds_a_deputy_and_their_qr_code_on_a_phone(phone_page, serving
     screenshot(page, "public-profile-phone")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="views.deputy_qr serves segno's svg_inline(), which has no xmlns, so an <img> of it draws nothing; "
-    "serving qr.save(buffer, kind='svg') fixes it. Drop this marker then.",
-)
 def test_the_qr_code_is_drawn(phone_page, serving):
     page = phone_page
     page.goto(reverse("public:deputy", args=[serving.public_id]))

@@ -1,0 +1,259 @@
+"""The stations' figures, checked against a small county whose every number is worked out by hand below.
+
+County A (蓬江区) has two townships, 白沙街道 (town_a) and 荷塘镇 (town_a2), and a county-level deputy home.
+Period: March 2025.
+
+| station                  | region   | active | members         | held days in March (voters)        |
+|--------------------------|----------|--------|-----------------|------------------------------------|
+| 白沙一站 S1              | town_a   | yes    | d1 d2 d3        | 03-05 (10), 03-31 (5)              |
+| 白沙二站 S2              | town_a   | yes    | d3 d4           | —                                  |
+| 白沙旧站 S3              | town_a   | no     | d5              | —                                  |
+| 荷塘站 S4                | town_a2  | yes    | d6              | 03-12 (4)                          |
+| 蓬江代表之家 S5          | county_a | yes    | d7              | 03-18 (6)                          |
+| 台城站 SB                | town_b   | yes    | d8              | 03-05 (50) — another county        |
+
+S1 also has, not counted: a cancelled day (03-10, 7 voters typed in), a planned day (03-20), and held days on
+02-28 and 04-01 (100 voters each), outside the period.
+
+Opinions (received, status, rating):
+  town_a:  o1 03-02 closed satisfied · o2 03-03 fed_back unsatisfied · o3 03-04 fed_back basic ·
+           o4 03-05 assigned · o5 03-06 merged into o4 (not counted) · o6 02-27 closed satisfied (out) ·
+           o7 03-31 23:30 received (in, local time) · o8 04-01 00:10 received (out) · o9 03-10 transferred
+  town_a2: o10 03-08 closed, not rated
+  county_a (a deputy's visit, no station): o11 03-09 received
+  town_b:  o12 03-05 closed satisfied — another county
+
+So, for March:
+| row      | stations | deputies | per station | held | voters | collected | resolved | rate  | rated | satisfied | sat. % |
+|----------|----------|----------|-------------|------|--------|-----------|----------|-------|-------|-----------|--------|
+| town_a   | 2        | 4        | 2.0         | 2    | 15     | 6         | 3        | 50.0  | 3     | 2         | 66.7   |
+| town_a2  | 1        | 1        | 1.0         | 1    | 4      | 1         | 1        | 100.0 | 0     | 0         | —      |
+| county_a | 4        | 6        | 1.5         | 4    | 25     | 8         | 4        | 50.0  | 3     | 2         | 66.7   |
+"""
+
+import datetime
+import io
+import zoneinfo
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from liaison_stations import selectors
+from liaison_stations.models import DutyDay, Opinion, Rating
+from liaison_stations.tests.factories import DutyDayFactory, OpinionFactory, StationFactory, StationMemberFactory
+from representatives.tests.factories import ClerkFactory, DeputyFactory, LeaderFactory, RegionFactory, StaffFactory
+
+S = Opinion.Status
+LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
+MARCH_1, MARCH_31 = datetime.date(2025, 3, 1), datetime.date(2025, 3, 31)
+
+
+def at(month, day, hour=10, minute=0):
+    return datetime.datetime(2025, month, day, hour, minute, tzinfo=LOCAL)
+
+
+@pytest.fixture
+def county(regions):
+    town_a2 = RegionFactory.child_of(regions.county_a, code="440703002", name="荷塘镇")
+    s1 = StationFactory(region=regions.town_a, name="白沙一站")
+    s2 = StationFactory(region=regions.town_a, name="白沙二站")
+    s3 = StationFactory(region=regions.town_a, name="白沙旧站", is_active=False)
+    s4 = StationFactory(region=town_a2, name="荷塘站")
+    s5 = StationFactory(region=regions.county_a, name="蓬江代表之家", kind="home")
+    sb = StationFactory(region=regions.town_b, name="台城站")
+
+    d1, d2, d3, d4, d5, d6, d7, d8 = DeputyFactory.create_batch(8, region=regions.town_a)
+    for station, deputies in ((s1, [d1, d2, d3]), (s2, [d3, d4]), (s3, [d5]), (s4, [d6]), (s5, [d7]), (sb, [d8])):
+        for deputy in deputies:
+            StationMemberFactory(station=station, deputy=deputy)
+
+    held = DutyDay.Status.HELD
+    for station, date, status, voters in (
+        (s1, datetime.date(2025, 3, 5), held, 10),
+        (s1, datetime.date(2025, 3, 31), held, 5),
+        (s1, datetime.date(2025, 3, 10), DutyDay.Status.CANCELLED, 7),
+        (s1, datetime.date(2025, 3, 20), DutyDay.Status.PLANNED, 0),
+        (s1, datetime.date(2025, 2, 28), held, 100),
+        (s1, datetime.date(2025, 4, 1), held, 100),
+        (s4, datetime.date(2025, 3, 12), held, 4),
+        (s5, datetime.date(2025, 3, 18), held, 6),
+        (sb, datetime.date(2025, 3, 5), held, 50),
+    ):
+        DutyDayFactory(station=station, date=date, status=status, voters_received=voters)
+
+    def opinion(station, received_at, status=S.RECEIVED, rating="", **fields):
+        return OpinionFactory(station=station, received_at=received_at, status=status, rating=rating, **fields)
+
+    opinion(s1, at(3, 2), S.CLOSED, Rating.SATISFIED)
+    opinion(s1, at(3, 3), S.FED_BACK, Rating.UNSATISFIED)
+    opinion(s2, at(3, 4), S.FED_BACK, Rating.BASIC)
+    o4 = opinion(s1, at(3, 5), S.RECEIVED)
+    opinion(s1, at(3, 6), S.MERGED, merged_into=o4)
+    opinion(s1, at(2, 27), S.CLOSED, Rating.SATISFIED)
+    opinion(s1, at(3, 31, 23, 30))
+    opinion(s1, at(4, 1, 0, 10))
+    opinion(s1, at(3, 10), S.TRANSFERRED)
+    opinion(s4, at(3, 8), S.CLOSED)
+    OpinionFactory(station=None, region=regions.county_a, deputy=d7, source="visit", received_at=at(3, 9))
+    opinion(sb, at(3, 5), S.CLOSED, Rating.SATISFIED)
+    return type("County", (), {"town_a": regions.town_a, "town_a2": town_a2, "county_a": regions.county_a})
+
+
+def figures(row):
+    return {
+        "stations": row.stations,
+        "deputies": row.deputies_assigned,
+        "per_station": row.deputies_per_station,
+        "held": row.duty_days_held,
+        "voters": row.voters_received,
+        "collected": row.opinions_collected,
+        "resolved": row.opinions_resolved,
+        "resolved_rate": row.resolved_rate,
+        "rated": row.rated,
+        "satisfied": row.satisfied,
+        "satisfaction_rate": row.satisfaction_rate,
+    }
+
+
+TOWN_A = {
+    "stations": 2,
+    "deputies": 4,
+    "per_station": 2.0,
+    "held": 2,
+    "voters": 15,
+    "collected": 6,
+    "resolved": 3,
+    "resolved_rate": 50.0,
+    "rated": 3,
+    "satisfied": 2,
+    "satisfaction_rate": 66.7,
+}
+TOWN_A2 = {
+    "stations": 1,
+    "deputies": 1,
+    "per_station": 1.0,
+    "held": 1,
+    "voters": 4,
+    "collected": 1,
+    "resolved": 1,
+    "resolved_rate": 100.0,
+    "rated": 0,
+    "satisfied": 0,
+    "satisfaction_rate": None,
+}
+COUNTY_A = {
+    "stations": 4,
+    "deputies": 6,
+    "per_station": 1.5,
+    "held": 4,
+    "voters": 25,
+    "collected": 8,
+    "resolved": 4,
+    "resolved_rate": 50.0,
+    "rated": 3,
+    "satisfied": 2,
+    "satisfaction_rate": 66.7,
+}
+
+
+def march(user, region=None):
+    return selectors.station_statistics(user=user, region=region, date_from=MARCH_1, date_to=MARCH_31)
+
+
+@pytest.mark.django_db
+class TestStationStatistics:
+    def test_county_staff_get_one_row_per_township_with_each_figure(self, staff_a, county):
+        table, _total = march(staff_a)
+        assert [row.region for row in table] == [county.town_a, county.town_a2]
+        assert figures(table[0]) == TOWN_A
+        assert figures(table[1]) == TOWN_A2
+
+    def test_the_total_is_the_whole_county_including_its_county_level_home(self, staff_a, county):
+        _table, total = march(staff_a)
+        assert total.region == county.county_a
+        assert figures(total) == COUNTY_A
+
+    def test_a_deputy_in_two_stations_of_one_township_counts_once(self, staff_a, county):
+        table, _total = march(staff_a)
+        assert table[0].deputies_assigned == 4
+
+    def test_leaders_see_the_same_figures_as_staff(self, county):
+        leader = LeaderFactory(region=county.county_a)
+        table, total = march(leader)
+        assert [figures(row) for row in table] == [TOWN_A, TOWN_A2] and figures(total) == COUNTY_A
+
+    def test_staff_of_another_county_see_none_of_these_figures(self, staff_b, county, regions):
+        table, total = march(staff_b)
+        assert [row.region for row in table] == [regions.town_b]
+        assert (total.stations, total.duty_days_held, total.voters_received, total.opinions_collected) == (1, 1, 50, 1)
+
+    def test_asking_for_a_region_outside_ones_own_gives_nothing(self, staff_b, county):
+        table, total = march(staff_b, region=county.county_a)
+        assert total.stations == total.voters_received == total.opinions_collected == 0
+
+    def test_city_staff_get_one_row_per_county(self, city_staff, county, regions):
+        table, total = march(city_staff)
+        assert [row.region for row in table] == [regions.county_a, regions.county_b]
+        assert figures(table[0]) == COUNTY_A
+        assert (total.stations, total.voters_received, total.opinions_collected) == (5, 75, 9)
+
+    def test_choosing_a_township_gives_it_as_its_own_total(self, staff_a, county):
+        table, total = march(staff_a, region=county.town_a)
+        assert [row.region for row in table] == [county.town_a]
+        assert figures(table[0]) == TOWN_A and figures(total) == TOWN_A
+
+    def test_without_a_period_every_held_day_and_opinion_counts(self, staff_a, county):
+        table, total = selectors.station_statistics(user=staff_a, region=None, date_from=None, date_to=None)
+        assert (table[0].duty_days_held, table[0].voters_received) == (4, 215)
+        assert (table[0].opinions_collected, table[0].opinions_resolved) == (8, 4)
+        assert (total.duty_days_held, total.opinions_collected) == (6, 10)
+
+    def test_the_figures_take_a_fixed_number_of_queries(self, staff_a, county, django_assert_max_num_queries):
+        with django_assert_max_num_queries(5):
+            march(staff_a)
+
+
+@pytest.mark.django_db
+class TestStatisticsPage:
+    def test_the_page_shows_the_table_for_the_period(self, client, staff_a, county):
+        client.force_login(staff_a)
+        response = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31"})
+        body = response.content.decode()
+        assert response.status_code == 200
+        assert [figures(row) for row in response.context["table"]] == [TOWN_A, TOWN_A2]
+        assert "荷塘镇" in body and "66.7%" in body and "50.0%" in body
+
+    def test_the_export_has_the_same_figures(self, client, staff_a, county):
+        client.force_login(staff_a)
+        response = client.get(
+            reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31", "export": "xlsx"}
+        )
+        rows = [list(row) for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values]
+        assert rows[0][:3] == ["区域", "联络站数", "编入代表数"]
+        assert rows[1] == ["白沙街道", 2, 4, 2.0, 2, 15, 6, 3, 50.0, 66.7]
+        assert rows[2] == ["荷塘镇", 1, 1, 1.0, 1, 4, 1, 1, 100.0, None]
+        assert rows[3] == ["合计", 4, 6, 1.5, 4, 25, 8, 4, 50.0, 66.7]
+
+    def test_a_region_outside_ones_own_is_not_offered(self, client, staff_a, county, regions):
+        client.force_login(staff_a)
+        response = client.get(reverse("staff:station_statistics"), {"region": regions.county_b.pk})
+        assert response.context["filter"].form.errors
+        assert response.context["region"] == regions.county_a
+
+    def test_leaders_read_the_page(self, client, county):
+        client.force_login(LeaderFactory(region=county.county_a))
+        assert client.get(reverse("staff:station_statistics")).status_code == 200
+
+    def test_deputies_clerks_and_visitors_are_refused(self, client, deputy_user_a):
+        url = reverse("staff:station_statistics")
+        assert client.get(url).status_code == 302
+        client.force_login(deputy_user_a)
+        assert client.get(url).status_code == 403
+        client.force_login(ClerkFactory())
+        assert client.get(url).status_code == 403
+
+    def test_a_township_officer_sees_only_the_township(self, client, county):
+        client.force_login(StaffFactory(region=county.town_a2))
+        response = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31"})
+        assert [figures(row) for row in response.context["table"]] == [TOWN_A2]
