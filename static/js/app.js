@@ -15,6 +15,8 @@ function syncReportFields() {
   const isReport = kind.value === "report";
   document.querySelectorAll('[data-field="voters_attended"], [data-field="voter_rating"]').forEach((wrapper) => {
     wrapper.hidden = !isReport;
+    // A hidden value would still be submitted and refused, so it is cleared with the field.
+    if (!isReport) wrapper.querySelectorAll("input, select").forEach((input) => { input.value = ""; });
   });
 }
 document.addEventListener("change", (event) => {
