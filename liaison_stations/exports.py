@@ -33,7 +33,9 @@ class StationResource(SafeExportMixin, resources.ModelResource):
     responsible_person = Field(attribute="responsible_person", column_name=gettext_lazy("负责人"))
     contact_phone = Field(attribute="contact_phone", column_name=gettext_lazy("联系电话"))
     star_rating = Field(attribute="star_rating", column_name=gettext_lazy("星级"), widget=widgets.IntegerWidget())
-    member_count = Field(attribute="member_count", column_name=gettext_lazy("编入代表数"), widget=widgets.IntegerWidget())
+    member_count = Field(
+        attribute="member_count", column_name=gettext_lazy("编入代表数"), widget=widgets.IntegerWidget()
+    )
     is_active = Field(attribute="is_active", column_name=gettext_lazy("在用"), widget=YesNoWidget())
 
     class Meta:

@@ -40,6 +40,8 @@ class StyledFormMixin:
     def style_fields(self):
         for field in self.fields.values():
             widget = field.widget
+            if widget.is_hidden:
+                continue
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
@@ -84,7 +86,10 @@ class StationForm(StyledFormMixin, forms.ModelForm):
             "star_rating",
             "is_active",
         ]
-        help_texts = {"region": _("联络站一般设在乡镇（街道）；代表之家也可设在县（区）。"), "star_rating": _("0 至 5 星。")}
+        help_texts = {
+            "region": _("联络站一般设在乡镇（街道）；代表之家也可设在县（区）。"),
+            "star_rating": _("0 至 5 星。"),
+        }
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,9 +133,7 @@ class AssignDeputiesForm(StyledFormMixin, forms.Form):
         found = {deputy.code: deputy for deputy in self.visible.filter(code__in=codes)} if codes else {}
         unknown = [code for code in codes if code not in found]
         if unknown:
-            self.add_error(
-                "codes", _("在您的区域内找不到这些编号的代表：%(codes)s") % {"codes": "、".join(unknown)}
-            )
+            self.add_error("codes", _("在您的区域内找不到这些编号的代表：%(codes)s") % {"codes": "、".join(unknown)})
         chosen = {deputy.pk: deputy for deputy in cleaned.get("deputies") or []}
         chosen.update({deputy.pk: deputy for deputy in found.values()})
         if not chosen and not self.errors:
@@ -161,9 +164,7 @@ class StandardChecksForm(StyledFormMixin, forms.Form):
             )
         self.style_fields()
         for item, label in StandardItem.choices:
-            self.rows.append(
-                (label, self[f"{item}-passed"], self[f"{item}-evidence"], self[f"{item}-checked_on"])
-            )
+            self.rows.append((label, self[f"{item}-passed"], self[f"{item}-evidence"], self[f"{item}-checked_on"]))
 
     def checks(self) -> dict:
         return {
@@ -219,7 +220,9 @@ class DutyDayRecordForm(StyledFormMixin, forms.Form):
         label=_("到岗代表"), required=False, queryset=Deputy.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     voters_received = forms.IntegerField(label=_("接待选民人次"), min_value=0)
-    summary = forms.CharField(label=_("接待情况"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
+    summary = forms.CharField(
+        label=_("接待情况"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, duty_day, **kwargs):
         initial = kwargs.pop("initial", None) or {
@@ -299,7 +302,9 @@ class MergeForm(OpinionActionForm):
 
 class ProposeForm(OpinionActionForm):
     proposal = forms.ChoiceField(label=_("拟办意见"), choices=Proposal.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("拟办说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("拟办说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     unit = forms.ModelChoiceField(
         label=_("承办单位"),
         required=False,

@@ -109,15 +109,6 @@ def opinion_timeline(opinion: Opinion):
     return timeline(opinion)
 
 
-def opinion_by_tracking_code(code: str) -> Opinion | None:
-    """What a voter sees by code. A merged opinion shows the progress of the one it was merged into."""
-    code = (code or "").strip().upper()
-    if not code or len(code) > 16:
-        return None
-    opinion = Opinion.objects.select_related("station", "merged_into", "unit").filter(tracking_code=code).first()
-    return opinion
-
-
 def published_outcomes(*, station=None, region=None) -> QuerySet[Opinion]:
     queryset = Opinion.objects.published().select_related("station", "deputy").order_by("-published_at", "-id")
     if station is not None:

@@ -9,6 +9,7 @@ patterns = [
     path("stations/<uuid:public_id>/", views.station_detail, name="station"),
     path("stations/<uuid:public_id>/qr.svg", views.station_qr, name="station_qr"),
     path("stations/<uuid:public_id>/opinion/", views.opinion_form, name="opinion_form"),
+    path("stations/<uuid:public_id>/opinion/done/", views.opinion_done, name="opinion_done"),
     path("track/", views.track, name="track"),
     path("outcomes/", views.outcomes, name="outcomes"),
 ]

@@ -3,11 +3,9 @@
 import logging
 import re
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from representatives.qr import qr_svg_response
 from representatives.views import paginate, querystring_without_page
 
 from . import permissions, ratelimit, selectors, services
@@ -99,10 +98,7 @@ def station_detail(request, public_id):
 
 def station_qr(request, public_id):
     station = get_object_or_404(permissions.public_stations(), public_id=public_id)
-    qr = segno.make(opinion_form_url(station), error="m")
-    response = HttpResponse(qr.svg_inline(scale=4, border=2), content_type="image/svg+xml")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+    return qr_svg_response(opinion_form_url(station))
 
 
 # Opinions ---------------------------------------------------------------------------------------------------
@@ -136,6 +132,18 @@ def opinion_form(request, public_id):
 
 
 def _opinion_done(request, station, tracking_code: str):
+    # Post/redirect/get: a refresh of the confirmation must not submit the opinion again. The code travels
+    # in the session, not the URL, so it stays out of proxy logs and the browser history.
+    request.session[DONE_SESSION_KEY] = tracking_code
+    return redirect("public:opinion_done", public_id=station.public_id)
+
+
+@never_cache
+def opinion_done(request, public_id):
+    station = get_object_or_404(permissions.public_stations(), public_id=public_id)
+    tracking_code = request.session.get(DONE_SESSION_KEY)
+    if not tracking_code:
+        return redirect("public:opinion_form", public_id=station.public_id)
     return render(
         request,
         "public/stations/opinion_done.html",
@@ -145,6 +153,9 @@ def _opinion_done(request, station, tracking_code: str):
             "track_url": reverse("public:track") + "?" + urlencode({"code": tracking_code}),
         },
     )
+
+
+DONE_SESSION_KEY = "opinion_tracking_code"
 
 
 def _find_by_code(code: str) -> Opinion | None:

@@ -172,7 +172,9 @@ def station_assign(request, pk):
         messages.error(request, _form_errors_message(form))
         return redirect("staff:station", pk=station.pk)
     try:
-        added = services.station_assign_deputies(station=station, deputies=form.cleaned_data["selected"], by=request.user)
+        added = services.station_assign_deputies(
+            station=station, deputies=form.cleaned_data["selected"], by=request.user
+        )
     except services.TransitionError as exc:
         messages.error(request, str(exc))
     else:
@@ -361,9 +363,7 @@ def duty_day_opinion_new(request, pk):
         except services.TransitionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, _("选民意见已登记，查询码 %(code)s。") % {"code": opinion.tracking_code}
-            )
+            messages.success(request, _("选民意见已登记，查询码 %(code)s。") % {"code": opinion.tracking_code})
             if "another" in request.POST:
                 return redirect("staff:duty_day_opinion_new", pk=duty_day.pk)
             return redirect("staff:duty_day", pk=duty_day.pk)
@@ -377,9 +377,7 @@ def _due_filter(queryset, due: str):
     today = timezone.localdate()
     assigned = queryset.filter(status=S.ASSIGNED)
     if due == "recently_overdue":
-        return assigned.filter(
-            deadline__lt=today, deadline__gte=today - datetime.timedelta(days=RECENTLY_OVERDUE_DAYS)
-        )
+        return assigned.filter(deadline__lt=today, deadline__gte=today - datetime.timedelta(days=RECENTLY_OVERDUE_DAYS))
     if due == "due_soon":
         return assigned.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
     return queryset
@@ -533,7 +531,10 @@ def opinion_action(request, pk, action):
     if not form.is_valid():
         if action not in _available_actions(opinion):
             # A stale page posting a step the opinion has moved past: say so rather than show field errors.
-            messages.error(request, _("这条意见当前的状态（%(status)s）不能进行这一步。") % {"status": opinion.get_status_display()})
+            messages.error(
+                request,
+                _("这条意见当前的状态（%(status)s）不能进行这一步。") % {"status": opinion.get_status_display()},
+            )
             return redirect("staff:opinion", pk=opinion.pk)
         return _opinion_page(request, opinion, bound=(action, form))
     try:

@@ -2,8 +2,21 @@ from .models import Notification
 
 
 def inbox(request):
-    """The unread count in the navigation bar: one indexed count per page for signed-in users."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    return {"unread_notifications": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}
+    """The unread count in the navigation bar, computed only when a template shows it.
+
+    Templates call callables, so pages that never show the bar (the rate-limit refusal) touch neither the
+    session nor the database.
+    """
+
+    cached = []
+
+    def unread_notifications():
+        if not cached:
+            user = getattr(request, "user", None)
+            authenticated = user is not None and user.is_authenticated
+            cached.append(
+                Notification.objects.filter(recipient=user, read_at__isnull=True).count() if authenticated else 0
+            )
+        return cached[0]
+
+    return {"unread_notifications": unread_notifications}

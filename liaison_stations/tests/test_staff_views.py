@@ -543,7 +543,9 @@ class TestOpinionList:
             assert text in body
 
     def test_the_overdue_filter_keeps_only_overdue_assigned_opinions(self, client, staff_a, station_a, unit_a):
-        late = in_state(OpinionFactory(station=station_a), S.ASSIGNED, unit=unit_a, deadline=TODAY - datetime.timedelta(1))
+        late = in_state(
+            OpinionFactory(station=station_a), S.ASSIGNED, unit=unit_a, deadline=TODAY - datetime.timedelta(1)
+        )
         in_state(OpinionFactory(station=station_a), S.ASSIGNED, unit=unit_a, deadline=TODAY + datetime.timedelta(9))
         response = login(client, staff_a).get(reverse("staff:opinions"), {"overdue": "on"})
         assert list(response.context["page"].object_list) == [late]
@@ -556,7 +558,13 @@ class TestOpinionList:
                 OpinionFactory(station=station_a), S.ASSIGNED, unit=unit_a, deadline=TODAY + datetime.timedelta(days)
             )
 
-        just_late, _long_late, due_today, due_in_3, _due_later = assigned(-2), assigned(-30), assigned(0), assigned(3), assigned(4)
+        just_late, _long_late, due_today, due_in_3, _due_later = (
+            assigned(-2),
+            assigned(-30),
+            assigned(0),
+            assigned(3),
+            assigned(4),
+        )
         login(client, staff_a)
         late_page = client.get(reverse("staff:opinions"), {"due": "recently_overdue"})
         soon_page = client.get(reverse("staff:opinions"), {"due": "due_soon"})
@@ -579,7 +587,17 @@ class TestOpinionList:
                  fed_back_at=now, closed_at=now, published_at=now, deadline=TODAY)  # fmt: skip
         rows = workbook_rows(login(client, staff_a).get(reverse("staff:opinions"), {"export": "xlsx"}))
         headers, data = rows[0], rows[1:]
-        for column in ("接收时间", "梳理时间", "拟办时间", "交办时间", "办理期限", "答复时间", "反馈时间", "办结时间", "公示时间"):
+        for column in (
+            "接收时间",
+            "梳理时间",
+            "拟办时间",
+            "交办时间",
+            "办理期限",
+            "答复时间",
+            "反馈时间",
+            "办结时间",
+            "公示时间",
+        ):
             assert column in headers
             assert data[0][headers.index(column)] not in (None, "")
         assert [row[headers.index("查询码")] for row in data] == [opinion_a.tracking_code]
@@ -591,7 +609,9 @@ class TestOpinionList:
         assert all("13900001111" not in str(cell) for row in rows for cell in row)
 
     def test_the_export_follows_the_quick_filter(self, client, staff_a, opinion_a, station_a, unit_a):
-        late = in_state(OpinionFactory(station=station_a), S.ASSIGNED, unit=unit_a, deadline=TODAY - datetime.timedelta(1))
+        late = in_state(
+            OpinionFactory(station=station_a), S.ASSIGNED, unit=unit_a, deadline=TODAY - datetime.timedelta(1)
+        )
         rows = workbook_rows(
             login(client, staff_a).get(reverse("staff:opinions"), {"due": "recently_overdue", "export": "xlsx"})
         )
@@ -680,9 +700,7 @@ class TestOpinionWorkflow:
         opinion_a.refresh_from_db()
         assert opinion_a.status == S.MERGED and opinion_a.merged_into == earlier
 
-    def test_an_opinion_cannot_be_merged_into_one_outside_the_users_region(
-        self, client, staff_a, opinion_a, opinion_b
-    ):
+    def test_an_opinion_cannot_be_merged_into_one_outside_the_users_region(self, client, staff_a, opinion_a, opinion_b):
         response = act(login(client, staff_a), opinion_a, "merge", into=opinion_b.tracking_code)
         opinion_a.refresh_from_db()
         assert response.context["forms"]["merge"].errors and opinion_a.status == S.RECEIVED

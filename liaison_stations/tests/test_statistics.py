@@ -24,11 +24,11 @@ Opinions (received, status, rating):
   town_b:  o12 03-05 closed satisfied — another county
 
 So, for March:
-| row      | stations | deputies | per station | held | voters | collected | resolved | rate  | rated | satisfied | sat. % |
-|----------|----------|----------|-------------|------|--------|-----------|----------|-------|-------|-----------|--------|
-| town_a   | 2        | 4        | 2.0         | 2    | 15     | 6         | 3        | 50.0  | 3     | 2         | 66.7   |
-| town_a2  | 1        | 1        | 1.0         | 1    | 4      | 1         | 1        | 100.0 | 0     | 0         | —      |
-| county_a | 4        | 6        | 1.5         | 4    | 25     | 8         | 4        | 50.0  | 3     | 2         | 66.7   |
+| row      | stations | deputies | per st. | held | voters | in | resolved | rate  | rated | satisfied | sat. % |
+|----------|----------|----------|---------|------|--------|----|----------|-------|-------|-----------|--------|
+| town_a   | 2        | 4        | 2.0     | 2    | 15     | 6  | 3        | 50.0  | 3     | 2         | 66.7   |
+| town_a2  | 1        | 1        | 1.0     | 1    | 4      | 1  | 1        | 100.0 | 0     | 0         | —      |
+| county_a | 4        | 6        | 1.5     | 4    | 25     | 8  | 4        | 50.0  | 3     | 2         | 66.7   |
 """
 
 import datetime
