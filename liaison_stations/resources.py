@@ -193,9 +193,7 @@ class StationResource(SheetImportMixin, FormulaSafeExportMixin, resources.ModelR
         found = {deputy.code: deputy for deputy in Deputy.objects.filter(allowed, code__in=codes).distinct()}
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise ValueError(
-                _("在您的管辖范围内找不到这些编号的代表：%(codes)s。") % {"codes": "、".join(unknown)}
-            )
+            raise ValueError(_("在您的管辖范围内找不到这些编号的代表：%(codes)s。") % {"codes": "、".join(unknown)})
         return [found[code] for code in codes]
 
     def _members_change(self, station) -> bool:

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership, Region
-from representatives.permissions import regions_for
+from representatives.permissions import handling_units_for, regions_for
 
 from . import permissions
 from .filters import DutyDayFilter, OpinionFilter, StationFilter
@@ -91,7 +91,9 @@ def opinion_list(*, user, filters=None) -> OpinionFilter:
         .select_related("station", "region", "unit", "deputy")
         .order_by("-received_at", "-id")
     )
-    filterset = OpinionFilter(filters or {}, queryset=queryset, regions=regions_for(user))
+    filterset = OpinionFilter(
+        filters or {}, queryset=queryset, regions=regions_for(user), units=handling_units_for(user)
+    )
     filterset.qs  # noqa: B018
     return filterset
 

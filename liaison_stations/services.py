@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from representatives.audit import record_transition
 from representatives.models import Deputy, HandlingUnit
+from representatives.permissions import deputies_for, is_deputy, is_office_staff, user_covers_region
 from representatives.services import TransitionError
 from representatives.workdays import add_working_days
 
@@ -72,6 +73,8 @@ def station_assign_deputies(*, station: Station, deputies, by) -> int:
 def duty_day_plan(*, station: Station, date, deputies, by, topic: str = "", start_time=None, end_time=None) -> DutyDay:
     _require(permissions.can_manage_station(by, station), _("您无权管理这个联络站。"))
     _require(bool(deputies), _("接待日至少要安排一名值班代表。"))
+    members = set(station.members.values_list("deputy_id", flat=True))
+    _require(all(d.pk in members for d in deputies), _("值班代表必须是编入该联络站的代表。"))
     duty_day = DutyDay(station=station, date=date, topic=topic, start_time=start_time, end_time=end_time)
     duty_day.full_clean()
     duty_day.save()
@@ -138,6 +141,10 @@ def opinion_receive(
         station = duty_day.station
     region = station.region if station is not None else deputy.region if deputy is not None else None
     _require(region is not None, _("意见必须来自一个联络站或一名代表。"))
+    if by is not None:
+        # The public form has no user; anyone signed in records only for their own region or themselves.
+        own_deputy = is_deputy(by) and deputy is not None and deputy.pk == by.deputy_id
+        _require(own_deputy or user_covers_region(by, region) and is_office_staff(by), _("您无权登记这条意见。"))
     opinion = Opinion(
         source=source,
         station=station,
@@ -214,6 +221,7 @@ def opinion_propose(
     if proposal == Proposal.TO_SUGGESTION:
         deputy = deputy or opinion.deputy
         _require(deputy is not None, _("转为代表建议须选定一名代表。"))
+        _require(deputies_for(by).filter(pk=deputy.pk).exists(), _("只能转给本区域的代表。"))
         if suggestion_drafter is not None:
             opinion.suggestion_ref = str(suggestion_drafter(opinion, deputy, by))[:50]
         return _move(opinion, S.CONVERTED, by, note, proposed_at=now, closed_at=now)
@@ -323,6 +331,7 @@ def opinion_publish(*, opinion: Opinion, by, public_summary: str) -> Opinion:
 def opinion_unpublish(*, opinion: Opinion, by) -> Opinion:
     opinion = _locked(opinion)
     _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
+    _require(opinion.published_at is not None, _("这条意见没有公示。"))
     opinion.published_at = None
     opinion.save(update_fields=["published_at"])
     record_transition(obj=opinion, from_state=opinion.status, to_state=opinion.status, by=by, note=_("撤销公示"))

@@ -60,6 +60,19 @@ def regions_for(user) -> QuerySet[Region]:
     return Region.objects.none()
 
 
+def handling_units_for(user) -> QuerySet:
+    """Units a staff member may assign work to: those in their region, below it, or above it."""
+    from .models import HandlingUnit
+
+    if user.is_authenticated and user.is_superuser:
+        return HandlingUnit.objects.filter(is_active=True)
+    if not sees_region_data(user) or not user.region_id:
+        return HandlingUnit.objects.none()
+    path = user.region.path
+    ancestors = ["/".join(path.split("/")[:i]) + "/" for i in range(1, path.count("/"))]
+    return HandlingUnit.objects.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors), is_active=True)
+
+
 def deputies_for(user) -> QuerySet[Deputy]:
     """Deputies whose full record (private fields included) the user may read."""
     if sees_region_data(user):

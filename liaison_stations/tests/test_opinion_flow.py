@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from liaison_stations import services
 from liaison_stations.models import DeadlineRule, DutyDay, Opinion, Proposal, Station, Supervision
-from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, OpinionFactory, StationFactory
+from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, StationFactory
 from representatives.audit import timeline
 from representatives.tests.factories import ClerkFactory, DeputyFactory, HandlingUnitFactory, LeaderFactory
 
@@ -192,6 +192,26 @@ class TestRefusedTransitions:
         with pytest.raises(services.TransitionError):
             services.opinion_sort(opinion=received(station), category="nonsense", by=staff_a)
 
+    def test_a_suggestion_can_only_go_to_a_deputy_in_scope(self, station, staff_a, regions):
+        opinion = received(station)
+        services.opinion_sort(opinion=opinion, category="other", by=staff_a)
+        with pytest.raises(services.TransitionError):
+            services.opinion_propose(
+                opinion=opinion,
+                proposal=Proposal.TO_SUGGESTION,
+                deputy=DeputyFactory(region=regions.town_b),
+                by=staff_a,
+            )
+
+    def test_staff_of_another_county_cannot_record_an_opinion_for_this_station(self, station, staff_b):
+        with pytest.raises(services.TransitionError):
+            received(station, by=staff_b)
+        assert Opinion.objects.count() == 0
+
+    def test_unpublishing_an_unpublished_opinion_is_refused(self, station, staff_a):
+        with pytest.raises(services.TransitionError):
+            services.opinion_unpublish(opinion=received(station), by=staff_a)
+
     def test_merging_into_itself_is_refused(self, station, staff_a):
         opinion = received(station)
         with pytest.raises(services.TransitionError):
@@ -223,10 +243,22 @@ class TestVoterRating:
 class TestDutyDays:
     def test_staff_plan_a_duty_day_with_deputies(self, station, staff_a):
         deputies = DeputyFactory.create_batch(2, region=station.region)
+        services.station_assign_deputies(station=station, deputies=deputies, by=staff_a)
         duty_day = services.duty_day_plan(
             station=station, date=datetime.date.today() + datetime.timedelta(days=3), deputies=deputies, by=staff_a
         )
         assert duty_day.shifts.count() == 2 and duty_day.status == DutyDay.Status.PLANNED
+
+    def test_only_station_members_can_be_put_on_duty(self, station, staff_a):
+        outsider = DeputyFactory(region=station.region)
+        with pytest.raises(services.TransitionError):
+            services.duty_day_plan(
+                station=station,
+                date=datetime.date.today() + datetime.timedelta(days=3),
+                deputies=[outsider],
+                by=staff_a,
+            )
+        assert DutyDay.objects.count() == 0
 
     def test_a_rostered_deputy_records_a_held_day(self, station, deputy_user_a):
         duty_day = DutyDayFactory(station=station, date=datetime.date.today())

@@ -7,7 +7,7 @@ from liaison_stations import reminders, services
 from liaison_stations.models import Opinion, Proposal
 from liaison_stations.tests.factories import OpinionFactory, StationFactory
 from representatives import notices
-from representatives.models import Notification, NoticeRecord, OutgoingMessage
+from representatives.models import NoticeRecord, Notification, OutgoingMessage
 from representatives.tests.factories import ClerkFactory, HandlingUnitFactory
 
 D = datetime.date

@@ -1,0 +1,391 @@
+"""The Django admin for stations, duty days and voter opinions: office staff only, cut to their region.
+
+The admin corrects what was typed and keeps reference data (stations, deadlines, the holiday calendar).
+Workflow steps go through the staff pages and ``services``, which keep each timeline, so the fields those steps
+write are read-only here and duty days and opinions are not created in the admin.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportActionMixin, ImportMixin
+from import_export.formats.base_formats import CSV
+from import_export.results import RowResult
+
+from representatives import permissions as rep_permissions
+from representatives import workdays
+from representatives.admin import (
+    MAX_IMPORT_MESSAGES,
+    STATE_LOG_SCOPES,
+    RegionScopedAdmin,
+    ScopedInline,
+    SpreadsheetMixin,
+)
+from representatives.forms_import import RosterImportForm
+from representatives.models import CalendarDay, CalendarYear
+from representatives.privacy import mask_phone
+
+from .models import (
+    DeadlineRule,
+    DutyDay,
+    DutyShift,
+    Opinion,
+    StandardCheck,
+    StandardItem,
+    Station,
+    StationMember,
+    Supervision,
+)
+from .resources import REQUIRED_COLUMNS, StationResource, import_errors, read_station_file
+
+# Their timelines are readable in the StateLog admin by staff of the region each row belongs to.
+STATE_LOG_SCOPES[Station] = "region"
+STATE_LOG_SCOPES[DutyDay] = "station__region"
+STATE_LOG_SCOPES[Opinion] = "region"
+
+
+def _is_staff(request) -> bool:
+    return rep_permissions.is_office_staff(request.user)
+
+
+class OfficeWideAdmin:
+    """Settings the whole office shares (deadlines, the holiday calendar): any office staff, any region."""
+
+    def has_module_permission(self, request):
+        return _is_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_staff(request)
+
+    def has_add_permission(self, request):
+        return _is_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_staff(request)
+
+
+class ReadOnlyInline(ScopedInline):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- stations -----------------------------------------------------------------------------------------
+
+
+class StationImportForm(RosterImportForm):
+    """The roster's upload form (format read from the file, whole-file checks first) for the station file."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["import_file"].label = _("联络站文件")
+        self.fields["import_file"].help_text = _(
+            "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+            "按“区域代码 + 名称”识别联络站，重复导入同一文件会更新已有联络站而不会重复。"
+            "“编入代表编号”列填写该站的全部代表编号（用顿号、逗号或分号分隔），未列出的代表会移出该站；"
+            "文件中没有这一列则不改动编入代表。任何一行有错，整个文件都不会导入。"
+        ) % {"columns": "、".join(REQUIRED_COLUMNS)}
+
+    def clean(self):
+        # Skips the roster form's own check, which would look for the roster's columns.
+        cleaned_data = super(RosterImportForm, self).clean()
+        upload = cleaned_data.get("import_file")
+        if upload is None:
+            return cleaned_data
+        try:
+            sheet = read_station_file(upload)
+        except ValidationError as exc:
+            self.add_error("import_file", exc)
+            return cleaned_data
+        cleaned_data["format"] = str(self._formats.index(sheet.format_class))
+        if sheet.format_class is CSV:
+            # A GBK CSV is handed on as UTF-8, the one encoding the confirm step reads.
+            cleaned_data["import_file"] = SimpleUploadedFile(
+                upload.name, sheet.content, content_type="text/csv; charset=utf-8"
+            )
+        return cleaned_data
+
+
+class StationMemberInline(ScopedInline, admin.TabularInline):
+    model = StationMember
+    extra = 0
+    fields = ["deputy", "assigned_on"]
+    autocomplete_fields = ["deputy"]
+
+
+class StandardCheckInline(ScopedInline, admin.TabularInline):
+    model = StandardCheck
+    extra = 0
+    max_num = len(StandardItem)
+    fields = ["item", "passed", "evidence", "checked_on", "checked_by"]
+    readonly_fields = ["checked_by"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("checked_by")
+
+
+@admin.register(Station)
+class StationAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+    resource_classes = [StationResource]
+    import_form_class = StationImportForm
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    export_basename = _("代表联络站")
+    inlines = [StationMemberInline, StandardCheckInline]
+    list_display = ["name", "kind", "region", "address", "star_rating", "responsible_person", "is_active"]
+    list_select_related = ["region"]
+    list_filter = ["kind", "star_rating", "is_active", ("region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "address"]
+    readonly_fields = ["public_id"]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not StandardCheck:
+            return super().save_formset(request, form, formset, change)
+        # Whoever saves a check item is the one who checked it.
+        checks = formset.save(commit=False)
+        for check in formset.deleted_objects:
+            check.delete()
+        for check in checks:
+            check.checked_by = request.user
+            check.save()
+        formset.save_m2m()
+        return None
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between preview and confirm; the import was rolled back as a whole.
+            messages.error(request, gettext("联络站未导入，没有写入任何数据。原因如下："))
+            for message in import_errors(result)[:MAX_IMPORT_MESSAGES]:
+                messages.error(request, message)
+            return HttpResponseRedirect(reverse("admin:liaison_stations_station_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            gettext("联络站导入完成：新增 %(new)d 个，更新 %(update)d 个，未变化 %(skip)d 个。")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+
+# --- duty days ----------------------------------------------------------------------------------------
+
+
+class DutyShiftInline(ScopedInline, admin.TabularInline):
+    model = DutyShift
+    extra = 0
+    fields = ["deputy", "attended"]
+    autocomplete_fields = ["deputy"]
+
+
+@admin.register(DutyDay)
+class DutyDayAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    region_field = "station__region"
+    inlines = [DutyShiftInline]
+    list_display = ["date", "station", "station_region", "start_time", "end_time", "topic", "status", "voters_received"]
+    list_select_related = ["station__region"]
+    list_filter = ["status", ("station__region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["station__name", "topic"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["station"]
+    # Planned, held and cancelled are steps on the duty day's timeline, taken on the staff pages.
+    readonly_fields = ["status", "recorded_by"]
+
+    @admin.display(description=_("所在区域"), ordering="station__region__path")
+    def station_region(self, duty_day):
+        return duty_day.station.region.name
+
+    def get_queryset(self, request):
+        # Its name includes the station's, in lists and in every choice that offers a duty day.
+        return super().get_queryset(request).select_related("station")
+
+    def has_add_permission(self, request):
+        return False
+
+
+# --- opinions -----------------------------------------------------------------------------------------
+
+OPINION_TIMES = [
+    "received_at",
+    "sorted_at",
+    "proposed_at",
+    "assigned_at",
+    "replied_at",
+    "fed_back_at",
+    "closed_at",
+    "published_at",
+]
+
+
+class SupervisionInline(ReadOnlyInline, admin.TabularInline):
+    model = Supervision
+    extra = 0
+    fields = ["at", "by", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Opinion)
+class OpinionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    inlines = [SupervisionInline]
+    list_display = ["received_at", "tracking_code", "title", "status", "unit", "deadline", "masked_phone", "region"]
+    list_select_related = ["unit", "region"]
+    list_filter = ["status", "category", "source", "supervised", ("region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title", "tracking_code"]
+    date_hierarchy = "received_at"
+    autocomplete_fields = ["station", "duty_day", "deputy"]
+    # Everything a workflow step writes: changing it here would leave the timeline telling another story.
+    readonly_fields = [
+        "tracking_code",
+        "status",
+        "merged_into",
+        "proposal",
+        "unit",
+        "deadline",
+        "deadline_provisional",
+        "supervised",
+        "reply",
+        "rating",
+        "public_summary",
+        "suggestion_ref",
+        *OPINION_TIMES,
+    ]
+    fieldsets = (
+        (None, {"fields": ("tracking_code", "status", "region", "station", "source", "duty_day", "deputy")}),
+        (_("反映人"), {"fields": ("voter_name", "voter_phone")}),
+        (_("意见"), {"fields": ("title", "content", "category")}),
+        (
+            _("办理"),
+            {
+                "fields": (
+                    "proposal",
+                    "proposal_note",
+                    "unit",
+                    "deadline",
+                    "deadline_provisional",
+                    "supervised",
+                    "merged_into",
+                    "reply",
+                    "feedback",
+                    "rating",
+                    "suggestion_ref",
+                    "public_summary",
+                )
+            },
+        ),
+        (_("各环节时间"), {"fields": tuple(OPINION_TIMES)}),
+    )
+
+    @admin.display(description=_("联系电话"))
+    def masked_phone(self, opinion):
+        # Lists are read over shoulders and screenshotted; the full number is on the opinion's own page.
+        return mask_phone(opinion.voter_phone)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(Supervision)
+class SupervisionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Read-only: supervision steps are taken on the opinion's staff page."""
+
+    region_field = "opinion__region"
+    list_display = ["at", "opinion", "by", "note"]
+    list_select_related = ["opinion", "by"]
+    search_fields = ["opinion__title", "opinion__tracking_code", "note"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- office-wide settings -----------------------------------------------------------------------------
+
+
+@admin.register(DeadlineRule)
+class DeadlineRuleAdmin(OfficeWideAdmin, admin.ModelAdmin):
+    list_display = ["proposal", "working_days"]
+    list_editable = ["working_days"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(OfficeWideAdmin, admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(OfficeWideAdmin, admin.ModelAdmin):
+    """Adding a year says its schedule is complete: deadlines counted without it are then recomputed."""
+
+    list_display = ["year", "source", "published_at"]
+    readonly_fields = ["published_at"]
+    actions = ["recompute_deadlines"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "year" in form.base_fields:
+            form.base_fields["year"].help_text = _(
+                "请先在“节假日与调休”中录入这一年全部的放假日和调休上班日，再添加年份。"
+                "添加后，落在这一年的待定办理期限会按新的安排重新计算。"
+            )
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a year does not make its deadlines provisional again, so it is not an everyday correction.
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._recompute(request, [obj.year])
+
+    @admin.action(description=_("按所选年份的节假日安排重新计算待定办理期限"))
+    def recompute_deadlines(self, request, queryset):
+        self._recompute(request, sorted(queryset.values_list("year", flat=True)))
+
+    def _recompute(self, request, years):
+        count = sum(recompute(year) for year in years for recompute in workdays.deadline_recomputers)
+        self.message_user(
+            request,
+            ngettext("已重新计算 %(count)d 个办理期限。", "已重新计算 %(count)d 个办理期限。", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        known = set(CalendarDay.objects.filter(date__year__in=years).values_list("date__year", flat=True).distinct())
+        for year in years:
+            if year not in known:
+                self.message_user(
+                    request,
+                    gettext("%(year)d 年还没有录入任何放假日或调休上班日，期限只按周末计算。") % {"year": year},
+                    messages.WARNING,
+                )
