@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison_stations import urls as stations_urls
 from representatives import urls as representatives_urls
+from suggestions import urls as suggestion_urls
 from representatives.views import home
 
 admin.site.site_header = admin.site.site_title = _("人大代表工作平台")
@@ -15,9 +16,30 @@ urlpatterns = [
     path("", home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("accounts/", include(representatives_urls.account_patterns)),
-    path("me/", include((representatives_urls.deputy_patterns + stations_urls.deputy_patterns, "me"))),
-    path("staff/", include((representatives_urls.staff_patterns + stations_urls.staff_patterns, "staff"))),
-    path("unit/", include((representatives_urls.unit_patterns + stations_urls.unit_patterns, "unit"))),
+    path("accounts/", include(representatives_urls.account_patterns + suggestion_urls.file_patterns)),
+    path(
+        "me/",
+        include(
+            (
+                representatives_urls.deputy_patterns + stations_urls.deputy_patterns + suggestion_urls.deputy_patterns,
+                "me",
+            )
+        ),
+    ),
+    path(
+        "staff/",
+        include(
+            (
+                representatives_urls.staff_patterns + stations_urls.staff_patterns + suggestion_urls.staff_patterns,
+                "staff",
+            )
+        ),
+    ),
+    path(
+        "unit/",
+        include(
+            (representatives_urls.unit_patterns + stations_urls.unit_patterns + suggestion_urls.unit_patterns, "unit")
+        ),
+    ),
     path("", include((representatives_urls.public_patterns + stations_urls.public_patterns, "public"))),
 ]

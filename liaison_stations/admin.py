@@ -212,8 +212,9 @@ class DutyDayAdmin(RegionScopedAdmin, admin.ModelAdmin):
         return duty_day.station.region.name
 
     def get_queryset(self, request):
-        # Its name includes the station's, in lists and in every choice that offers a duty day.
-        return super().get_queryset(request).select_related("station")
+        # Its name includes the station's, in every choice that offers a duty day. The changelist then skips
+        # ``list_select_related``, so the list's region comes along here too.
+        return super().get_queryset(request).select_related("station__region")
 
     def has_add_permission(self, request):
         return False

@@ -175,11 +175,35 @@ else:
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
     (CELERY_BROKER_DIR / "results").mkdir(parents=True, exist_ok=True)
 CELERY_BEAT_SCHEDULE = {
-    "heartbeat": {
-        "task": "congress.celery.heartbeat",
-        "schedule": crontab(minute="*/5"),
+    "heartbeat": {"task": "congress.celery.heartbeat", "schedule": crontab(minute="*/5")},
+    "deliver-outbox": {"task": "representatives.tasks.deliver_outbox", "schedule": crontab(minute="*/10")},
+    "opinion-reminders": {
+        "task": "liaison_stations.tasks.send_opinion_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "suggestion-reminders": {
+        "task": "suggestions.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=8, minute=30),
     },
 }
+
+# Reminder offsets for opinions assigned to units: days before the deadline, and how often an overdue
+# item is chased again (and escalated to the office).
+OPINION_REMINDER_DAYS_BEFORE = env.list("OPINION_REMINDER_DAYS_BEFORE", cast=int, default=[3])
+OPINION_OVERDUE_REPEAT_DAYS = env.int("OPINION_OVERDUE_REPEAT_DAYS", default=7)
+
+# Suggestions: the Deputies Law's reply deadlines and the office's own rules around them.
+SUGGESTION_DEFAULT_MONTHS = env.int("SUGGESTION_DEFAULT_MONTHS", default=3)
+SUGGESTION_COMPLEX_MONTHS = env.int("SUGGESTION_COMPLEX_MONTHS", default=6)
+SUGGESTION_CO_OPINION_MONTHS = env.int("SUGGESTION_CO_OPINION_MONTHS", default=1)
+SUGGESTION_REHANDLE_MONTHS = env.int("SUGGESTION_REHANDLE_MONTHS", default=1)
+SUGGESTION_REASSIGN_WINDOW_DAYS = env.int("SUGGESTION_REASSIGN_WINDOW_DAYS", default=5)
+SUGGESTION_MAX_ROUNDS = env.int("SUGGESTION_MAX_ROUNDS", default=2)
+SUGGESTION_REMINDER_DAYS_BEFORE = env.list("SUGGESTION_REMINDER_DAYS_BEFORE", cast=int, default=[15, 3])
+SUGGESTION_OVERDUE_REPEAT_DAYS = env.int("SUGGESTION_OVERDUE_REPEAT_DAYS", default=7)
+
+# Where SMS notices go: a class with send(phone, text). The default only logs, ready for a real gateway.
+SMS_BACKEND = env.str("SMS_BACKEND", default="representatives.notices.LoggingSmsBackend")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@congress.local")

@@ -1,0 +1,577 @@
+"""Every transition of a suggestion: one atomic, audited function each; a refusal raises TransitionError.
+
+Each function locks the suggestion row (``select_for_update``) and, when the caller passes the version it
+displayed, refuses a change made on a page that someone else has changed since — two clerks acting at once
+get one success and one clear message, never a half-applied mix.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from representatives.audit import record_transition
+from representatives.models import Congress, Deputy, HandlingUnit, Membership, Role, User
+from representatives.notices import notify
+from representatives.permissions import handling_units_for, is_deputy, is_leader, user_covers_region
+from representatives.services import TransitionError
+from representatives.uploads import sniff_content_type, validate_attachment
+from representatives.workdays import add_working_days
+
+from . import deadlines, permissions
+from .models import Assignment, Attachment, ContactLog, CoSigner, Evaluation, Reply, ReplyClass, Suggestion, Supervision
+
+__all__ = ["TransitionError"]
+
+S = Suggestion.Status
+A = Assignment.Status
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise TransitionError(message)
+
+
+def _locked(suggestion: Suggestion, expected_version: int | None = None) -> Suggestion:
+    locked = Suggestion.objects.select_for_update().select_related("region", "deputy").get(pk=suggestion.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise TransitionError(_("这件建议刚被其他人修改过，请刷新页面后再操作。"))
+    return locked
+
+
+def _save(suggestion: Suggestion, by, to_state: str | None = None, note: str = "", **fields) -> Suggestion:
+    previous = suggestion.status
+    if to_state is not None:
+        suggestion.status = to_state
+    for name, value in fields.items():
+        setattr(suggestion, name, value)
+    suggestion.version = F("version") + 1
+    suggestion.save()
+    suggestion.refresh_from_db(fields=["version"])
+    record_transition(obj=suggestion, from_state=previous, to_state=suggestion.status, by=by, note=note)
+    return suggestion
+
+
+def _clean(instance) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise TransitionError("；".join(exc.messages)) from exc
+
+
+def _deputy_users(*deputies: Deputy) -> list[User]:
+    return list(User.objects.filter(deputy__in=deputies, role=Role.DEPUTY, is_active=True))
+
+
+def _unit_users(*units: HandlingUnit) -> list[User]:
+    return list(User.objects.filter(unit__in=units, role=Role.UNIT_CLERK, is_active=True))
+
+
+def _office_users(suggestion: Suggestion) -> list[User]:
+    staff = User.objects.filter(role=Role.STAFF, is_active=True).select_related("region")
+    return [user for user in staff if user.region and user.region.contains(suggestion.region)]
+
+
+def _tell(users, suggestion: Suggestion, title: str, url_name: str) -> None:
+    notify(users, title=title, body=suggestion.title, url=reverse(url_name, args=[suggestion.pk]))
+
+
+def _attach(suggestion: Suggestion, files) -> None:
+    for upload in files:
+        content_type, extension = validate_attachment(upload)
+        attachment = Attachment(
+            suggestion=suggestion,
+            original_name=upload.name[:200],
+            content_type=content_type,
+            extension=extension,
+            size=upload.size,
+        )
+        attachment.file.save(upload.name, upload, save=False)
+        attachment.save()
+
+
+# The deputy's side -------------------------------------------------------------------------------------------
+
+
+def serving_congresses(deputy: Deputy):
+    return Congress.objects.filter(
+        memberships__deputy=deputy, memberships__status=Membership.Status.SERVING
+    ).select_related("region")
+
+
+@transaction.atomic
+def suggestion_create(*, deputy: Deputy, congress: Congress, by, files=(), **fields) -> Suggestion:
+    _require(is_deputy(by) and by.deputy_id == deputy.pk, _("只能以本人名义起草建议。"))
+    _require(serving_congresses(deputy).filter(pk=congress.pk).exists(), _("您不是这届人民代表大会的在任代表。"))
+    suggestion = Suggestion(
+        deputy=deputy, congress=congress, region=congress.region, year=timezone.localdate().year, **fields
+    )
+    _clean(suggestion)
+    suggestion.save()
+    _attach(suggestion, files)
+    record_transition(obj=suggestion, from_state="", to_state=S.DRAFT, by=by)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_update(*, suggestion: Suggestion, by, files=(), expected_version=None, **fields) -> Suggestion:
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以修改建议。"))
+    _require(suggestion.status == S.DRAFT, _("建议提交后不能再修改。"))
+    for name, value in fields.items():
+        setattr(suggestion, name, value)
+    _clean(suggestion)
+    suggestion.version = F("version") + 1
+    suggestion.save()
+    _attach(suggestion, files)
+    return suggestion
+
+
+@transaction.atomic
+def cosigners_invite(*, suggestion: Suggestion, deputies, by) -> int:
+    """Invite co-signers (联名/附议): serving deputies of the same congress, not the author."""
+    suggestion = _locked(suggestion)
+    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以邀请联名。"))
+    _require(suggestion.status in (S.DRAFT, S.SUBMITTED), _("建议立案后不能再邀请联名。"))
+    serving = set(
+        Membership.objects.filter(congress=suggestion.congress, status=Membership.Status.SERVING).values_list(
+            "deputy_id", flat=True
+        )
+    )
+    deputies = list(deputies)
+    _require(all(d.pk in serving for d in deputies), _("联名代表必须是本届在任代表。"))
+    _require(all(d.pk != suggestion.deputy_id for d in deputies), _("领衔代表不能邀请自己联名。"))
+    existing = set(suggestion.cosigners.values_list("deputy_id", flat=True))
+    new = [CoSigner(suggestion=suggestion, deputy=d) for d in deputies if d.pk not in existing]
+    CoSigner.objects.bulk_create(new)
+    _tell(_deputy_users(*[c.deputy for c in new]), suggestion, _("邀请您联名提出建议"), "me:suggestion")
+    return len(new)
+
+
+@transaction.atomic
+def cosign_respond(*, cosigner: CoSigner, by, accept: bool) -> CoSigner:
+    cosigner = CoSigner.objects.select_for_update().select_related("suggestion").get(pk=cosigner.pk)
+    _require(is_deputy(by) and by.deputy_id == cosigner.deputy_id, _("只能答复邀请您本人的联名。"))
+    _require(cosigner.status == CoSigner.Status.INVITED, _("您已经答复过这个邀请。"))
+    _require(cosigner.suggestion.status in (S.DRAFT, S.SUBMITTED), _("建议已立案，联名已截止。"))
+    cosigner.status = CoSigner.Status.ACCEPTED if accept else CoSigner.Status.DECLINED
+    cosigner.responded_at = timezone.now()
+    cosigner.save(update_fields=["status", "responded_at"])
+    note = _("%(name)s 同意联名") if accept else _("%(name)s 谢绝联名")
+    record_transition(
+        obj=cosigner.suggestion,
+        from_state=cosigner.suggestion.status,
+        to_state=cosigner.suggestion.status,
+        by=by,
+        note=note % {"name": cosigner.deputy.name},
+    )
+    return cosigner
+
+
+@transaction.atomic
+def suggestion_submit(*, suggestion: Suggestion, by, expected_version=None) -> Suggestion:
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以提交建议。"))
+    _require(suggestion.status == S.DRAFT, _("只有草稿可以提交。"))
+    # Numbers run per congress and year; locking the congress row serialises concurrent submissions.
+    Congress.objects.select_for_update().filter(pk=suggestion.congress_id).first()
+    year = timezone.localdate().year
+    last = Suggestion.objects.filter(congress_id=suggestion.congress_id, year=year).aggregate(n=Max("number"))["n"]
+    _save(suggestion, by, S.SUBMITTED, year=year, number=(last or 0) + 1, submitted_at=timezone.now())
+    _tell(_office_users(suggestion), suggestion, _("收到新提交的代表建议"), "staff:suggestion")
+    return suggestion
+
+
+# The office's side -------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_register(*, suggestion: Suggestion, by, is_complex: bool = False, expected_version=None) -> Suggestion:
+    """立案."""
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(suggestion.status == S.SUBMITTED, _("只有已提交的建议可以立案。"))
+    _save(suggestion, by, S.REGISTERED, is_complex=is_complex, registered_at=timezone.now())
+    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已立案"), "me:suggestion")
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_refuse(*, suggestion: Suggestion, by, reason: str, expected_version=None) -> Suggestion:
+    """不予立案: handled as a letter, with the reason given to the deputy."""
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(suggestion.status == S.SUBMITTED, _("只有已提交的建议可以不予立案。"))
+    _require(bool(reason.strip()), _("不予立案必须说明理由。"))
+    _save(suggestion, by, S.NOT_REGISTERED, note=reason, refusal_reason=reason.strip(), closed_at=timezone.now())
+    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议不予立案，转为来信处理"), "me:suggestion")
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_mark_key(*, suggestion: Suggestion, by, leader: User, expected_version=None) -> Suggestion:
+    """重点督办, led by a standing-committee leader."""
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(
+        suggestion.status in (S.REGISTERED, S.ASSIGNED, S.REPLIED), _("只有已立案、尚未办结的建议可以列为重点督办。")
+    )
+    _require(is_leader(leader) and user_covers_region(leader, suggestion.region), _("领衔督办的须是本级常委会领导。"))
+    _save(
+        suggestion,
+        by,
+        note=_("列为重点督办，领衔督办：%(name)s") % {"name": leader.get_full_name() or leader.username},
+        is_key=True,
+        supervising_leader=leader,
+    )
+    notify(
+        [leader],
+        title=_("请您领衔督办重点建议"),
+        body=suggestion.title,
+        url=reverse("staff:suggestion", args=[suggestion.pk]),
+    )
+    return suggestion
+
+
+def _check_units(by, units) -> None:
+    allowed = set(handling_units_for(by).values_list("pk", flat=True))
+    _require(all(unit.pk in allowed for unit in units), _("只能交办给本区域或上级区域的在用承办单位。"))
+    _require(len({unit.pk for unit in units}) == len(units), _("同一单位不能重复交办。"))
+
+
+def _start_round(suggestion: Suggestion, parts, *, deadline: datetime.date, co_deadline: datetime.date | None):
+    now = timezone.now()
+    created = [
+        Assignment(
+            suggestion=suggestion,
+            unit=unit,
+            role=role,
+            round=suggestion.round,
+            assigned_at=now,
+            deadline=co_deadline if role == Assignment.Role.CO and co_deadline else deadline,
+        )
+        for unit, role in parts
+    ]
+    Assignment.objects.bulk_create(created)
+    return created
+
+
+@transaction.atomic
+def suggestion_assign(
+    *,
+    suggestion: Suggestion,
+    by,
+    lead_unit: HandlingUnit,
+    co_units=(),
+    is_complex: bool | None = None,
+    expected_version=None,
+) -> Suggestion:
+    """交办 to one lead unit (主办) and any co-units (协办), with the legal deadline."""
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(suggestion.status == S.REGISTERED, _("只有已立案的建议可以交办。"))
+    co_units = list(co_units)
+    _check_units(by, [lead_unit, *co_units])
+    if is_complex is not None:
+        suggestion.is_complex = is_complex
+    today = timezone.localdate()
+    deadline = deadlines.reply_deadline(today, is_complex=suggestion.is_complex)
+    parts = [(lead_unit, Assignment.Role.LEAD)] + [(unit, Assignment.Role.CO) for unit in co_units]
+    _start_round(suggestion, parts, deadline=deadline, co_deadline=deadlines.co_opinion_deadline(today))
+    names = "、".join(unit.name for unit, _role in parts)
+    _save(suggestion, by, S.ASSIGNED, note=names, assigned_at=timezone.now())
+    _tell(_unit_users(lead_unit, *co_units), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
+    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已交办承办单位"), "me:suggestion")
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_split(
+    *, suggestion: Suggestion, by, units, is_complex: bool | None = None, expected_version=None
+) -> Suggestion:
+    """分办: each unit answers the deputy for its own part."""
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(suggestion.status == S.REGISTERED, _("只有已立案的建议可以交办。"))
+    units = list(units)
+    _require(len(units) >= 2, _("分办至少需要两个承办单位。"))
+    _check_units(by, units)
+    if is_complex is not None:
+        suggestion.is_complex = is_complex
+    deadline = deadlines.reply_deadline(timezone.localdate(), is_complex=suggestion.is_complex)
+    _start_round(suggestion, [(unit, Assignment.Role.SPLIT) for unit in units], deadline=deadline, co_deadline=None)
+    _save(suggestion, by, S.ASSIGNED, note="、".join(u.name for u in units), assigned_at=timezone.now())
+    _tell(_unit_users(*units), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
+    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已交办承办单位"), "me:suggestion")
+    return suggestion
+
+
+def _locked_assignment(assignment: Assignment) -> tuple[Assignment, Suggestion]:
+    suggestion = _locked(assignment.suggestion)
+    return Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk), suggestion
+
+
+@transaction.atomic
+def assignment_request_reassign(*, assignment: Assignment, by, reason: str) -> Assignment:
+    """申请调整: the unit says the matter is not theirs, within the window after assignment."""
+    assignment, suggestion = _locked_assignment(assignment)
+    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
+    _require(assignment.status == A.ACTIVE, _("只有办理中的交办可以申请调整。"))
+    _require(bool(reason.strip()), _("申请调整必须说明理由。"))
+    window_end = add_working_days(timezone.localdate(assignment.assigned_at), settings.SUGGESTION_REASSIGN_WINDOW_DAYS)
+    _require(
+        timezone.localdate() <= window_end.date,
+        _("申请调整须在交办后 %(n)d 个工作日内提出。") % {"n": settings.SUGGESTION_REASSIGN_WINDOW_DAYS},
+    )
+    assignment.status = A.REASSIGN_REQUESTED
+    assignment.reassign_reason = reason.strip()
+    assignment.reassign_requested_at = timezone.now()
+    assignment.save(update_fields=["status", "reassign_reason", "reassign_requested_at"])
+    _save(suggestion, by, note=_("%(unit)s 申请调整：%(reason)s") % {"unit": assignment.unit.name, "reason": reason})
+    _tell(_office_users(suggestion), suggestion, _("承办单位申请调整交办"), "staff:suggestion")
+    return assignment
+
+
+@transaction.atomic
+def reassign_accept(*, assignment: Assignment, by, new_unit: HandlingUnit) -> Assignment:
+    """The office agrees: the part moves to another unit with a fresh deadline (shown as transferred)."""
+    assignment, suggestion = _locked_assignment(assignment)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(assignment.status == A.REASSIGN_REQUESTED, _("这项交办没有申请调整。"))
+    _require(new_unit.pk != assignment.unit_id, _("请选择另一个承办单位。"))
+    _check_units(by, [new_unit])
+    _require(
+        not suggestion.assignments.filter(unit=new_unit, round=assignment.round).exclude(status=A.REASSIGNED).exists(),
+        _("该单位已经承办这件建议。"),
+    )
+    assignment.status = A.REASSIGNED
+    assignment.save(update_fields=["status"])
+    today = timezone.localdate()
+    if assignment.role == Assignment.Role.CO:
+        deadline = deadlines.co_opinion_deadline(today)
+    else:
+        deadline = deadlines.reply_deadline(today, is_complex=suggestion.is_complex)
+    moved = Assignment.objects.create(
+        suggestion=suggestion, unit=new_unit, role=assignment.role, round=assignment.round, deadline=deadline
+    )
+    _save(suggestion, by, note=_("由 %(old)s 调整至 %(new)s") % {"old": assignment.unit.name, "new": new_unit.name})
+    _tell(_unit_users(new_unit), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
+    _tell(_unit_users(assignment.unit), suggestion, _("调整申请已同意"), "unit:suggestion")
+    return moved
+
+
+@transaction.atomic
+def reassign_refuse(*, assignment: Assignment, by, reason: str) -> Assignment:
+    assignment, suggestion = _locked_assignment(assignment)
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(assignment.status == A.REASSIGN_REQUESTED, _("这项交办没有申请调整。"))
+    _require(bool(reason.strip()), _("不同意调整必须说明理由。"))
+    assignment.status = A.ACTIVE
+    assignment.save(update_fields=["status"])
+    _save(suggestion, by, note=_("不同意 %(unit)s 调整：%(reason)s") % {"unit": assignment.unit.name, "reason": reason})
+    _tell(_unit_users(assignment.unit), suggestion, _("调整申请未获同意，请继续办理"), "unit:suggestion")
+    return assignment
+
+
+# The unit's side ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_log_add(*, assignment: Assignment, by, stage: str, method: str, date, note: str) -> ContactLog:
+    assignment, suggestion = _locked_assignment(assignment)
+    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
+    _require(assignment.status != A.REASSIGNED, _("这项交办已调整给其他单位。"))
+    _require(date <= timezone.localdate(), _("不能登记未来日期的沟通。"))
+    log = ContactLog(assignment=assignment, stage=stage, method=method, date=date, note=note.strip(), by=by)
+    _clean(log)
+    log.save()
+    _save(
+        suggestion,
+        by,
+        note=_("%(unit)s 与代表沟通（%(stage)s）") % {"unit": assignment.unit.name, "stage": log.get_stage_display()},
+    )
+    return log
+
+
+@transaction.atomic
+def co_opinion_submit(*, assignment: Assignment, by, text: str) -> Assignment:
+    """A co-unit's opinion to the lead unit, due before the lead unit's own deadline."""
+    assignment, suggestion = _locked_assignment(assignment)
+    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
+    _require(assignment.role == Assignment.Role.CO, _("只有协办单位提交协办意见。"))
+    _require(assignment.status == A.ACTIVE, _("这项交办已不在办理中。"))
+    _require(bool(text.strip()), _("协办意见不能为空。"))
+    now = timezone.now()
+    assignment.co_opinion, assignment.co_opinion_at, assignment.status, assignment.done_at = (
+        text.strip(),
+        now,
+        A.DONE,
+        now,
+    )
+    assignment.save(update_fields=["co_opinion", "co_opinion_at", "status", "done_at"])
+    _save(suggestion, by, note=_("%(unit)s 提交协办意见") % {"unit": assignment.unit.name})
+    lead = suggestion.assignments.filter(role=Assignment.Role.LEAD, round=assignment.round).exclude(status=A.REASSIGNED)
+    _tell(
+        _unit_users(*[a.unit for a in lead.select_related("unit")]),
+        suggestion,
+        _("协办单位已提交意见"),
+        "unit:suggestion",
+    )
+    return assignment
+
+
+def _validate_pdf(document) -> None:
+    _require(document is not None, _("请上传盖章的答复函（PDF）。"))
+    try:
+        validate_attachment(document)
+    except ValidationError as exc:
+        raise TransitionError("；".join(exc.messages)) from exc
+    _require(sniff_content_type(document) == "application/pdf", _("答复函必须是 PDF 文件。"))
+
+
+@transaction.atomic
+def reply_submit(
+    *, assignment: Assignment, by, reply_class: str, text: str, document, promised_date=None, reason: str = ""
+) -> Reply:
+    """答复 by the lead unit (or each split unit): class A/B/C, text and the signed document."""
+    assignment, suggestion = _locked_assignment(assignment)
+    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
+    _require(assignment.replies_to_deputy, _("协办单位不直接答复代表，请向主办单位提交协办意见。"))
+    _require(assignment.status == A.ACTIVE, _("只有办理中的交办可以答复。"))
+    _require(suggestion.status == S.ASSIGNED, _("这件建议现在不能答复。"))
+    _validate_pdf(document)
+    reply = Reply(
+        assignment=assignment,
+        reply_class=reply_class,
+        text=text.strip(),
+        promised_date=promised_date if reply_class == ReplyClass.B else None,
+        reason=reason.strip() if reply_class == ReplyClass.C else "",
+        by=by,
+    )
+    _require(reply_class in ReplyClass.values, _("未知的答复类别。"))
+    reply.document.save(document.name, document, save=False)
+    _clean(reply)
+    reply.save()
+    now = timezone.now()
+    assignment.status, assignment.done_at = A.DONE, now
+    assignment.save(update_fields=["status", "done_at"])
+    waiting = suggestion.assignments.filter(
+        round=suggestion.round,
+        role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
+        status__in=[A.ACTIVE, A.REASSIGN_REQUESTED],
+    )
+    if waiting.exists():
+        _save(
+            suggestion, by, note=_("%(unit)s 已答复（%(cls)s类）") % {"unit": assignment.unit.name, "cls": reply_class}
+        )
+    else:
+        _save(
+            suggestion,
+            by,
+            S.REPLIED,
+            note=_("%(unit)s 已答复（%(cls)s类）") % {"unit": assignment.unit.name, "cls": reply_class},
+            replied_at=now,
+        )
+        _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已答复，请评价"), "me:suggestion")
+    return reply
+
+
+@transaction.atomic
+def suggestion_rate(*, suggestion: Suggestion, by, value: str, comment: str = "", expected_version=None) -> Suggestion:
+    """The deputy rates the round's reply; unsatisfied sends it back for re-handling once."""
+    suggestion = _locked(suggestion, expected_version)
+    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以评价答复。"))
+    _require(suggestion.status == S.REPLIED, _("建议答复后才能评价。"))
+    _require(value in Evaluation.Value.values, _("未知的评价。"))
+    Evaluation.objects.create(
+        suggestion=suggestion, round=suggestion.round, value=value, comment=comment.strip(), by=by
+    )
+    now = timezone.now()
+    label = Evaluation.Value(value).label
+    if value == Evaluation.Value.UNSATISFIED and suggestion.round < settings.SUGGESTION_MAX_ROUNDS:
+        handlers = list(
+            suggestion.assignments.filter(
+                round=suggestion.round, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
+            )
+            .exclude(status=A.REASSIGNED)
+            .select_related("unit")
+        )
+        suggestion.round += 1
+        deadline = deadlines.rehandle_deadline(timezone.localdate())
+        _start_round(suggestion, [(a.unit, a.role) for a in handlers], deadline=deadline, co_deadline=None)
+        _save(suggestion, by, S.ASSIGNED, note=_("代表评价：%(v)s，重新办理") % {"v": label}, rated_at=now)
+        _tell(_unit_users(*[a.unit for a in handlers]), suggestion, _("代表不满意，请重新办理"), "unit:suggestion")
+    else:
+        _save(suggestion, by, S.CLOSED, note=_("代表评价：%(v)s") % {"v": label}, rated_at=now, closed_at=now)
+    return suggestion
+
+
+@transaction.atomic
+def promise_report_done(*, reply: Reply, by, note: str) -> Reply:
+    reply = (
+        Reply.objects.select_for_update().select_related("assignment__suggestion", "assignment__unit").get(pk=reply.pk)
+    )
+    _require(permissions.can_act_for_assignment(by, reply.assignment), _("这项答复不属于您的单位。"))
+    _require(reply.reply_class == ReplyClass.B, _("只有B类答复有承诺事项。"))
+    _require(reply.promise_done_at is None, _("已经报告过完成情况。"))
+    _require(bool(note.strip()), _("请说明完成情况。"))
+    reply.promise_done_at, reply.promise_done_note = timezone.now(), note.strip()
+    reply.save(update_fields=["promise_done_at", "promise_done_note"])
+    suggestion = _locked(reply.assignment.suggestion)
+    _save(suggestion, by, note=_("%(unit)s 报告承诺事项已完成") % {"unit": reply.assignment.unit.name})
+    _tell(_office_users(suggestion), suggestion, _("承办单位报告B类承诺事项已完成"), "staff:suggestion")
+    return reply
+
+
+@transaction.atomic
+def promise_confirm(*, reply: Reply, by) -> Reply:
+    """The office confirms a B-class promise was kept: only then does it count as actually solved."""
+    reply = Reply.objects.select_for_update().select_related("assignment__suggestion__region").get(pk=reply.pk)
+    suggestion = reply.assignment.suggestion
+    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
+    _require(reply.promise_done_at is not None, _("承办单位尚未报告完成。"))
+    _require(reply.promise_confirmed_at is None, _("已经确认过。"))
+    reply.promise_confirmed_at, reply.promise_confirmed_by = timezone.now(), by
+    reply.save(update_fields=["promise_confirmed_at", "promise_confirmed_by"])
+    _save(_locked(suggestion), by, note=_("确认B类承诺事项已完成"))
+    return reply
+
+
+@transaction.atomic
+def supervision_add(*, suggestion: Suggestion, by, kind: str, date, note: str) -> Supervision:
+    suggestion = _locked(suggestion)
+    _require(permissions.can_supervise(by, suggestion), _("您无权督办这件建议。"))
+    _require(suggestion.is_key, _("只有重点督办建议登记督办记录。"))
+    _require(date <= timezone.localdate(), _("不能登记未来日期的督办。"))
+    record = Supervision(suggestion=suggestion, kind=kind, date=date, note=note.strip(), by=by)
+    _clean(record)
+    record.save()
+    _save(suggestion, by, note=_("督办（%(kind)s）") % {"kind": record.get_kind_display()})
+    return record
+
+
+# The seam the liaison stations app calls to turn a voter's opinion into a deputy's draft ------------------------
+
+
+def draft_from_opinion(opinion, deputy: Deputy, by) -> str:
+    """Create a draft for ``deputy`` in their lowest-level serving congress; returns a reference."""
+    congress = serving_congresses(deputy).order_by("-level").first()
+    _require(congress is not None, _("该代表没有在任的代表资格，不能转为代表建议。"))
+    suggestion = Suggestion.objects.create(
+        deputy=deputy,
+        congress=congress,
+        region=congress.region,
+        year=timezone.localdate().year,
+        title=opinion.title[:200],
+        category="other",
+        body=opinion.content,
+        source_opinion=opinion.tracking_code,
+    )
+    record_transition(obj=suggestion, from_state="", to_state=S.DRAFT, by=by, note=_("由选民意见转来"))
+    _tell(_deputy_users(deputy), suggestion, _("选民意见已转为您的建议草稿，请完善后提交"), "me:suggestion")
+    return _("建议草稿 #%(pk)d") % {"pk": suggestion.pk}
