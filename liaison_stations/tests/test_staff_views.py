@@ -747,11 +747,23 @@ class TestOpinionWorkflow:
         opinion_a.refresh_from_db()
         assert opinion_a.status == S.TRANSFERRED and opinion_a.closed_at
 
-    def test_an_opinion_becomes_a_deputys_suggestion(self, client, staff_a, opinion_a, deputy_a):
+    def test_an_opinion_becomes_a_draft_suggestion_of_a_serving_deputy(self, client, staff_a, opinion_a, deputy_a):
+        from representatives.tests.factories import MembershipFactory
+        from suggestions.models import Suggestion
+
+        MembershipFactory(deputy=deputy_a)
         in_state(opinion_a, S.SORTED, category="urban")
         act(login(client, staff_a), opinion_a, "propose", proposal=Proposal.TO_SUGGESTION, deputy=deputy_a.pk)
         opinion_a.refresh_from_db()
-        assert opinion_a.status == S.CONVERTED
+        draft = Suggestion.objects.get(deputy=deputy_a)
+        assert opinion_a.status == S.CONVERTED and str(draft.pk) in opinion_a.suggestion_ref
+        assert (draft.status, draft.source_opinion) == ("draft", opinion_a.tracking_code)
+
+    def test_an_opinion_cannot_go_to_a_deputy_without_a_serving_seat(self, client, staff_a, opinion_a, deputy_a):
+        in_state(opinion_a, S.SORTED, category="urban")
+        act(login(client, staff_a), opinion_a, "propose", proposal=Proposal.TO_SUGGESTION, deputy=deputy_a.pk)
+        opinion_a.refresh_from_db()
+        assert opinion_a.status == S.SORTED
 
     def test_assigning_before_proposing_is_refused(self, client, staff_a, opinion_a, unit_a):
         in_state(opinion_a, S.SORTED, category="urban")
