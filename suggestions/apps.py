@@ -16,3 +16,19 @@ class SuggestionsConfig(AppConfig):
         for model in (models.Suggestion, models.Assignment, models.Reply, models.Evaluation, models.CoSigner):
             auditlog.register(model)
         station_services.suggestion_drafter = services.draft_from_opinion
+
+        from django.db.models.signals import post_migrate
+
+        from .tasks import ensure_beat_schedule
+
+        # The beat schedule is kept in the database, where staff edit it in the admin.
+        post_migrate.connect(ensure_beat_schedule, sender=self, dispatch_uid="suggestions.ensure_beat_schedule")
+
+        from representatives import panels
+
+        from . import views_deputy
+
+        panels.deputy_home_panels.append(views_deputy.deputy_home_panel)
+        from . import views_unit
+
+        panels.unit_home_panels.append(views_unit.unit_home_panel)

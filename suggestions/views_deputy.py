@@ -1,10 +1,283 @@
-"""Placeholder until the pages are built; every view answers 404."""
+"""A deputy's own suggestions: drafting, co-signing, following the handling and rating the reply."""
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from representatives.permissions import deputy_required
+from representatives.views import paginate, querystring_without_page
+
+from . import permissions, selectors, services
+from .forms_deputy import (
+    InviteForm,
+    RateForm,
+    SuggestionEditForm,
+    SuggestionForm,
+    VersionForm,
+    invitable_deputies,
+    search_deputies,
+)
+from .models import CoSigner, Suggestion
+
+S = Suggestion.Status
+
+TABS = {
+    "mine": gettext_lazy("我领衔的"),
+    "cosigned": gettext_lazy("我联名的"),
+    "invited": gettext_lazy("待我确认"),
+}
+
+# cosign_respond refuses once the suggestion is registered, so later invitations are no longer waiting.
+ANSWERABLE_STATES = (S.DRAFT, S.SUBMITTED)
 
 
-def _missing(request, *args, **kwargs):
-    raise Http404
+def _open_invitations(deputy):
+    return selectors.invitations_for(deputy).filter(suggestion__status__in=ANSWERABLE_STATES)
 
 
-suggestions = suggestion = suggestion_action = suggestion_new = suggestion_edit = cosign_respond = overdue = _missing
+def _list_url(tab: str, **params) -> str:
+    return f"{reverse('me:suggestions')}?{urlencode({'tab': tab, **params})}"
+
+
+def deputy_home_panel(request, deputy):
+    """What waits for the deputy: invitations to answer, replies to rate, drafts not yet submitted."""
+    counts = Suggestion.objects.filter(deputy=deputy).aggregate(
+        drafts=Count("pk", filter=Q(status=S.DRAFT)), to_rate=Count("pk", filter=Q(status=S.REPLIED))
+    )
+    return (
+        "me/suggestions/panel.html",
+        {
+            "invitations": _open_invitations(deputy).count(),
+            "to_rate": counts["to_rate"],
+            "drafts": counts["drafts"],
+            "invited_url": _list_url("invited"),
+            "to_rate_url": _list_url("mine", status=S.REPLIED),
+            "drafts_url": _list_url("mine", status=S.DRAFT),
+        },
+    )
+
+
+@deputy_required
+def suggestions(request):
+    user = request.user
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "mine"
+    status = request.GET.get("status") if request.GET.get("status") in S.values else ""
+    if tab == "invited":
+        queryset = _open_invitations(user.deputy_id).order_by("-invited_at", "-id")
+    else:
+        if tab == "mine":
+            queryset = Suggestion.objects.filter(deputy_id=user.deputy_id)
+        else:
+            queryset = permissions.suggestions_for(user).filter(
+                cosigners__deputy_id=user.deputy_id, cosigners__status=CoSigner.Status.ACCEPTED
+            )
+        queryset = queryset.select_related("deputy", "congress__region").order_by("-id")
+        if status:
+            queryset = queryset.filter(status=status)
+    return render(
+        request,
+        "me/suggestions/list.html",
+        {
+            "tab": tab,
+            "tabs": [(key, label, _list_url(key)) for key, label in TABS.items()],
+            "status": status,
+            "statuses": S.choices,
+            "waiting": _open_invitations(user.deputy_id).count(),
+            "page": paginate(request, queryset),
+            "querystring": querystring_without_page(request),
+        },
+    )
+
+
+def _save_draft(request, form, suggestion=None):
+    files = form.cleaned_data["attachments"]
+    try:
+        if suggestion is None:
+            return services.suggestion_create(
+                deputy=request.user.deputy,
+                congress=form.cleaned_data["congress"],
+                by=request.user,
+                files=files,
+                **form.draft_fields(),
+            )
+        return services.suggestion_update(
+            suggestion=suggestion,
+            by=request.user,
+            files=files,
+            expected_version=form.cleaned_data["version"],
+            **form.draft_fields(),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+    except services.TransitionError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@deputy_required
+def suggestion_new(request):
+    congresses = services.serving_congresses(request.user.deputy)
+    if not congresses.exists():
+        return render(request, "me/suggestions/form.html", {"no_seat": True})
+    form = SuggestionForm(request.POST or None, request.FILES or None, congresses=congresses)
+    if request.method == "POST" and form.is_valid():
+        created = _save_draft(request, form)
+        if created is not None:
+            messages.success(request, _("建议草稿已保存。可以继续邀请代表联名，确认无误后提交。"))
+            return redirect("me:suggestion", pk=created.pk)
+    return render(request, "me/suggestions/form.html", {"form": form})
+
+
+@deputy_required
+def suggestion_edit(request, pk):
+    item = selectors.suggestion_detail(user=request.user, pk=pk)
+    if not permissions.is_author(request.user, item):
+        messages.error(request, _("只有领衔代表可以修改建议。"))
+        return redirect("me:suggestion", pk=item.pk)
+    if item.status != S.DRAFT:
+        messages.error(request, _("建议提交后不能再修改。"))
+        return redirect("me:suggestion", pk=item.pk)
+    attachments = list(item.attachments.all())
+    form = SuggestionEditForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=item,
+        congresses=services.serving_congresses(request.user.deputy),
+        initial={"version": item.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = _save_draft(request, form, suggestion=item)
+        if saved is not None:
+            messages.success(request, _("建议草稿已修改。"))
+            return redirect("me:suggestion", pk=item.pk)
+    return render(request, "me/suggestions/form.html", {"form": form, "suggestion": item, "attachments": attachments})
+
+
+def _render_detail(request, item, *, rate_form=None):
+    user = request.user
+    is_author = permissions.is_author(user, item)
+    cosigners = list(item.cosigners.all())
+    my_cosign = next((c for c in cosigners if c.deputy_id == user.deputy_id), None)
+    can_invite = is_author and item.status in ANSWERABLE_STATES
+    can_rate = is_author and item.status == S.REPLIED
+    search = request.GET.get("q", "").strip()[:50] if can_invite else ""
+    return render(
+        request,
+        "me/suggestions/detail.html",
+        {
+            "suggestion": item,
+            "is_author": is_author,
+            "cosigners": cosigners,
+            "my_cosign": my_cosign,
+            "can_answer": my_cosign is not None
+            and my_cosign.status == CoSigner.Status.INVITED
+            and item.status in ANSWERABLE_STATES,
+            "can_edit": is_author and item.status == S.DRAFT,
+            "can_invite": can_invite,
+            "search": search,
+            "candidates": list(search_deputies(invitable_deputies(item), search)) if search else [],
+            "rate_form": rate_form or (RateForm(initial={"version": item.version}) if can_rate else None),
+            "parts": selectors.parts_for(user=user, suggestion=item),
+            "timeline": selectors.suggestion_timeline(item),
+        },
+    )
+
+
+@deputy_required
+def suggestion(request, pk):
+    return _render_detail(request, selectors.suggestion_detail(user=request.user, pk=pk))
+
+
+def _stale_page(request):
+    messages.error(request, _("页面已过期，请刷新后再操作。"))
+
+
+def _submit(request, item):
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        _stale_page(request)
+        return None
+    submitted = services.suggestion_submit(
+        suggestion=item, by=request.user, expected_version=form.cleaned_data["version"]
+    )
+    messages.success(
+        request, _("建议已提交，编号%(label)s，等待工作人员审查立案。") % {"label": submitted.number_label}
+    )
+    return None
+
+
+def _invite(request, item):
+    form = InviteForm(request.POST, suggestion=item)
+    if not form.is_valid():
+        messages.error(request, "；".join(form.errors["deputies"]))
+        return None
+    count = services.cosigners_invite(suggestion=item, deputies=form.cleaned_data["deputies"], by=request.user)
+    messages.success(request, _("已邀请 %(n)d 位代表联名，等待他们确认。") % {"n": count})
+    return None
+
+
+def _rate(request, item):
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        if "version" in form.errors:
+            _stale_page(request)
+            return None
+        return _render_detail(request, item, rate_form=form)
+    rated = services.suggestion_rate(
+        suggestion=item,
+        by=request.user,
+        value=form.cleaned_data["value"],
+        comment=form.cleaned_data["comment"],
+        expected_version=form.cleaned_data["version"],
+    )
+    if rated.status == S.CLOSED:
+        messages.success(request, _("感谢评价，建议已办结。"))
+    else:
+        messages.success(request, _("已收到您的评价，建议已交回承办单位重新办理。"))
+    return None
+
+
+ACTIONS = {"submit": _submit, "invite": _invite, "rate": _rate}
+
+
+@deputy_required
+@require_POST
+def suggestion_action(request, pk, action):
+    if action not in ACTIONS:
+        raise Http404
+    item = selectors.suggestion_detail(user=request.user, pk=pk)
+    try:
+        response = ACTIONS[action](request, item)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+        response = None
+    return response or redirect("me:suggestion", pk=item.pk)
+
+
+@deputy_required
+@require_POST
+def cosign_respond(request, pk, answer):
+    if answer not in ("accept", "decline"):
+        raise Http404
+    cosigner = get_object_or_404(CoSigner, pk=pk, deputy_id=request.user.deputy_id)
+    accept = answer == "accept"
+    try:
+        services.cosign_respond(cosigner=cosigner, by=request.user, accept=accept)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+        if permissions.suggestions_for(request.user).filter(pk=cosigner.suggestion_id).exists():
+            return redirect("me:suggestion", pk=cosigner.suggestion_id)
+        return redirect(_list_url("invited"))
+    if accept:
+        messages.success(request, _("您已同意联名。"))
+        return redirect("me:suggestion", pk=cosigner.suggestion_id)
+    # A declined suggestion is no longer visible to the deputy, so its page would answer 404.
+    messages.success(request, _("您已谢绝联名。"))
+    return redirect(_list_url("invited"))

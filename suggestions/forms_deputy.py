@@ -1,0 +1,120 @@
+"""Forms on the deputy's suggestion pages; they check input only, the services decide what may happen."""
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from representatives.forms import MultipleFileField
+from representatives.models import Deputy, Membership
+
+from .models import Evaluation, Suggestion
+
+
+def _style(form):
+    for field in form.fields.values():
+        if isinstance(field.widget, forms.HiddenInput):
+            continue
+        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            field.widget.attrs.setdefault("class", "form-check-input")
+            continue
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class SuggestionForm(forms.ModelForm):
+    attachments = MultipleFileField(
+        label=_("附件"), required=False, help_text=_("PDF、图片或 Word 文件，每个不超过 10 MB，一次最多 5 个。")
+    )
+
+    class Meta:
+        model = Suggestion
+        fields = ["congress", "title", "category", "body", "period"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "period": forms.RadioSelect,
+        }
+        help_texts = {"body": _("写明问题、原因分析和具体建议。")}
+
+    def __init__(self, *args, congresses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["congress"].queryset = congresses
+        self.fields["congress"].empty_label = None
+        if self.instance.pk is None:
+            # The lowest level first: most deputies write to the congress closest to their voters.
+            lowest = congresses.order_by("-level").first()
+            self.fields["congress"].initial = lowest.pk if lowest else None
+        self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
+        _style(self)
+
+    def draft_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("title", "category", "body", "period")}
+
+
+class SuggestionEditForm(SuggestionForm):
+    # The version the deputy was shown; the service refuses the save if someone changed the draft since.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def draft_fields(self) -> dict:
+        congress = self.cleaned_data["congress"]
+        # The region is a copy of the congress's, so it must follow when a draft moves to another congress.
+        return {**super().draft_fields(), "congress": congress, "region": congress.region}
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class RateForm(VersionForm):
+    value = forms.ChoiceField(label=_("评价"), choices=Evaluation.Value.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The unit handles it again and needs to know what was wrong with the reply.
+        if cleaned.get("value") == Evaluation.Value.UNSATISFIED and not cleaned.get("comment", "").strip():
+            self.add_error("comment", _("评价不满意时请说明理由。"))
+        return cleaned
+
+
+def invitable_deputies(suggestion: Suggestion):
+    """Serving deputies of the suggestion's congress who are neither the author nor already invited."""
+    serving = Membership.objects.filter(
+        deputy=OuterRef("pk"), congress_id=suggestion.congress_id, status=Membership.Status.SERVING
+    )
+    return (
+        Deputy.objects.filter(Exists(serving))
+        .exclude(pk=suggestion.deputy_id)
+        .exclude(cosignatures__suggestion=suggestion)
+        .select_related("region")
+        .order_by("name", "code")
+    )
+
+
+def search_deputies(queryset, text: str, limit: int = 20):
+    text = text.strip()
+    if not text:
+        return queryset.none()
+    return queryset.filter(Q(name__contains=text) | Q(code__iexact=text))[:limit]
+
+
+class InviteForm(forms.Form):
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("联名代表"),
+        queryset=Deputy.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("请至少选择一位代表。"),
+            "invalid_choice": _("所选代表不是本届在任代表，或已经邀请过。"),
+            "invalid_pk_value": _("所选代表不是本届在任代表，或已经邀请过。"),
+        },
+    )
+
+    def __init__(self, *args, suggestion: Suggestion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = invitable_deputies(suggestion)

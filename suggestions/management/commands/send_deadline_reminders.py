@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from suggestions import reminders
+
+
+class Command(BaseCommand):
+    help = gettext_lazy("发送今天到期前、到期和逾期的代表建议办理提醒（每个环节只发一次）。")
+
+    def handle(self, *args, **options):
+        sent = reminders.sweep()
+        self.stdout.write(_("已发送 %(n)d 条代表建议办理提醒。") % {"n": sent})

@@ -1,0 +1,55 @@
+from celery import shared_task
+from django.db import OperationalError
+
+from . import reminders
+
+
+# A retry is safe: the ledger in representatives.notices lets each notice out once, whichever attempt wins.
+@shared_task(
+    name="suggestions.tasks.send_deadline_reminders",
+    autoretry_for=(ConnectionError, TimeoutError, OperationalError),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_deadline_reminders() -> int:
+    return reminders.sweep()
+
+
+def ensure_beat_schedule(sender=None, apps=None, using="default", **kwargs) -> int:
+    """``post_migrate``: put each CELERY_BEAT_SCHEDULE entry in the database if it is not there yet.
+
+    Staff then see and edit the schedule in the admin (django-celery-beat's PeriodicTask pages). A row that
+    exists is never touched, so what staff changed survives the next migrate. Returns the rows created.
+    """
+    from celery.schedules import crontab
+    from django.apps import apps as global_apps
+    from django.conf import settings
+
+    # ``flush`` sends the signal without the migration state; the installed models are the same then.
+    apps = apps or global_apps
+    try:
+        periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")
+        crontab_schedule = apps.get_model("django_celery_beat", "CrontabSchedule")
+    except LookupError:  # django_celery_beat not migrated in this run
+        return 0
+    tasks = periodic_task.objects.using(using)
+    existing = set(tasks.filter(name__in=list(settings.CELERY_BEAT_SCHEDULE)).values_list("name", flat=True))
+    created = 0
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        schedule = entry.get("schedule")
+        if name in existing or not isinstance(schedule, crontab):
+            continue
+        spec = {
+            "minute": str(schedule._orig_minute),
+            "hour": str(schedule._orig_hour),
+            "day_of_week": str(schedule._orig_day_of_week),
+            "day_of_month": str(schedule._orig_day_of_month),
+            "month_of_year": str(schedule._orig_month_of_year),
+            "timezone": settings.CELERY_TIMEZONE,
+        }
+        cron = crontab_schedule.objects.using(using).filter(**spec).first()
+        if cron is None:
+            cron = crontab_schedule.objects.using(using).create(**spec)
+        tasks.create(name=name, task=entry["task"], crontab=cron, enabled=True)
+        created += 1
+    return created
