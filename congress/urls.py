@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from evaluations import urls as evaluation_urls
 from liaison_stations import urls as stations_urls
 from representatives import urls as representatives_urls
 from suggestions import urls as suggestion_urls
@@ -21,7 +22,10 @@ urlpatterns = [
         "me/",
         include(
             (
-                representatives_urls.deputy_patterns + stations_urls.deputy_patterns + suggestion_urls.deputy_patterns,
+                representatives_urls.deputy_patterns
+                + stations_urls.deputy_patterns
+                + suggestion_urls.deputy_patterns
+                + evaluation_urls.deputy_patterns,
                 "me",
             )
         ),
@@ -30,7 +34,10 @@ urlpatterns = [
         "staff/",
         include(
             (
-                representatives_urls.staff_patterns + stations_urls.staff_patterns + suggestion_urls.staff_patterns,
+                representatives_urls.staff_patterns
+                + stations_urls.staff_patterns
+                + suggestion_urls.staff_patterns
+                + evaluation_urls.staff_patterns,
                 "staff",
             )
         ),
