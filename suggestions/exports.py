@@ -66,9 +66,7 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
     ratings = Field(column_name=gettext_lazy("代表评价（各轮）"))
     created_at = Field(attribute="created_at", column_name=gettext_lazy("创建时间"), widget=LocalDateTimeWidget())
     submitted_at = Field(attribute="submitted_at", column_name=gettext_lazy("提交时间"), widget=LocalDateTimeWidget())
-    registered_at = Field(
-        attribute="registered_at", column_name=gettext_lazy("立案时间"), widget=LocalDateTimeWidget()
-    )
+    registered_at = Field(attribute="registered_at", column_name=gettext_lazy("立案时间"), widget=LocalDateTimeWidget())
     assigned_at = Field(attribute="assigned_at", column_name=gettext_lazy("交办时间"), widget=LocalDateTimeWidget())
     replied_at = Field(attribute="replied_at", column_name=gettext_lazy("答复时间"), widget=LocalDateTimeWidget())
     rated_at = Field(attribute="rated_at", column_name=gettext_lazy("评价时间"), widget=LocalDateTimeWidget())

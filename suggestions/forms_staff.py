@@ -89,9 +89,7 @@ class RefuseForm(VersionedForm):
 class MarkKeyForm(VersionedForm):
     def __init__(self, *args, suggestion, leaders, **kwargs):
         super().__init__(*args, suggestion=suggestion, **kwargs)
-        self.fields["leader"] = ObjectChoiceField(
-            label=_("领衔督办领导"), objects=leaders, label_from=person_name
-        )
+        self.fields["leader"] = ObjectChoiceField(label=_("领衔督办领导"), objects=leaders, label_from=person_name)
         self.fields["leader"].initial = suggestion.supervising_leader_id
         self.setup()
 

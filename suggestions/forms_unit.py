@@ -53,7 +53,7 @@ class ReassignRequestForm(BootstrapForm):
 class ContactForm(BootstrapForm):
     stage = forms.ChoiceField(label=_("阶段"), choices=ContactLog.Stage.choices)
     method = forms.ChoiceField(label=_("方式"), choices=ContactLog.Method.choices)
-    date = forms.DateField(label=_("日期"), widget=_date_input())
+    date = forms.DateField(label=_("日期"), widget=_date_input(), initial=timezone.localdate)
     note = forms.CharField(label=_("沟通情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
     def clean_date(self):

@@ -69,7 +69,10 @@ def suggestion_timeline(suggestion: Suggestion):
 
 
 def invitations_for(deputy) -> QuerySet[CoSigner]:
-    return CoSigner.objects.filter(deputy=deputy, status=CoSigner.Status.INVITED).select_related(
+    # Co-signing closes at registration, so later invitations are no longer answerable.
+    return CoSigner.objects.filter(
+        deputy=deputy, status=CoSigner.Status.INVITED, suggestion__status__in=["draft", "submitted"]
+    ).select_related(
         "suggestion__deputy", "suggestion__congress__region"
     )
 

@@ -123,6 +123,12 @@ def suggestion_update(*, suggestion: Suggestion, by, files=(), expected_version=
     suggestion = _locked(suggestion, expected_version)
     _require(permissions.is_author(by, suggestion), _("只有领衔代表可以修改建议。"))
     _require(suggestion.status == S.DRAFT, _("建议提交后不能再修改。"))
+    congress = fields.get("congress")
+    if congress is not None and congress.pk != suggestion.congress_id:
+        _require(
+            serving_congresses(suggestion.deputy).filter(pk=congress.pk).exists(), _("您不是这届人民代表大会的在任代表。")
+        )
+        fields["region"] = congress.region
     for name, value in fields.items():
         setattr(suggestion, name, value)
     _clean(suggestion)

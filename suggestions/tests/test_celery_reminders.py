@@ -11,9 +11,11 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -50,6 +52,10 @@ def queue():
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_delete(name)
         conn.default_channel.exchange_delete(name)
+    # The filesystem transport keeps each exchange's bindings in a file that exchange_delete leaves behind.
+    control = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {}).get("control_folder")
+    if control:
+        (Path(control) / f"{name}.exchange").unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -335,4 +335,3 @@ def test_the_beat_schedule_is_in_the_database_for_staff_to_edit(settings):
     assert tasks.ensure_beat_schedule(apps=apps) == 0
     task.refresh_from_db()
     assert (task.crontab.hour, task.enabled) == ("7", False)
-

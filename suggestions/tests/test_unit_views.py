@@ -75,7 +75,7 @@ class TestTheList:
             AssignmentFactory(unit=lead_clerk.unit)
         client.force_login(lead_clerk)
 
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(5):
             response = client.get(reverse("unit:suggestions"))
 
         assert response.status_code == 200
@@ -153,7 +153,7 @@ class TestTheDetail:
 
         client.force_login(lead_clerk)
         for suggestion in (build(3), build(30)):
-            with django_assert_max_num_queries(16):
+            with django_assert_max_num_queries(15):
                 response = client.get(detail_url(suggestion))
             assert response.status_code == 200
 
