@@ -14,6 +14,15 @@ from .filters import SuggestionFilter
 from .models import Assignment, CoSigner, Reply, Suggestion
 
 
+# The lead unit first, then split units, then co-units: the order offices read a handling record in.
+ROLE_ORDER = Case(
+    When(role=Assignment.Role.LEAD, then=Value(0)),
+    When(role=Assignment.Role.SPLIT, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+
+
 def suggestion_list(*, user, filters=None) -> SuggestionFilter:
     queryset = permissions.suggestions_for(user).select_related("deputy", "congress__region", "region")
     if is_leader(user):
@@ -60,7 +69,8 @@ def parts_for(*, user, suggestion: Suggestion) -> list[Assignment]:
         permissions.assignments_visible_to(user, suggestion)
         .select_related("unit")
         .prefetch_related("contacts", Prefetch("replies", queryset=Reply.objects.order_by("replied_at")))
-        .order_by("round", "role", "id")
+        .annotate(role_order=ROLE_ORDER)
+        .order_by("round", "role_order", "id")
     )
 
 
@@ -72,9 +82,7 @@ def invitations_for(deputy) -> QuerySet[CoSigner]:
     # Co-signing closes at registration, so later invitations are no longer answerable.
     return CoSigner.objects.filter(
         deputy=deputy, status=CoSigner.Status.INVITED, suggestion__status__in=["draft", "submitted"]
-    ).select_related(
-        "suggestion__deputy", "suggestion__congress__region"
-    )
+    ).select_related("suggestion__deputy", "suggestion__congress__region")
 
 
 def unit_assignments(*, user, waiting: bool) -> QuerySet[Assignment]:

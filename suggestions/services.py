@@ -126,7 +126,8 @@ def suggestion_update(*, suggestion: Suggestion, by, files=(), expected_version=
     congress = fields.get("congress")
     if congress is not None and congress.pk != suggestion.congress_id:
         _require(
-            serving_congresses(suggestion.deputy).filter(pk=congress.pk).exists(), _("您不是这届人民代表大会的在任代表。")
+            serving_congresses(suggestion.deputy).filter(pk=congress.pk).exists(),
+            _("您不是这届人民代表大会的在任代表。"),
         )
         fields["region"] = congress.region
     for name, value in fields.items():
@@ -460,8 +461,12 @@ def reply_submit(
         by=by,
     )
     _require(reply_class in ReplyClass.values, _("未知的答复类别。"))
+    # Validate before the document reaches the disk, so a refused reply leaves no orphan file behind.
+    try:
+        reply.full_clean(exclude=["document"])
+    except ValidationError as exc:
+        raise TransitionError("；".join(exc.messages)) from exc
     reply.document.save(document.name, document, save=False)
-    _clean(reply)
     reply.save()
     now = timezone.now()
     assignment.status, assignment.done_at = A.DONE, now

@@ -74,7 +74,9 @@ def handled(congress, deputy, unit, by, count=1):
         for s in suggestions
     )
     ContactLog.objects.bulk_create(
-        ContactLog(assignment=part, stage="before", method="phone", date=datetime.date(2026, 4, 1), note="电话沟通。", by=by)
+        ContactLog(
+            assignment=part, stage="before", method="phone", date=datetime.date(2026, 4, 1), note="电话沟通。", by=by
+        )
         for part in parts
     )
     return suggestions

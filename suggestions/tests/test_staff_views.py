@@ -274,6 +274,23 @@ class TestSteps:
         part.refresh_from_db()
         assert part.status == A.ACTIVE
 
+    def test_refusing_a_move_without_a_reason_shows_that_parts_form_again(self, client, flow, staff_a, lead_clerk):
+        suggestion = flow.assigned()
+        part = flow.lead_part(suggestion)
+        services.assignment_request_reassign(assignment=part, by=lead_clerk, reason="不属于本单位职责")
+        response = act(
+            login(client, staff_a),
+            fresh(suggestion),
+            "reassign_refuse",
+            {"assignment": part.pk, "reason": ""},
+            follow=False,
+        )
+        assert response.status_code == 200
+        (shown,) = [row for row in response.context["parts"] if row.pk == part.pk]
+        assert shown.refuse_form.errors["reason"]
+        part.refresh_from_db()
+        assert part.status == A.REASSIGN_REQUESTED
+
     def test_a_move_already_decided_is_not_decided_twice(self, client, flow, staff_a, lead_clerk, third_unit):
         suggestion = flow.assigned()
         part = flow.lead_part(suggestion)

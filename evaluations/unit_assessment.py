@@ -1,0 +1,338 @@
+"""Handling units' annual assessment (承办单位办理工作考评): per unit and year, from the suggestion parts assigned
+to it that year (by ``assigned_at``, local time).
+
+Lead and split parts answer the deputy (reply class, rating, promises); a co-unit's part answers the lead unit,
+so it counts for timeliness only. A part transferred away at the unit's own request counts for no unit.
+
+Every part assigned in the year ends up in exactly one of four columns:
+  on time (replied on or before its deadline) · late (replied after it) · overdue (still active, deadline passed)
+  · open (still active within its deadline, or waiting for the office to decide a transfer request).
+
+Rates, as fractions of one:
+  on time      = on time ÷ (on time + late + overdue) — a part still overdue has failed its deadline already,
+                 a part not yet due says nothing yet;
+  satisfaction = (satisfied + basically satisfied) ÷ rated, each lead/split part taking the deputy's rating of
+                 that part's own round;
+  promise      = kept ÷ (kept + past their promised date and not kept) — a B promise not yet due has not failed.
+
+Score = on-time rate × its weight + satisfaction rate × its weight + promise rate × its weight
+        − re-handled parts × penalty − overdue parts × penalty,
+with the weights and penalties of the region's ``UnitRuleSet`` for the year (the model's defaults if the
+office has none). A rate that cannot be measured (nothing due, nothing rated, no promise due) neither earns
+full marks nor zero: the measured rates are scaled up to the full weight, i.e. the missing part is scored at
+the unit's average on the others. Otherwise a unit that answers C (留作参考) instead of promising B would win
+the promise points for free, and a unit whose promises are not due yet would lose them unfairly. A unit with
+no measurable rate at all is listed without a score and ranked last.
+
+The whole table takes three queries whatever the number of units: the units, the rule set, one grouped
+aggregate over the parts.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from representatives.models import HandlingUnit
+from representatives.permissions import handling_units_for, region_scope_q
+from suggestions.models import Assignment, Evaluation, Reply, ReplyClass
+
+from .models import UnitRuleSet
+
+A = Assignment.Status
+REPLYING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SPLIT)
+SATISFIED_VALUES = (Evaluation.Value.SATISFIED, Evaluation.Value.BASIC)
+COUNTS = (
+    "assigned",
+    "replied",
+    "on_time",
+    "overdue",
+    "open",
+    "class_a",
+    "class_b",
+    "class_c",
+    "rated",
+    "satisfied",
+    "promises",
+    "promises_kept",
+    "promises_due_unkept",
+    "rehandled",
+)
+ONE_DECIMAL = Decimal("0.1")
+
+
+def year_range(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    """The year's first instant and the next year's, in local time: a part assigned on 31 December at 23:30
+    belongs to that year even though it is already the next year in UTC."""
+    local = timezone.get_current_timezone()
+    return datetime.datetime(year, 1, 1, tzinfo=local), datetime.datetime(year + 1, 1, 1, tzinfo=local)
+
+
+def _fraction(numerator: int, denominator: int) -> Decimal | None:
+    return Decimal(numerator) / Decimal(denominator) if denominator else None
+
+
+def _percent(fraction: Decimal | None) -> Decimal | None:
+    return None if fraction is None else (fraction * 100).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+@dataclass
+class UnitRow:
+    """One unit's figures for the year; ``unit`` is None on the total row."""
+
+    unit: HandlingUnit | None
+    assigned: int = 0
+    replied: int = 0
+    on_time: int = 0
+    overdue: int = 0
+    open: int = 0
+    class_a: int = 0
+    class_b: int = 0
+    class_c: int = 0
+    rated: int = 0
+    satisfied: int = 0
+    promises: int = 0
+    promises_kept: int = 0
+    promises_due_unkept: int = 0
+    rehandled: int = 0
+    reply_time: datetime.timedelta = datetime.timedelta(0)
+    score: Decimal | None = None
+    rank: int | None = None
+    links: dict = field(default_factory=dict)
+
+    @property
+    def late(self) -> int:
+        return self.replied - self.on_time
+
+    @property
+    def due(self) -> int:
+        return self.on_time + self.late + self.overdue
+
+    @property
+    def replies(self) -> int:
+        return self.class_a + self.class_b + self.class_c
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return _fraction(self.on_time, self.due)
+
+    @property
+    def satisfaction_rate(self) -> Decimal | None:
+        return _fraction(self.satisfied, self.rated)
+
+    @property
+    def promise_rate(self) -> Decimal | None:
+        return _fraction(self.promises_kept, self.promises_kept + self.promises_due_unkept)
+
+    @property
+    def average_days(self) -> Decimal | None:
+        if not self.replied:
+            return None
+        days = Decimal(self.reply_time.total_seconds()) / Decimal(86400) / self.replied
+        return days.quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+    # Percentages as the page and the spreadsheet show them.
+    def share(self, count: int) -> Decimal | None:
+        return _percent(_fraction(count, self.replies))
+
+    @property
+    def class_a_percent(self):
+        return self.share(self.class_a)
+
+    @property
+    def class_b_percent(self):
+        return self.share(self.class_b)
+
+    @property
+    def class_c_percent(self):
+        return self.share(self.class_c)
+
+    @property
+    def on_time_percent(self):
+        return _percent(self.on_time_rate)
+
+    @property
+    def satisfaction_percent(self):
+        return _percent(self.satisfaction_rate)
+
+    @property
+    def promise_percent(self):
+        return _percent(self.promise_rate)
+
+
+def rule_set_for(region, year: int) -> UnitRuleSet:
+    """The office's own rules for the year, or an unsaved rule set carrying the model's defaults."""
+    found = UnitRuleSet.objects.filter(region=region, year=year).first() if region is not None else None
+    return found or UnitRuleSet(region=region, year=year)
+
+
+def score(row: UnitRow, rules: UnitRuleSet) -> Decimal | None:
+    """The formula of the module docstring, rounded to one decimal; None when nothing can be measured."""
+    parts = [
+        (rules.on_time_weight, row.on_time_rate),
+        (rules.satisfaction_weight, row.satisfaction_rate),
+        (rules.promise_weight, row.promise_rate),
+    ]
+    measured = [(weight, rate) for weight, rate in parts if rate is not None]
+    if not measured:
+        return None
+    full_weight = sum(weight for weight, _rate in parts)
+    measured_weight = sum(weight for weight, _rate in measured)
+    earned = sum(weight * rate for weight, rate in measured)
+    base = earned * full_weight / measured_weight if measured_weight else Decimal(0)
+    total = base - row.rehandled * rules.rehandle_penalty - row.overdue * rules.overdue_penalty
+    return Decimal(total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
+
+
+def _aggregates(parts, today: datetime.date):
+    replying = Q(role__in=REPLYING_ROLES)
+    done = Q(status=A.DONE)
+
+    def reply(**conditions):
+        return Q(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **conditions)))
+
+    rating = Evaluation.objects.filter(suggestion=OuterRef("suggestion_id"), round=OuterRef("round"))
+    promise = {"reply_class": ReplyClass.B}
+    return (
+        parts.order_by()
+        .values("unit_id")
+        .annotate(
+            assigned=Count("pk"),
+            replied=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(done_at__date__lte=F("deadline"))),
+            overdue=Count("pk", filter=Q(status=A.ACTIVE, deadline__lt=today)),
+            open=Count("pk", filter=Q(status=A.ACTIVE, deadline__gte=today) | Q(status=A.REASSIGN_REQUESTED)),
+            class_a=Count("pk", filter=reply(reply_class=ReplyClass.A)),
+            class_b=Count("pk", filter=reply(reply_class=ReplyClass.B)),
+            class_c=Count("pk", filter=reply(reply_class=ReplyClass.C)),
+            rated=Count("pk", filter=replying & Q(Exists(rating))),
+            satisfied=Count("pk", filter=replying & Q(Exists(rating.filter(value__in=SATISFIED_VALUES)))),
+            promises=Count("pk", filter=reply(**promise)),
+            promises_kept=Count("pk", filter=reply(**promise, promise_confirmed_at__isnull=False)),
+            promises_due_unkept=Count(
+                "pk", filter=reply(**promise, promise_confirmed_at__isnull=True, promised_date__lt=today)
+            ),
+            rehandled=Count("pk", filter=Q(round__gte=2)),
+            average=Avg(F("done_at") - F("assigned_at"), filter=done),
+        )
+    )
+
+
+def suggestions_url(year: int, unit: HandlingUnit | None = None, **extra) -> str:
+    """The office's suggestion list narrowed as far as its filters go (unit, year, overdue, status)."""
+    params = {"year": year}
+    if unit is not None:
+        params["unit"] = unit.pk
+    params.update(extra)
+    return f"{reverse('staff:suggestions')}?{urlencode(params)}"
+
+
+def _links(row: UnitRow, year: int) -> dict:
+    general = suggestions_url(year, row.unit)
+    return {
+        "general": general,
+        "overdue": suggestions_url(year, row.unit, overdue="true"),
+        "open": suggestions_url(year, row.unit, status="assigned"),
+    }
+
+
+def _rank(rows: list[UnitRow]) -> list[UnitRow]:
+    """Highest score first, ties sharing a rank (1, 2, 2, 4); units without a score last, unranked."""
+    scored = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.assigned, r.unit.name))
+    previous, rank = None, 0
+    for position, row in enumerate(scored, start=1):
+        if row.score != previous:
+            rank, previous = position, row.score
+        row.rank = rank
+    unscored = sorted((r for r in rows if r.score is None), key=lambda r: (-r.assigned, r.unit.name))
+    return scored + unscored
+
+
+@dataclass
+class Assessment:
+    year: int
+    rules: UnitRuleSet
+    rows: list[UnitRow]
+    total: UnitRow
+
+    @property
+    def rules_are_defaults(self) -> bool:
+        return self.rules.pk is None
+
+
+def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment:
+    """The ranked table of the units ``user`` may see, counting only suggestions in the user's region."""
+    today = today or timezone.localdate()
+    units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
+    rules = rule_set_for(user.region if user.region_id else None, year)
+    start, end = year_range(year)
+    parts = (
+        Assignment.objects.filter(region_scope_q(user, "suggestion__region"))
+        .filter(unit__in=handling_units_for(user), assigned_at__gte=start, assigned_at__lt=end)
+        .exclude(status=A.REASSIGNED)
+    )
+    figures = {row.pop("unit_id"): row for row in _aggregates(parts, today)}
+    rows, total = [], UnitRow(unit=None)
+    for unit in units:
+        found = figures.get(unit.pk, {})
+        average = found.get("average")
+        row = UnitRow(unit=unit, **{name: found.get(name) or 0 for name in COUNTS})
+        if average is not None:
+            row.reply_time = average * row.replied
+        row.score = score(row, rules) if row.assigned else None
+        row.links = _links(row, year)
+        rows.append(row)
+        for name in (*COUNTS, "reply_time"):
+            setattr(total, name, getattr(total, name) + getattr(row, name))
+    total.links = _links(total, year)
+    return Assessment(year=year, rules=rules, rows=_rank(rows), total=total)
+
+
+# The spreadsheet ------------------------------------------------------------------------------------------------
+
+
+def export_columns() -> list[tuple[str, str]]:
+    """(attribute, header) in the order the page shows them; headers follow the active language."""
+    return [
+        ("assigned", _("交办件数")),
+        ("on_time", _("按期答复")),
+        ("late", _("逾期答复")),
+        ("overdue", _("逾期未答复")),
+        ("open", _("办理中")),
+        ("class_a", _("A类")),
+        ("class_a_percent", _("A类占比（%）")),
+        ("class_b", _("B类")),
+        ("class_b_percent", _("B类占比（%）")),
+        ("class_c", _("C类")),
+        ("class_c_percent", _("C类占比（%）")),
+        ("on_time_percent", _("按期答复率（%）")),
+        ("rated", _("已评价")),
+        ("satisfied", _("满意和基本满意")),
+        ("satisfaction_percent", _("满意率（%）")),
+        ("promises", _("B类承诺")),
+        ("promises_kept", _("承诺已兑现")),
+        ("promises_due_unkept", _("到期未兑现")),
+        ("promise_percent", _("承诺兑现率（%）")),
+        ("rehandled", _("重新办理")),
+        ("average_days", _("平均答复天数")),
+        ("score", _("得分")),
+    ]
+
+
+def export_rows(assessment: Assessment) -> tuple[list[str], list[list]]:
+    columns = export_columns()
+    headers = [_("排名"), _("承办单位"), _("所属区域"), *(header for _name, header in columns)]
+
+    def cells(row):
+        values = [getattr(row, name) for name, _header in columns]
+        # Decimals become plain numbers so that the spreadsheet can sum and sort them.
+        return [float(v) if isinstance(v, Decimal) else v for v in values]
+
+    rows = [[row.rank, row.unit.name, row.unit.region.name, *cells(row)] for row in assessment.rows]
+    rows.append(["", _("合计"), "", *cells(assessment.total)])
+    return headers, rows

@@ -1,0 +1,145 @@
+"""Office pages: the handling units' annual assessment and the representative groups' "五个一" checklist.
+
+Staff and leaders of a region read both and download them; only staff fill in a group's year note. Groups
+outside the user's region come through the scoped query, so they are "not found", not "forbidden".
+"""
+
+import tablib
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from representatives.models import Region
+from representatives.permissions import region_reader_required, regions_for, staff_required
+from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
+from representatives.services import TransitionError
+
+from . import groups as group_checks
+from . import unit_assessment
+from .models import GroupYearNote
+
+FIRST_YEAR = 2000
+
+
+def _year(request) -> int:
+    """The ``year`` asked for, or this year; a year outside 2000 … next year reads as this year."""
+    this_year = timezone.localdate().year
+    value = request.GET.get("year", "").strip()
+    if value.isdigit() and FIRST_YEAR <= int(value) <= this_year + 1:
+        return int(value)
+    return this_year
+
+
+def _cell(value):
+    # Unit and group names are typed by staff; a spreadsheet must never run one as a formula.
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return "" if value is None else value
+
+
+def _xlsx(headers, rows, filename: str) -> HttpResponse:
+    dataset = tablib.Dataset(headers=[str(h) for h in headers])
+    for row in rows:
+        dataset.append([_cell(value) for value in row])
+    export_format = EXPORT_FORMATS["xlsx"]()
+    response = HttpResponse(export_format.export_data(dataset), content_type=export_format.get_content_type())
+    response["Content-Disposition"] = attachment_disposition(f"{filename}.xlsx")
+    return response
+
+
+def _years():
+    this_year = timezone.localdate().year
+    return list(range(this_year, this_year - 6, -1))
+
+
+# Handling units -------------------------------------------------------------------------------------------------
+
+
+@region_reader_required
+def unit_assessment_page(request):
+    year = _year(request)
+    assessment = unit_assessment.assess(user=request.user, year=year)
+    if request.GET.get("export") == "xlsx":
+        headers, rows = unit_assessment.export_rows(assessment)
+        return _xlsx(headers, rows, _("%(year)d年度承办单位办理工作考评") % {"year": year})
+    return render(
+        request,
+        "staff/evaluations/units_assessment.html",
+        {"assessment": assessment, "year": year, "years": _years(), "rules": assessment.rules},
+    )
+
+
+# Representative groups -------------------------------------------------------------------------------------------
+
+
+def _region(request):
+    value = request.GET.get("region", "").strip()
+    if not value.isdigit():
+        return None
+    return regions_for(request.user).filter(pk=int(value)).first()
+
+
+@region_reader_required
+def groups_page(request):
+    year = _year(request)
+    region = _region(request)
+    rows = group_checks.checklists(user=request.user, year=year, region=region)
+    if request.GET.get("export") == "xlsx":
+        headers, data = group_checks.export_rows(rows)
+        name = _("%(year)d年度代表小组“五个一”") % {"year": year}
+        return _xlsx(headers, data, f"{name}_{region.name}" if region else name)
+    regions = regions_for(request.user).filter(level__lte=Region.Level.TOWNSHIP).order_by("path")
+    return render(
+        request,
+        "staff/evaluations/groups.html",
+        {
+            "rows": rows,
+            "year": year,
+            "years": _years(),
+            "region": region,
+            "regions": regions,
+            "complete": sum(1 for row in rows if row.complete),
+            "can_edit": {row.group.pk for row in rows if group_checks.can_edit_note(request.user, row.group)},
+        },
+    )
+
+
+class GroupYearNoteForm(forms.ModelForm):
+    class Meta:
+        model = GroupYearNote
+        fields = group_checks.NOTE_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 4, "class": "form-control"}) for name in group_checks.NOTE_FIELDS}
+        help_texts = {
+            "research_report": gettext_lazy("已确认的成员调研活动会自动计入，这里填写没有登记为履职记录的调研报告。"),
+            "problem_solved": gettext_lazy("成员接待的选民意见当年已反馈的会自动计入，这里填写其他推动解决的问题。"),
+            "exchange": gettext_lazy("与其他代表小组或外地人大的交流学习等。"),
+        }
+
+
+@staff_required
+def group_note(request, pk, year):
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        raise Http404
+    group = get_object_or_404(group_checks.groups_for(request.user).select_related("region"), pk=pk)
+    note = GroupYearNote.objects.filter(group=group, year=year).first() or GroupYearNote(group=group, year=year)
+    form = GroupYearNoteForm(request.POST or None, instance=note)
+    if request.method == "POST" and form.is_valid():
+        texts = {name: form.cleaned_data[name] for name in group_checks.NOTE_FIELDS}
+        try:
+            group_checks.group_note_save(group=group, year=year, by=request.user, **texts)
+        except TransitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已保存%(group)s %(year)d年度记录。") % {"group": group.name, "year": year})
+            return redirect(f"{reverse('staff:groups')}?year={year}#group-{group.pk}")
+    return render(
+        request,
+        "staff/evaluations/groups_note.html",
+        {"group": group, "year": year, "form": form},
+        status=400 if form.errors else 200,
+    )
