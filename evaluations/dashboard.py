@@ -29,7 +29,7 @@ from liaison_stations import permissions as station_permissions
 from liaison_stations.models import Opinion, Rating
 from liaison_stations.selectors import StationFigures, station_statistics
 from representatives import permissions
-from representatives.models import ActivityKind, ActivityRecord, Deputy, Level, Membership, Region
+from representatives.models import ActivityKind, ActivityRecord, Level, Membership, Region
 from suggestions import permissions as suggestion_permissions
 from suggestions.models import Assignment, Evaluation, Reply, ReplyClass, Suggestion
 
@@ -394,7 +394,7 @@ def _opinions(user, region, start, end) -> OpinionFigures:
         .order_by()
     ):
         # TruncMonth works in the current time zone, so an opinion left at 23:30 on 31 March stays in March.
-        month = months[timezone.localtime(row["month"]).month if timezone.is_aware(row["month"]) else row["month"].month]
+        month = months[row["month"].month]
         month.collected, month.fed_back, month.closed = row["collected"], row["fed_back"], row["closed"]
         figures.satisfied += row["satisfied"]
         figures.basic += row["basic"]
@@ -533,10 +533,3 @@ def compute(*, user, region: Region | None, year: int) -> Figures:
         units=units,
     )
 
-
-def serving_deputy_exists():
-    """For callers that need the same 'has a serving seat' test as the figures."""
-    return Exists(Membership.objects.filter(deputy=OuterRef("pk"), status=Membership.Status.SERVING))
-
-
-__all__ = ["Figures", "compute", "percent", "Deputy"]

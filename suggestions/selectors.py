@@ -13,7 +13,6 @@ from . import permissions
 from .filters import SuggestionFilter
 from .models import Assignment, CoSigner, Reply, Suggestion
 
-
 # The lead unit first, then split units, then co-units: the order offices read a handling record in.
 ROLE_ORDER = Case(
     When(role=Assignment.Role.LEAD, then=Value(0)),
