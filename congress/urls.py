@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from evaluations import urls as evaluation_urls
 from liaison_stations import urls as stations_urls
 from representatives import urls as representatives_urls
-from suggestions import urls as suggestion_urls
 from representatives.views import home
+from suggestions import urls as suggestion_urls
 
 admin.site.site_header = admin.site.site_title = _("人大代表工作平台")
 
