@@ -532,4 +532,3 @@ def compute(*, user, region: Region | None, year: int) -> Figures:
         suggestions=suggestions,
         units=units,
     )
-

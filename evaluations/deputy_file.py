@@ -248,9 +248,7 @@ def _visible_rule_sets(user) -> QuerySet[RuleSet]:
     if not sees_region_data(user) or not user.region_id:
         return RuleSet.objects.none()
     region = user.region
-    return RuleSet.objects.filter(
-        Q(region__path__in=ancestor_paths(region)) | Q(region__path__startswith=region.path)
-    )
+    return RuleSet.objects.filter(Q(region__path__in=ancestor_paths(region)) | Q(region__path__startswith=region.path))
 
 
 def rule_set_years(user) -> list[int]:

@@ -113,7 +113,9 @@ class GroupYearNoteForm(forms.ModelForm):
     class Meta:
         model = GroupYearNote
         fields = group_checks.NOTE_FIELDS
-        widgets = {name: forms.Textarea(attrs={"rows": 4, "class": "form-control"}) for name in group_checks.NOTE_FIELDS}
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4, "class": "form-control"}) for name in group_checks.NOTE_FIELDS
+        }
         help_texts = {
             "research_report": gettext_lazy("已确认的成员调研活动会自动计入，这里填写没有登记为履职记录的调研报告。"),
             "problem_solved": gettext_lazy("成员接待的选民意见当年已反馈的会自动计入，这里填写其他推动解决的问题。"),

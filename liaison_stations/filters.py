@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from representatives.filters import StyledFilterSet
 from representatives.models import HandlingUnit, Region
 
-from .models import DutyDay, Opinion, OpinionCategory, Station
+from .models import DutyDay, Opinion, OpinionCategory, Rating, Station
 
 
 class RegionScopedFilterSet(StyledFilterSet):
@@ -26,6 +26,7 @@ class StationFilter(RegionScopedFilterSet):
     q = django_filters.CharFilter(label=_("名称或地址"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=Station.Kind.choices)
     star_rating = django_filters.NumberFilter(label=_("星级"))
+    is_active = django_filters.BooleanFilter(label=_("在用"))
 
     class Meta:
         model = Station
@@ -55,6 +56,12 @@ class OpinionFilter(RegionScopedFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Opinion.Status.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=OpinionCategory.choices)
     unit = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=HandlingUnit.objects.all())
+    outcome = django_filters.ChoiceFilter(
+        label=_("办理结果"),
+        choices=[("counted", _("全部（不含合并）")), ("resolved", _("已解决")), ("open", _("办理中"))],
+        method="filter_outcome",
+    )
+    rating = django_filters.ChoiceFilter(label=_("选民评价"), choices=Rating.choices)
     overdue = django_filters.BooleanFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
     received_from = django_filters.DateFilter(
         label=_("接收起始"),
@@ -81,6 +88,14 @@ class OpinionFilter(RegionScopedFilterSet):
     def filter_q(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(title__contains=value) | Q(tracking_code=value.upper())) if value else queryset
+
+    def filter_outcome(self, queryset, name, value):
+        # The figures offices report leave merged duplicates out; "resolved" means fed back or closed.
+        if value == "resolved":
+            return queryset.filter(status__in=Opinion.RESOLVED_STATES)
+        if value == "open":
+            return queryset.filter(status__in=Opinion.OPEN_STATES)
+        return queryset.exclude(status=Opinion.Status.MERGED)
 
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone

@@ -8,7 +8,8 @@ every object lookup down to the staff member's region subtree.
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -36,10 +37,14 @@ from .models import (
     User,
 )
 from .resources import (
+    UNIT_REQUIRED_COLUMNS,
     ActivityResource,
     DeputyDirectoryResource,
+    HandlingUnitResource,
     RosterResource,
     attachment_disposition,
+    import_errors,
+    read_unit_file,
     roster_errors,
 )
 
@@ -211,12 +216,69 @@ class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
         return form
 
 
+class UnitImportForm(RosterImportForm):
+    """The roster's upload form (format read from the file, whole-file checks first) for the unit file."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["import_file"].label = _("承办单位文件")
+        self.fields["import_file"].help_text = _(
+            "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+            "按“区域代码 + 名称”识别承办单位，重复导入同一文件会更新已有单位而不会重复。"
+            "任何一行有错，整个文件都不会导入。"
+        ) % {"columns": "、".join(UNIT_REQUIRED_COLUMNS)}
+
+    def clean(self):
+        # Skips the roster form's own check, which would look for the roster's columns.
+        cleaned_data = super(RosterImportForm, self).clean()
+        upload = cleaned_data.get("import_file")
+        if upload is None:
+            return cleaned_data
+        try:
+            sheet = read_unit_file(upload)
+        except ValidationError as exc:
+            self.add_error("import_file", exc)
+            return cleaned_data
+        cleaned_data["format"] = str(self._formats.index(sheet.format_class))
+        if sheet.format_class is CSV:
+            # A GBK CSV is handed on as UTF-8, the one encoding the confirm step reads.
+            cleaned_data["import_file"] = SimpleUploadedFile(
+                upload.name, sheet.content, content_type="text/csv; charset=utf-8"
+            )
+        return cleaned_data
+
+
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(RegionScopedAdmin, admin.ModelAdmin):
+class HandlingUnitAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+    resource_classes = [HandlingUnitResource]
+    import_form_class = UnitImportForm
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+    export_basename = _("承办单位")
     list_display = ["name", "kind", "region", "contact_person", "contact_phone", "is_active"]
     list_select_related = ["region"]
     list_filter = ["kind", "is_active", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "contact_person"]
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between preview and confirm; the import was rolled back as a whole.
+            messages.error(request, gettext("承办单位未导入，没有写入任何数据。原因如下："))
+            for message in import_errors(result)[:MAX_IMPORT_MESSAGES]:
+                messages.error(request, message)
+            return HttpResponseRedirect(reverse("admin:representatives_handlingunit_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            gettext("承办单位导入完成：新增 %(new)d 个，更新 %(update)d 个，未变化 %(skip)d 个。")
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
 
 
 @admin.register(User)

@@ -35,7 +35,7 @@ def _membership_exists(**conditions):
 
 class DeputyFilter(StyledFilterSet):
     q = django_filters.CharFilter(label=_("姓名或编号"), method="filter_q")
-    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices, method="filter_level")
+    level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices, method="filter_seat")
     region = django_filters.ModelChoiceFilter(
         label=_("区域"),
         queryset=Region.objects.filter(level__lte=Region.Level.TOWNSHIP),
@@ -44,14 +44,33 @@ class DeputyFilter(StyledFilterSet):
     congress = django_filters.ModelChoiceFilter(
         label=_("人民代表大会"),
         queryset=Congress.objects.select_related("region"),
-        method="filter_congress",
+        method="filter_seat",
     )
     group = django_filters.ModelChoiceFilter(label=_("代表小组"), queryset=Group.objects.all(), method="filter_group")
-    status = django_filters.ChoiceFilter(label=_("状态"), choices=Membership.Status.choices, method="filter_status")
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=Membership.Status.choices, method="filter_seat")
+    election = django_filters.ChoiceFilter(
+        label=_("选举方式"), choices=Membership.Election.choices, method="filter_seat"
+    )
 
     class Meta:
         model = Deputy
         fields = []
+
+    # The seat filters (level, congress, status, election) must hold for the same seat: "a serving, directly
+    # elected county deputy" is one membership, not a serving seat somewhere and a direct one elsewhere.
+    SEAT_FILTERS = {"level": "congress__level", "congress": "congress", "status": "status", "election": "election"}
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        seat = {
+            lookup: self.form.cleaned_data[name]
+            for name, lookup in self.SEAT_FILTERS.items()
+            if self.form.cleaned_data.get(name) not in (None, "")
+        }
+        return queryset.filter(_membership_exists(**seat)) if seat else queryset
+
+    def filter_seat(self, queryset, name, value):
+        return queryset
 
     def __init__(self, *args, regions=None, groups=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,14 +83,8 @@ class DeputyFilter(StyledFilterSet):
         value = value.strip()
         return queryset.filter(Q(name__contains=value) | Q(code=value)) if value else queryset
 
-    def filter_level(self, queryset, name, value):
-        return queryset.filter(_membership_exists(congress__level=value))
-
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)
-
-    def filter_congress(self, queryset, name, value):
-        return queryset.filter(_membership_exists(congress=value))
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(
@@ -81,9 +94,6 @@ class DeputyFilter(StyledFilterSet):
                 )
             )
         )
-
-    def filter_status(self, queryset, name, value):
-        return queryset.filter(_membership_exists(status=value))
 
 
 class ActivityFilter(StyledFilterSet):

@@ -38,6 +38,7 @@ from .models import (
     Deputy,
     Gender,
     Group,
+    HandlingUnit,
     Membership,
     Region,
 )
@@ -913,3 +914,137 @@ def export_response(resource, queryset, filename: str, file_format: str = "xlsx"
     response = HttpResponse(data, content_type=export_format.get_content_type())
     response["Content-Disposition"] = attachment_disposition(filename)
     return response
+
+
+# --- handling units -----------------------------------------------------------------------------------
+
+# Like the roster's, these headers are the file format and are not translated. (区域代码, 名称) identifies a
+# unit, so re-importing a file updates units; a unit cannot be renamed through a file.
+UNIT_COL_REGION = "区域代码"
+UNIT_COL_NAME = "名称"
+UNIT_COL_KIND = "类别"
+UNIT_COL_PERSON = "联系人"
+UNIT_COL_PHONE = "联系电话"
+UNIT_COL_EMAIL = "电子邮箱"
+UNIT_COL_ACTIVE = "在用"
+UNIT_REQUIRED_COLUMNS = (UNIT_COL_REGION, UNIT_COL_NAME)
+UNIT_TEMPLATE_NAME = gettext_lazy("承办单位表")
+UNIT_FIELD_COLUMNS = {
+    "region": UNIT_COL_REGION,
+    "name": UNIT_COL_NAME,
+    "kind": UNIT_COL_KIND,
+    "contact_person": UNIT_COL_PERSON,
+    "contact_phone": UNIT_COL_PHONE,
+    "email": UNIT_COL_EMAIL,
+    "is_active": UNIT_COL_ACTIVE,
+}
+
+
+class UnquotingTextWidget(TextWidget):
+    """Text that reads back what the export defused: the quote put before a formula-like cell is dropped."""
+
+    def clean(self, value, row=None, **kwargs):
+        text = super().clean(value, row=row, **kwargs)
+        if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+            return text[1:]
+        return text
+
+
+class KeepIfBlankYesNoWidget(YesNoWidget):
+    """在用/停用, 是/否; a blank cell keeps the row as it is rather than switching every unit off."""
+
+    TRUE = YesNoWidget.TRUE | {"在用"}
+    FALSE = YesNoWidget.FALSE | {"停用"}
+
+    def clean(self, value, row=None, **kwargs):
+        if not isinstance(value, bool) and not _text(value):
+            return None
+        return super().clean(value, row=row, **kwargs)
+
+
+class HandlingUnitResource(SheetImportMixin, FormulaSafeExportMixin, resources.ModelResource):
+    region = Field(attribute="region", column_name=UNIT_COL_REGION, widget=RegionCodeWidget())
+    name = Field(attribute="name", column_name=UNIT_COL_NAME, widget=UnquotingTextWidget())
+    kind = Field(
+        attribute="kind", column_name=UNIT_COL_KIND, widget=ChoiceWidget(HandlingUnit.Kind), saves_null_values=False
+    )
+    contact_person = Field(attribute="contact_person", column_name=UNIT_COL_PERSON, widget=UnquotingTextWidget())
+    contact_phone = Field(attribute="contact_phone", column_name=UNIT_COL_PHONE, widget=UnquotingTextWidget())
+    email = Field(attribute="email", column_name=UNIT_COL_EMAIL, widget=UnquotingTextWidget())
+    is_active = Field(
+        attribute="is_active", column_name=UNIT_COL_ACTIVE, widget=KeepIfBlankYesNoWidget(), saves_null_values=False
+    )
+
+    class Meta:
+        model = HandlingUnit
+        name = gettext_lazy("承办单位")
+        fields = ("region", "name", "kind", "contact_person", "contact_phone", "email", "is_active")
+        export_order = fields
+        import_id_fields = ("region", "name")
+        use_transactions = True
+        skip_unchanged = True
+        report_skipped = True
+        clean_model_instances = False
+
+    required_columns = UNIT_REQUIRED_COLUMNS
+    key_columns = (UNIT_COL_NAME, UNIT_COL_REGION)
+    template_name = UNIT_TEMPLATE_NAME
+    staff_only_message = gettext_lazy("只有代表工作人员可以导入承办单位。")
+    duplicate_message = gettext_lazy("与第 %(row)d 行重复：同一区域的承办单位名称只能出现一次。")
+
+    def get_instance(self, instance_loader, row):
+        return (
+            HandlingUnit.objects.select_related("region")
+            .filter(region__code=_text(row.get(UNIT_COL_REGION)), name=self.fields["name"].clean(row))
+            .first()
+        )
+
+    def _scope_errors(self, unit) -> dict[str, list[str]]:
+        region = unit.region if unit.region_id else None
+        if region is not None and not permissions.user_covers_region(self._user, region):
+            return {UNIT_COL_REGION: [_("区域“%(region)s”不在您的管辖范围内。") % {"region": region.name}]}
+        return {}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # An unchanged row outside the user's region must still be refused, not quietly skipped.
+        if self._scope_errors(instance):
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors: dict[str, list[str]] = {}
+        for column, error_list in (import_validation_errors or {}).items():
+            errors.setdefault(column, []).extend(ValidationError(error_list).messages)
+        failed = set(errors)
+        exclude = {name for name, column in UNIT_FIELD_COLUMNS.items() if column in failed}
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(UNIT_FIELD_COLUMNS.get(name, NON_FIELD_ERRORS), []).extend(messages)
+        for column, messages in self._scope_errors(instance).items():
+            if column not in failed:
+                errors.setdefault(column, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    def get_queryset(self):
+        return HandlingUnit.objects.all()
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("region")
+
+
+def read_unit_file(upload) -> RosterFile:
+    """Check an uploaded unit file (size, type, columns, rows) and parse it; see ``read_sheet_file``."""
+    return read_sheet_file(upload, required_columns=UNIT_REQUIRED_COLUMNS, template_name=UNIT_TEMPLATE_NAME)
+
+
+def import_units(upload, *, user, dry_run: bool = False) -> RosterImportOutcome:
+    """Check and import a handling-unit file as ``user``: every row or none; ``outcome.errors`` says why not."""
+    try:
+        sheet = read_unit_file(upload)
+    except ValidationError as exc:
+        return RosterImportOutcome(errors=exc.messages)
+    result = HandlingUnitResource().import_data(sheet.dataset, dry_run=dry_run, user=user)
+    return RosterImportOutcome(errors=import_errors(result), result=result)

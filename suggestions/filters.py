@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from representatives.filters import StyledFilterSet
 from representatives.models import Congress, HandlingUnit, Region
 
-from .models import Assignment, Category, Suggestion
+from .models import Assignment, Category, Evaluation, Suggestion
 
 
 class SuggestionFilter(StyledFilterSet):
@@ -24,6 +24,7 @@ class SuggestionFilter(StyledFilterSet):
     )
     is_key = django_filters.BooleanFilter(label=_("仅看重点督办"), method="filter_key", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
+    rating = django_filters.ChoiceFilter(label=_("代表评价"), choices=Evaluation.Value.choices, method="filter_rating")
 
     class Meta:
         model = Suggestion
@@ -53,6 +54,11 @@ class SuggestionFilter(StyledFilterSet):
 
     def filter_key(self, queryset, name, value):
         return queryset.filter(is_key=True) if value else queryset
+
+    def filter_rating(self, queryset, name, value):
+        # The rating of the suggestion's current round: an earlier "unsatisfied" that was re-handled is not final.
+        latest = Evaluation.objects.filter(suggestion=OuterRef("pk"), round=OuterRef("round"), value=value)
+        return queryset.filter(Exists(latest))
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -363,3 +363,21 @@ def test_home_sends_each_role_to_its_start_page(client, staff_a, deputy_user_a):
 def test_the_english_translation_switches_the_interface(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Find a deputy" in client.get(reverse("public:directory")).content.decode()
+
+
+@pytest.mark.django_db
+def test_seat_filters_hold_for_the_same_seat(client, staff_a, regions):
+    from representatives.tests.factories import CongressFactory
+
+    county = CongressFactory(region=regions.county_a, level=4)
+    town = CongressFactory(region=regions.town_a, level=5)
+    mixed = DeputyFactory(region=regions.town_a, name="混合者")
+    MembershipFactory(deputy=mixed, congress=county, election="indirect")
+    MembershipFactory(
+        deputy=mixed, congress=town, election="direct", status="resigned", status_date=datetime.date(2025, 1, 1)
+    )
+    direct = DeputyFactory(region=regions.town_a, name="直选者")
+    MembershipFactory(deputy=direct, congress=town, election="direct")
+    client.force_login(staff_a)
+    body = client.get(reverse("staff:directory"), {"status": "serving", "election": "direct"}).content.decode()
+    assert "直选者" in body and "混合者" not in body
