@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -144,7 +145,16 @@ class RuleSetAdmin(RegionScopedAdmin, admin.ModelAdmin):
 @admin.register(ScoreRun)
 class ScoreRunAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     region_field = "rule_set__region"
-    list_display = ["rule_set", "status", "rule_set_version", "deputies_scored", "duration", "by", "created_at"]
+    list_display = [
+        "rule_set",
+        "status",
+        "rule_set_version",
+        "deputies_scored",
+        "duration",
+        "by",
+        "created_at",
+        "progress_link",
+    ]
     list_select_related = ["rule_set__region", "by"]
     list_filter = ["status", "rule_set__year"]
     fields = [
@@ -163,6 +173,11 @@ class ScoreRunAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("用时（秒）"))
     def duration(self, run):
         return "" if run.seconds is None else f"{run.seconds:.1f}"
+
+    @admin.display(description=_("进度"))
+    def progress_link(self, run):
+        url = reverse("admin:evaluations_scorerun_progress", args=[run.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("查看进度"))
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -1,9 +1,11 @@
 """Changes to rule sets and scores: atomic and audited."""
 
+import datetime
 from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from representatives.audit import record_transition
@@ -14,6 +16,8 @@ from . import scoring
 from .models import Grade, GradeBand, Metric, RuleItem, RuleSet, Score, ScoreAdjustment, ScoreRun, Warning, WarningBand
 
 __all__ = ["TransitionError"]
+
+STALE_RUN_AFTER = datetime.timedelta(hours=1)
 
 D = Decimal
 # The example rule set of DOMAIN.md: what a new office starts from before editing its own.
@@ -98,12 +102,14 @@ def score_run_queue(*, rule_set: RuleSet, by=None) -> ScoreRun:
     )
     _require(rule_set.items.exists(), _("考评规则还没有考评项目。"))
     _require(rule_set.grades.exists(), _("考评规则还没有设置等次。"))
-    _require(
-        not ScoreRun.objects.filter(
-            rule_set=rule_set, status__in=[ScoreRun.Status.QUEUED, ScoreRun.Status.RUNNING]
-        ).exists(),
-        _("这套规则正在计算中，请等待完成。"),
+    unfinished = ScoreRun.objects.filter(
+        rule_set=rule_set, status__in=[ScoreRun.Status.QUEUED, ScoreRun.Status.RUNNING]
     )
+    # A run whose worker died never finishes; after an hour it no longer blocks the next one.
+    unfinished.filter(created_at__lt=timezone.now() - STALE_RUN_AFTER).update(
+        status=ScoreRun.Status.FAILED, finished_at=timezone.now(), error=_("计算超时，视为失败。")
+    )
+    _require(not unfinished.exists(), _("这套规则正在计算中，请等待完成。"))
     run = ScoreRun.objects.create(rule_set=rule_set, rule_set_version=rule_set.version, by=by)
     record_transition(obj=rule_set, from_state="", to_state="scoring", by=by)
     return run

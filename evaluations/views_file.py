@@ -339,7 +339,7 @@ def staff_scores(request):
             "page": page,
             "ranked": len(ranking),
             "querystring": querystring_without_page(request),
-            "export_query": _querystring(request, export="xlsx"),
+            "export_query": _querystring(request, year=year, rule_set=rule_set.pk, export="xlsx"),
             "warning_links": [
                 {
                     "level": level.value,

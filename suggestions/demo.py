@@ -12,6 +12,7 @@ batch size, so ``--suggestions-per-congress 6250`` (100,000 suggestions over two
 """
 
 import datetime
+import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -247,7 +248,7 @@ class _Simulator:
         mix = _reply_mix(options.get("suggestion_reply_mix", "40,45,15"))
         self.classes, self.class_weights = [c for c, _w in mix], [w for _c, w in mix]
         self.categories = [c for c, _w in CATEGORY_WEIGHTS]
-        self.category_weights = [w for _c, w in CATEGORY_WEIGHTS]
+        self.category_cum = list(itertools.accumulate(w for _c, w in CATEGORY_WEIGHTS))
         self.document = _ensure_sample_pdf()
         self.max_rounds = settings.SUGGESTION_MAX_ROUNDS
         self.units = _Units(ctx)
@@ -266,7 +267,7 @@ class _Simulator:
 
     def suggestion(self, batch: _Batch, congress, deputy_id, submitted: datetime.date, session: bool, number):
         rng = self.rng
-        category = rng.choices(self.categories, cum_weights=self._cumulative())[0]
+        category = rng.choices(self.categories, cum_weights=self.category_cum)[0]
         topic = rng.choice(TOPICS[category])
         s = Suggestion(
             congress=congress,
@@ -313,14 +314,6 @@ class _Simulator:
         self._step(batch, s, "registered", "assigned", s.assigned_at, self.staff)
         handlers = self._first_round(batch, s, congress, category, assigned)
         self._finish(batch, s, handlers)
-
-    def _cumulative(self):
-        if not hasattr(self, "_category_cum"):
-            total, self._category_cum = 0, []
-            for weight in self.category_weights:
-                total += weight
-                self._category_cum.append(total)
-        return self._category_cum
 
     def _cosigners(self, batch, s, congress, deputy_id):
         rng = self.rng
@@ -415,7 +408,9 @@ class _Simulator:
         for part in parts:
             if part.role != Assignment.Role.CO:
                 continue
-            day = assigned + self.days(5, (part.deadline - assigned).days + (20 if rng.random() < self.overdue_rate else 0))
+            day = assigned + self.days(
+                5, (part.deadline - assigned).days + (20 if rng.random() < self.overdue_rate else 0)
+            )
             if first_reply is not None:
                 # The lead unit replies with the co-units' opinions in hand.
                 day = min(day, first_reply - datetime.timedelta(days=1))

@@ -16,7 +16,7 @@ def send_deadline_reminders() -> int:
 
 
 def ensure_beat_schedule(sender=None, apps=None, using="default", **kwargs) -> int:
-    """``post_migrate``: put each CELERY_BEAT_SCHEDULE entry in the database if it is not there yet.
+    """``post_migrate``: put each PERIODIC_TASKS entry in the database if it is not there yet.
 
     Staff then see and edit the schedule in the admin (django-celery-beat's PeriodicTask pages). A row that
     exists is never touched, so what staff changed survives the next migrate. Returns the rows created.
@@ -33,9 +33,9 @@ def ensure_beat_schedule(sender=None, apps=None, using="default", **kwargs) -> i
     except LookupError:  # django_celery_beat not migrated in this run
         return 0
     tasks = periodic_task.objects.using(using)
-    existing = set(tasks.filter(name__in=list(settings.CELERY_BEAT_SCHEDULE)).values_list("name", flat=True))
+    existing = set(tasks.filter(name__in=list(settings.PERIODIC_TASKS)).values_list("name", flat=True))
     created = 0
-    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+    for name, entry in settings.PERIODIC_TASKS.items():
         schedule = entry.get("schedule")
         if name in existing or not isinstance(schedule, crontab):
             continue

@@ -174,7 +174,10 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
     (CELERY_BROKER_DIR / "results").mkdir(parents=True, exist_ok=True)
-CELERY_BEAT_SCHEDULE = {
+# The periodic tasks the product needs. They are written to django-celery-beat's tables after migrate (only
+# when missing) and staff edit them in the admin; CELERY_BEAT_SCHEDULE stays empty because beat would reset
+# the rows it names to these values at every start and undo the staff's edits.
+PERIODIC_TASKS = {
     "heartbeat": {"task": "congress.celery.heartbeat", "schedule": crontab(minute="*/5")},
     "deliver-outbox": {"task": "representatives.tasks.deliver_outbox", "schedule": crontab(minute="*/10")},
     "opinion-reminders": {
@@ -186,6 +189,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=30),
     },
 }
+CELERY_BEAT_SCHEDULE = {}
 
 # Reminder offsets for opinions assigned to units: days before the deadline, and how often an overdue
 # item is chased again (and escalated to the office).

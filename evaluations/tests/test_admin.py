@@ -189,6 +189,8 @@ class TestScoringRuns:
     def test_a_queued_run_polls_every_two_seconds(self, staff_client, rule_set, deputies):
         act(staff_client, "run_scoring", rule_set)  # the commit hook never fires here, so the run stays queued
         run = ScoreRun.objects.get()
+        listing = staff_client.get(reverse("admin:evaluations_scorerun_changelist")).content.decode()
+        assert reverse("admin:evaluations_scorerun_progress", args=[run.pk]) in listing
         body = staff_client.get(reverse("admin:evaluations_scorerun_progress", args=[run.pk])).content.decode()
         assert 'hx-trigger="every 2s"' in body and 'data-percent="0"' in body
         assert reverse("admin:evaluations_scorerun_progress_fragment", args=[run.pk]) in body

@@ -186,7 +186,7 @@ class TestRunsAndAdjustments:
         def broken(*args, **kwargs):
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr(scoring, "scoring_queryset", broken)
+        monkeypatch.setattr(scoring, "counting_queryset", broken)
         with pytest.raises(RuntimeError):
             services.score_year_now(rule_set=rule_set)
         assert Score.objects.get(rule_set=rule_set).p_training == D(2)
@@ -239,3 +239,14 @@ class TestRunsAndAdjustments:
         with django_assert_max_num_queries(40):
             run = services.score_year_now(rule_set=rule_set)
         assert run.deputies_scored == 40
+
+
+def test_a_run_left_running_by_a_dead_worker_stops_blocking_after_an_hour(rule_set, deputy):
+    from evaluations.models import ScoreRun
+
+    stuck = services.score_run_queue(rule_set=rule_set)
+    with pytest.raises(services.TransitionError):
+        services.score_run_queue(rule_set=rule_set)
+    ScoreRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    assert services.score_run_queue(rule_set=rule_set).pk != stuck.pk
+    assert ScoreRun.objects.get(pk=stuck.pk).status == ScoreRun.Status.FAILED

@@ -156,7 +156,11 @@ def test_numeric_cells_from_excel_are_read_as_codes(staff_a, regions):
 
 
 def test_city_staff_may_import_into_every_county(city_staff, regions):
-    rows = [unit_row(), unit_row(**{"区域代码": "440781", "名称": "台山市交通运输局"}), unit_row(**{"区域代码": "4407"})]
+    rows = [
+        unit_row(),
+        unit_row(**{"区域代码": "440781", "名称": "台山市交通运输局"}),
+        unit_row(**{"区域代码": "4407"}),
+    ]
 
     outcome = import_units(unit_upload(rows), user=city_staff)
 

@@ -323,7 +323,7 @@ def test_the_command_prints_how_many_it_sent(flow):
 def test_the_beat_schedule_is_in_the_database_for_staff_to_edit(settings):
     PeriodicTask.objects.all().delete()
 
-    assert tasks.ensure_beat_schedule(apps=apps) == len(settings.CELERY_BEAT_SCHEDULE)
+    assert tasks.ensure_beat_schedule(apps=apps) == len(settings.PERIODIC_TASKS)
 
     task = PeriodicTask.objects.get(name="suggestion-reminders")
     assert task.task == "suggestions.tasks.send_deadline_reminders"
