@@ -31,6 +31,7 @@ def test_staff_import_a_roster_and_find_the_deputies_in_their_directory(desktop_
     )
 
     log_in(page, staff)
+    page.locator("#main-nav").get_by_role("button", name="代表", exact=True).click()
     page.get_by_role("link", name="代表名录").click()
     page.get_by_role("link", name="导入名册").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("admin:representatives_membership_import")) + "$"))

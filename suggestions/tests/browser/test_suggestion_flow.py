@@ -98,6 +98,7 @@ def test_a_suggestion_from_draft_to_a_second_round(
     # 3. The office registers it and assigns it to a lead unit with a co-unit. ---------------------------------
     staff = new_page(**DESKTOP)
     log_in(staff, staff_a)
+    staff.locator("#main-nav").get_by_role("button", name="代表建议").click()
     staff.locator("#main-nav").get_by_role("link", name="代表建议").click()
     staff.get_by_label("标题、编号或代表").fill("公交线路")
     staff.get_by_role("button", name="查询").click()
