@@ -1,15 +1,16 @@
 import pytest
 
-# The Playwright fixtures (one browser for the whole run) are registered once here: importing them into
-# several conftest files would start a second session-scoped Playwright in the same thread.
-pytest_plugins = ["congress.testing.browser"]
-
 from representatives.tests.factories import (
     DeputyFactory,
     DeputyUserFactory,
     RegionFactory,
     StaffFactory,
 )
+
+
+# The Playwright fixtures (one browser for the whole run) are registered once here: importing them into
+# several conftest files would start a second session-scoped Playwright in the same thread.
+pytest_plugins = ["congress.testing.browser"]
 
 
 @pytest.fixture
