@@ -7,7 +7,6 @@ from representatives.tests.factories import (
     StaffFactory,
 )
 
-
 # The Playwright fixtures (one browser for the whole run) are registered once here: importing them into
 # several conftest files would start a second session-scoped Playwright in the same thread.
 pytest_plugins = ["congress.testing.browser"]
