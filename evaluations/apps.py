@@ -13,13 +13,8 @@ class EvaluationsConfig(AppConfig):
 
         from . import models, views_file
 
-        for model in (
-            models.RuleSet,
-            models.RuleItem,
-            models.GradeBand,
-            models.WarningBand,
-            models.Score,
-            models.ScoreAdjustment,
-        ):
+        # Score rows are computed in bulk and replaced by each run (whose ScoreRun row records who ran it);
+        # what a person changes — the rules and the adjustments — is audited field by field.
+        for model in (models.RuleSet, models.RuleItem, models.GradeBand, models.WarningBand, models.ScoreAdjustment):
             auditlog.register(model)
         panels.deputy_home_panels.append(views_file.deputy_home_panel)

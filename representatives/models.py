@@ -485,9 +485,9 @@ def attachment_path(instance, filename):
     return f"attachments/activities/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class ActivityAttachment(models.Model):
-    record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path)
+class StoredUpload(models.Model):
+    """An uploaded file kept under a random name, with what was checked about it (see uploads.py)."""
+
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(max_length=100)
     extension = models.CharField(max_length=10)
@@ -495,11 +495,19 @@ class ActivityAttachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("附件")
-        verbose_name_plural = _("附件")
+        abstract = True
 
     def __str__(self):
         return self.original_name
+
+
+class ActivityAttachment(StoredUpload):
+    record = models.ForeignKey(ActivityRecord, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
 
 
 class StateLog(models.Model):

@@ -8,25 +8,11 @@ from django.utils.translation import gettext as _
 from . import permissions
 from .audit import record_transition
 from .models import ActivityAttachment, ActivityRecord, Deputy, Membership
-from .uploads import validate_attachment
+from .uploads import store_uploads
 
 
 class TransitionError(Exception):
     """A refused state change; the message is shown to the user as it is."""
-
-
-def _attach_files(*, record: ActivityRecord, files) -> None:
-    for upload in files:
-        content_type, extension = validate_attachment(upload)
-        attachment = ActivityAttachment(
-            record=record,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            extension=extension,
-            size=upload.size,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
 
 
 @transaction.atomic
@@ -34,7 +20,7 @@ def activity_create(*, deputy: Deputy, by, files=(), **fields) -> ActivityRecord
     record = ActivityRecord(deputy=deputy, status=ActivityRecord.Status.PENDING, **fields)
     record.full_clean()
     record.save()
-    _attach_files(record=record, files=files)
+    store_uploads(ActivityAttachment, files, record=record)
     record_transition(obj=record, from_state="", to_state=record.status, by=by)
     return record
 
@@ -52,7 +38,7 @@ def activity_update(*, record: ActivityRecord, by, files=(), **fields) -> Activi
     record.return_reason = ""
     record.full_clean()
     record.save()
-    _attach_files(record=record, files=files)
+    store_uploads(ActivityAttachment, files, record=record)
     if previous != record.status:
         record_transition(
             obj=record,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
 from .privacy import mask_address, mask_id_number, mask_phone
 from .qr import qr_svg_inline, qr_svg_response
+from .uploads import serve_private_file
 
 PAGE_SIZE = 25
 
@@ -312,13 +313,4 @@ def activity_attachment(request, pk):
     if not permissions.can_view_activity(request.user, attachment.record):
         # Someone else's file looks exactly like a missing one.
         raise Http404
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return serve_private_file(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from representatives.models import Congress, Deputy, HandlingUnit, Region
+from representatives.models import Congress, Deputy, HandlingUnit, Region, StoredUpload
 
 
 class Category(models.TextChoices):
@@ -153,21 +153,13 @@ def reply_document_path(instance, filename):
     return f"attachments/replies/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
 
 
-class Attachment(models.Model):
+class Attachment(StoredUpload):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path)
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("建议附件")
         verbose_name_plural = _("建议附件")
-
-    def __str__(self):
-        return self.original_name
 
 
 class Assignment(models.Model):

@@ -20,7 +20,7 @@ from representatives.models import Congress, Deputy, HandlingUnit, Membership, R
 from representatives.notices import notify
 from representatives.permissions import handling_units_for, is_deputy, is_leader, user_covers_region
 from representatives.services import TransitionError
-from representatives.uploads import sniff_content_type, validate_attachment
+from representatives.uploads import sniff_content_type, store_uploads, validate_attachment
 from representatives.workdays import add_working_days
 
 from . import deadlines, permissions
@@ -81,20 +81,6 @@ def _tell(users, suggestion: Suggestion, title: str, url_name: str) -> None:
     notify(users, title=title, body=suggestion.title, url=reverse(url_name, args=[suggestion.pk]))
 
 
-def _attach(suggestion: Suggestion, files) -> None:
-    for upload in files:
-        content_type, extension = validate_attachment(upload)
-        attachment = Attachment(
-            suggestion=suggestion,
-            original_name=upload.name[:200],
-            content_type=content_type,
-            extension=extension,
-            size=upload.size,
-        )
-        attachment.file.save(upload.name, upload, save=False)
-        attachment.save()
-
-
 # The deputy's side -------------------------------------------------------------------------------------------
 
 
@@ -113,7 +99,7 @@ def suggestion_create(*, deputy: Deputy, congress: Congress, by, files=(), **fie
     )
     _clean(suggestion)
     suggestion.save()
-    _attach(suggestion, files)
+    store_uploads(Attachment, files, suggestion=suggestion)
     record_transition(obj=suggestion, from_state="", to_state=S.DRAFT, by=by)
     return suggestion
 
@@ -135,7 +121,7 @@ def suggestion_update(*, suggestion: Suggestion, by, files=(), expected_version=
     _clean(suggestion)
     suggestion.version = F("version") + 1
     suggestion.save()
-    _attach(suggestion, files)
+    store_uploads(Attachment, files, suggestion=suggestion)
     return suggestion
 
 
