@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress.settings.base")
 
 app = Celery("congress")
 app.config_from_object("django.conf:settings", namespace="CELERY")

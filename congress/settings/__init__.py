@@ -1,3 +1,5 @@
-"""Settings are read from the environment in one place (``base``); ``test`` tunes them for the suite."""
+"""Settings: ``base`` reads everything from the environment; ``test`` tunes it for the suite.
 
-from .base import *  # noqa: F401,F403
+The package itself defines nothing, so that importing ``congress.settings.test`` does not first evaluate
+``base`` before the test module has set the environment it needs.
+"""
