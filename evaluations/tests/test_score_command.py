@@ -59,7 +59,9 @@ def test_counts_are_written_with_thousands_separators(county_rules, monkeypatch)
     assert "已计算 3,000 名代表" in run(YEAR)
 
 
-def test_without_a_rule_set_for_the_year_it_creates_none_says_so_and_exits_1(regions, capsys):
+def test_without_a_rule_set_for_the_year_it_creates_none_says_so_and_exits_1(regions, capsys, monkeypatch):
+    # run_from_argv closes every connection when it ends, which would close the test database's on PostgreSQL.
+    monkeypatch.setattr("django.db.connections.close_all", lambda: None)
     with pytest.raises(SystemExit) as exit_info:
         Command().run_from_argv(["manage.py", "score_year", str(YEAR)])
     assert exit_info.value.code == 1
