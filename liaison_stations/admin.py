@@ -6,14 +6,11 @@ write are read-only here and duty days and opinions are not created in the admin
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
-from import_export.formats.base_formats import CSV
 from import_export.results import RowResult
 
 from representatives import permissions as rep_permissions
@@ -25,7 +22,7 @@ from representatives.admin import (
     ScopedInline,
     SpreadsheetMixin,
 )
-from representatives.forms_import import RosterImportForm
+from representatives.forms_import import SheetImportForm
 from representatives.models import CalendarDay, CalendarYear
 from representatives.privacy import mask_phone
 
@@ -85,37 +82,16 @@ class ReadOnlyInline(ScopedInline):
 # --- stations -----------------------------------------------------------------------------------------
 
 
-class StationImportForm(RosterImportForm):
-    """The roster's upload form (format read from the file, whole-file checks first) for the station file."""
-
-    def __init__(self, formats, resources, **kwargs):
-        super().__init__(formats, resources, **kwargs)
-        self.fields["import_file"].label = _("联络站文件")
-        self.fields["import_file"].help_text = _(
-            "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
-            "按“区域代码 + 名称”识别联络站，重复导入同一文件会更新已有联络站而不会重复。"
-            "“编入代表编号”列填写该站的全部代表编号（用顿号、逗号或分号分隔），未列出的代表会移出该站；"
-            "文件中没有这一列则不改动编入代表。任何一行有错，整个文件都不会导入。"
-        ) % {"columns": "、".join(REQUIRED_COLUMNS)}
-
-    def clean(self):
-        # Skips the roster form's own check, which would look for the roster's columns.
-        cleaned_data = super(RosterImportForm, self).clean()
-        upload = cleaned_data.get("import_file")
-        if upload is None:
-            return cleaned_data
-        try:
-            sheet = read_station_file(upload)
-        except ValidationError as exc:
-            self.add_error("import_file", exc)
-            return cleaned_data
-        cleaned_data["format"] = str(self._formats.index(sheet.format_class))
-        if sheet.format_class is CSV:
-            # A GBK CSV is handed on as UTF-8, the one encoding the confirm step reads.
-            cleaned_data["import_file"] = SimpleUploadedFile(
-                upload.name, sheet.content, content_type="text/csv; charset=utf-8"
-            )
-        return cleaned_data
+class StationImportForm(SheetImportForm):
+    file_label = _("联络站文件")
+    file_help = _(
+        "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+        "按“区域代码 + 名称”识别联络站，重复导入同一文件会更新已有联络站而不会重复。"
+        "“编入代表编号”列填写该站的全部代表编号（用顿号、逗号或分号分隔），未列出的代表会移出该站；"
+        "文件中没有这一列则不改动编入代表。任何一行有错，整个文件都不会导入。"
+    )
+    required_columns = REQUIRED_COLUMNS
+    read_file = staticmethod(read_station_file)
 
 
 class StationMemberInline(ScopedInline, admin.TabularInline):

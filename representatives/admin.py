@@ -8,8 +8,7 @@ every object lookup down to the staff member's region subtree.
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -22,7 +21,7 @@ from import_export.forms import ExportForm
 from import_export.results import RowResult
 
 from . import permissions, services
-from .forms_import import RosterImportForm
+from .forms_import import SheetImportForm
 from .models import (
     ActivityAttachment,
     ActivityRecord,
@@ -216,36 +215,15 @@ class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
         return form
 
 
-class UnitImportForm(RosterImportForm):
-    """The roster's upload form (format read from the file, whole-file checks first) for the unit file."""
-
-    def __init__(self, formats, resources, **kwargs):
-        super().__init__(formats, resources, **kwargs)
-        self.fields["import_file"].label = _("承办单位文件")
-        self.fields["import_file"].help_text = _(
-            "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
-            "按“区域代码 + 名称”识别承办单位，重复导入同一文件会更新已有单位而不会重复。"
-            "任何一行有错，整个文件都不会导入。"
-        ) % {"columns": "、".join(UNIT_REQUIRED_COLUMNS)}
-
-    def clean(self):
-        # Skips the roster form's own check, which would look for the roster's columns.
-        cleaned_data = super(RosterImportForm, self).clean()
-        upload = cleaned_data.get("import_file")
-        if upload is None:
-            return cleaned_data
-        try:
-            sheet = read_unit_file(upload)
-        except ValidationError as exc:
-            self.add_error("import_file", exc)
-            return cleaned_data
-        cleaned_data["format"] = str(self._formats.index(sheet.format_class))
-        if sheet.format_class is CSV:
-            # A GBK CSV is handed on as UTF-8, the one encoding the confirm step reads.
-            cleaned_data["import_file"] = SimpleUploadedFile(
-                upload.name, sheet.content, content_type="text/csv; charset=utf-8"
-            )
-        return cleaned_data
+class UnitImportForm(SheetImportForm):
+    file_label = _("承办单位文件")
+    file_help = _(
+        "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+        "按“区域代码 + 名称”识别承办单位，重复导入同一文件会更新已有单位而不会重复。"
+        "任何一行有错，整个文件都不会导入。"
+    )
+    required_columns = UNIT_REQUIRED_COLUMNS
+    read_file = staticmethod(read_unit_file)
 
 
 @admin.register(HandlingUnit)
@@ -389,7 +367,7 @@ class DeputyAdmin(RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin, admin.
 class MembershipAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
     region_field = "deputy__region"
     resource_classes = [RosterResource]
-    import_form_class = RosterImportForm
+    import_form_class = SheetImportForm
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_basename = _("代表名册")
     list_display = [

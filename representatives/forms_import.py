@@ -10,19 +10,29 @@ from import_export.forms import ImportForm
 from .resources import REQUIRED_COLUMNS, read_roster_file
 
 
-class RosterImportForm(ImportForm):
+class SheetImportForm(ImportForm):
+    """An admin upload form whose whole file is checked by ``read_file`` before any row is read.
+
+    Subclasses name the file (``file_label``, ``file_help``, ``required_columns``) and its reader.
+    """
+
+    file_label = _("名册文件")
+    file_help = _(
+        "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+        "按“代表编号 + 届别代码”识别记录，重复导入同一名册会更新已有记录而不会重复。"
+        "任何一行有错，整个文件都不会导入。"
+    )
+    required_columns = REQUIRED_COLUMNS
+    read_file = staticmethod(read_roster_file)
+
     def __init__(self, formats, resources, **kwargs):
         super().__init__(formats, resources, **kwargs)
         self._formats = list(formats)
         # The format is read from the file itself, so the user is not asked for it.
         self.fields["format"].required = False
         self.fields["format"].widget = forms.HiddenInput()
-        self.fields["import_file"].label = _("名册文件")
-        self.fields["import_file"].help_text = _(
-            "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
-            "按“代表编号 + 届别代码”识别记录，重复导入同一名册会更新已有记录而不会重复。"
-            "任何一行有错，整个文件都不会导入。"
-        ) % {"columns": "、".join(REQUIRED_COLUMNS)}
+        self.fields["import_file"].label = self.file_label
+        self.fields["import_file"].help_text = self.file_help % {"columns": "、".join(self.required_columns)}
         self.fields["import_file"].widget.attrs["accept"] = ".xlsx,.csv"
 
     def clean(self):
@@ -31,7 +41,7 @@ class RosterImportForm(ImportForm):
         if upload is None:
             return cleaned_data
         try:
-            roster = read_roster_file(upload)
+            roster = self.read_file(upload)
         except ValidationError as exc:
             self.add_error("import_file", exc)
             return cleaned_data
@@ -42,3 +52,4 @@ class RosterImportForm(ImportForm):
                 upload.name, roster.content, content_type="text/csv; charset=utf-8"
             )
         return cleaned_data
+
