@@ -52,4 +52,3 @@ class SheetImportForm(ImportForm):
                 upload.name, roster.content, content_type="text/csv; charset=utf-8"
             )
         return cleaned_data
-
