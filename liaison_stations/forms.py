@@ -3,17 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from representatives.forms import style_fields
+
 from .models import OpinionCategory, Station
 
 
 class BootstrapForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field.widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-                continue
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(self.fields)
 
 
 class DutyDayRecordForm(BootstrapForm):

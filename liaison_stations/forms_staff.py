@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from representatives.forms import StyledFormMixin
 from representatives.models import Deputy, HandlingUnit, Region
 from representatives.permissions import regions_for
 
@@ -32,23 +33,6 @@ def handling_units_for(user):
 def station_regions_for(user):
     """Where a user may set up a station: county or township regions in the user's tree, townships first."""
     return regions_for(user).filter(level__gte=Region.Level.COUNTY).order_by("-level", "path")
-
-
-class StyledFormMixin:
-    """Bootstrap classes on every widget, so templates can render fields as they are."""
-
-    def style_fields(self):
-        for field in self.fields.values():
-            widget = field.widget
-            if widget.is_hidden:
-                continue
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs.setdefault("class", css)
 
 
 class RegionChoiceField(forms.ModelChoiceField):

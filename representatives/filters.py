@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from .forms import style_fields
 from .models import (
     ActivityKind,
     ActivityRecord,
@@ -23,9 +24,7 @@ class StyledFilterSet(django_filters.FilterSet):
     @property
     def form(self):
         form = super().form
-        for field in form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        style_fields(form.fields)
         return form
 
 

@@ -7,6 +7,26 @@ from .uploads import validate_attachment
 MAX_ATTACHMENTS = 5
 
 
+def style_fields(fields) -> None:
+    """Give every visible widget its Bootstrap class, so templates can render fields as they are."""
+    for field in fields.values():
+        widget = field.widget
+        if widget.is_hidden:
+            continue
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs.setdefault("class", css)
+
+
+class StyledFormMixin:
+    def style_fields(self) -> None:
+        style_fields(self.fields)
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -41,11 +61,8 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ActivityKind.choices
-        for name, field in self.fields.items():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-            if name == "attachments":
-                field.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
+        style_fields(self.fields)
+        self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
 
     def activity_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

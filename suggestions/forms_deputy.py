@@ -4,21 +4,10 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from representatives.forms import MultipleFileField
+from representatives.forms import MultipleFileField, style_fields
 from representatives.models import Deputy, Membership
 
 from .models import Evaluation, Suggestion
-
-
-def _style(form):
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.HiddenInput):
-            continue
-        if isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            field.widget.attrs.setdefault("class", "form-check-input")
-            continue
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
 
 
 class SuggestionForm(forms.ModelForm):
@@ -44,7 +33,7 @@ class SuggestionForm(forms.ModelForm):
             lowest = congresses.order_by("-level").first()
             self.fields["congress"].initial = lowest.pk if lowest else None
         self.fields["attachments"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.docx"
-        _style(self)
+        style_fields(self.fields)
 
     def draft_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("title", "category", "body", "period")}
@@ -72,7 +61,7 @@ class RateForm(VersionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _style(self)
+        style_fields(self.fields)
 
     def clean(self):
         cleaned = super().clean()

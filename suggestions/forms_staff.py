@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison_stations.forms_staff import StyledFormMixin
+from representatives.forms import StyledFormMixin
 
 from .exports import person_name
 from .models import Supervision
