@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-unit test-browser lint check-deploy messages clean
+.PHONY: run install test test-unit test-browser lint security check-deploy messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -39,6 +39,18 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+# bandit's settings (excluded folders, skipped checks) are in pyproject.toml; each accepted finding carries a
+# `# nosec BXXX` with its reason on the line.
+security: install
+	$(VENV)/bin/bandit -q -c pyproject.toml -r .
+
+# Seeds a PostgreSQL database and measures the pages, throughput and jobs (bench/README.md); BENCH_ARGS=--reuse
+# keeps an already seeded database.
+SCALE ?= city
+BENCH_ARGS ?=
+bench: install
+	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \

@@ -18,6 +18,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include(representatives_urls.account_patterns + suggestion_urls.file_patterns)),
+    path("accounts/security/", include("congress.security.urls")),
     path(
         "me/",
         include(

@@ -7,14 +7,9 @@ class EvaluationsConfig(AppConfig):
     verbose_name = _("履职考评")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
         from representatives import panels
 
-        from . import models, views_file
+        # ``audit`` registers this app's models with django-auditlog on import.
+        from . import audit, views_file  # noqa: F401
 
-        # Score rows are computed in bulk and replaced by each run (whose ScoreRun row records who ran it);
-        # what a person changes — the rules and the adjustments — is audited field by field.
-        for model in (models.RuleSet, models.RuleItem, models.GradeBand, models.WarningBand, models.ScoreAdjustment):
-            auditlog.register(model)
         panels.deputy_home_panels.append(views_file.deputy_home_panel)

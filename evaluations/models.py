@@ -182,7 +182,10 @@ class ScoreRun(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    deputies_scored = models.PositiveIntegerField(default=0)
+    deputies_scored = models.PositiveIntegerField(_("写入结果数"), default=0)
+    # Results of the previous run that this one replaced: bulk SQL writes no per-row history, so the run
+    # itself says how many rows it changed.
+    scores_replaced = models.PositiveIntegerField(_("替换原有结果数"), default=0)
     error = models.TextField(blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -240,6 +240,7 @@ def refresh_statistics() -> None:
 class ScoringOutcome:
     deputies: int
     seconds: float
+    replaced: int = 0
 
 
 def score_rule_set(
@@ -259,7 +260,7 @@ def score_rule_set(
     refresh_statistics()
     with transaction.atomic():
         # A plain DELETE: nothing hangs off a score row, and per-row deletion signals would cost minutes.
-        Score.objects.filter(rule_set=rule_set)._raw_delete(connection.alias)
+        replaced = Score.objects.filter(rule_set=rule_set)._raw_delete(connection.alias)
         if first_id is not None:
             step = max(1, (last_id - first_id + 1) // chunks + 1)
             for index, low in enumerate(range(first_id, last_id + 1, step)):
@@ -273,7 +274,7 @@ def score_rule_set(
         _apply_rules(rule_set)
     if progress is not None:
         progress(100)
-    return ScoringOutcome(deputies=inserted, seconds=time.monotonic() - started)
+    return ScoringOutcome(deputies=inserted, seconds=time.monotonic() - started, replaced=max(replaced or 0, 0))
 
 
 def run_scoring(run: ScoreRun, *, progress: Callable[[int], None] | None = None) -> ScoreRun:
@@ -287,7 +288,10 @@ def run_scoring(run: ScoreRun, *, progress: Callable[[int], None] | None = None)
         )
         raise
     ScoreRun.objects.filter(pk=run.pk).update(
-        status=ScoreRun.Status.DONE, finished_at=timezone.now(), deputies_scored=outcome.deputies
+        status=ScoreRun.Status.DONE,
+        finished_at=timezone.now(),
+        deputies_scored=outcome.deputies,
+        scores_replaced=outcome.replaced,
     )
     run.refresh_from_db()
     return run

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import tablib
 from django import forms
+from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -383,11 +384,26 @@ def _dashboard_tables(figures: Figures, links: Links) -> dict:
     }
 
 
+# Counting a whole city's year takes about a second on PostgreSQL and grows with the data (bench/README.md);
+# statistics a few minutes old are fine for an office, so the figures are kept per scope, region and year.
+FIGURES_CACHE_SECONDS = 5 * 60
+
+
+def cached_figures(user, region: Region | None, year: int) -> Figures:
+    scope = "all" if user.is_superuser else f"{user.role}:{user.region.path if user.region_id else '-'}"
+    key = f"dashboard:figures:{scope}:{region.pk if region else '-'}:{year}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = dashboard.compute(user=user, region=region, year=year)
+        cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
+
+
 @region_reader_required
 def dashboard_view(request):
     region = _region(request)
     year = _year(request.GET.get("year"))
-    figures = dashboard.compute(user=request.user, region=region, year=year)
+    figures = cached_figures(request.user, region, year)
     links = Links(year, region)
     form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, user=request.user)
     return render(

@@ -1,7 +1,9 @@
-"""Demo and benchmark data for stations: about ten deputies per station, duty days twice a month, and
-1.7 voter opinions per deputy per year of which about 94% are resolved (the seeds' figures)."""
+"""Demo and benchmark data for stations: about ten deputies per station, duty days twice a month with three
+deputies on duty, and 1.7 voter opinions per deputy per year of which about 94% are resolved (the seeds' figures)."""
 
 import datetime
+import functools
+import secrets
 from collections import defaultdict
 
 from django.utils import timezone
@@ -11,6 +13,9 @@ from representatives.workdays import add_working_days
 
 from .models import DutyDay, DutyShift, Opinion, OpinionCategory, Proposal, Rating, Station, StationMember
 
+# Deputies on duty per duty day: with about ten per station that is five or six turns a year each.
+SHIFT_SIZE = 3
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # as in new_tracking_code
 STREETS = ["人民路", "中山路", "新华路", "建设路", "解放路", "和平路", "东风路", "环城路"]
 TOPICS = ["听取群众意见建议", "民生实事项目征询", "老旧小区改造", "农村饮水安全", "交通出行", "垃圾分类", ""]
 TITLES = {
@@ -26,10 +31,23 @@ TITLES = {
 
 
 def add_arguments(parser):
-    parser.add_argument("--deputies-per-station", type=int, default=10, help="约多少名代表编入一个联络站")
+    parser.add_argument("--deputies-per-station", type=float, default=10, help="约多少名代表编入一个联络站")
     parser.add_argument("--opinions-per-deputy", type=float, default=1.7, help="每名代表每年约收集多少条选民意见")
+    parser.add_argument("--opinions", type=int, default=0, help="选民意见总数（默认 0：按每名代表的条数推算）")
 
 
+def _tracking_code() -> str:
+    """What ``new_tracking_code`` makes (12 letters of its alphabet, unguessable) from one call to the system's
+    random source instead of twelve: a million opinions spent a minute there."""
+    number = int.from_bytes(secrets.token_bytes(9)) % len(CODE_ALPHABET) ** 12
+    code = []
+    for _ in range(12):
+        number, digit = divmod(number, len(CODE_ALPHABET))
+        code.append(CODE_ALPHABET[digit])
+    return "".join(code)
+
+
+@functools.cache
 def _aware(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
@@ -65,15 +83,32 @@ def build_stations(ctx: DemoContext) -> None:
             )
             members_of.append(deputy_ids[n::count])
     ctx.bulk_create(Station, stations)
-    ctx.bulk_create(
+    ctx.write(
         StationMember,
-        (StationMember(station=s, deputy_id=d) for s, ids in zip(stations, members_of, strict=True) for d in ids),
+        ({"station_id": s.pk, "deputy_id": d} for s, ids in zip(stations, members_of, strict=True) for d in ids),
     )
 
     # Duty days: twice a month over the past year (held) and the next two months (planned).
     today = ctx.today
     duty_days, shifts_for = [], []
+
+    def flush():
+        # Shifts point at their duty day, so the days of a batch are written first and get their ids.
+        ctx.insert_rows(DutyDay, duty_days)
+        ctx.write(
+            DutyShift,
+            (
+                {"duty_day_id": day["id"], "deputy_id": d, "attended": True if held else None}
+                for day, (ids, held) in zip(duty_days, shifts_for, strict=True)
+                for d in ids
+            ),
+        )
+        duty_days.clear()
+        shifts_for.clear()
+
     for station, ids in zip(stations, members_of, strict=True):
+        if len(duty_days) >= ctx.batch_size:
+            flush()
         if not ids:
             continue
         for month_offset in range(-12, 2):
@@ -82,32 +117,24 @@ def build_stations(ctx: DemoContext) -> None:
                 day = month_start.replace(day=day_of_month)
                 held = day <= today
                 duty_days.append(
-                    DutyDay(
-                        station=station,
-                        date=day,
-                        start_time=datetime.time(9),
-                        end_time=datetime.time(12),
-                        topic=rng.choice(TOPICS),
-                        status=DutyDay.Status.HELD if held else DutyDay.Status.PLANNED,
-                        voters_received=rng.randint(3, 30) if held else 0,
-                    )
+                    {
+                        "station_id": station.pk,
+                        "date": day,
+                        "start_time": datetime.time(9),
+                        "end_time": datetime.time(12),
+                        "topic": rng.choice(TOPICS),
+                        "status": DutyDay.Status.HELD if held else DutyDay.Status.PLANNED,
+                        "voters_received": rng.randint(3, 30) if held else 0,
+                    }
                 )
-                shifts_for.append((rng.sample(ids, min(2, len(ids))), held))
-    ctx.bulk_create(DutyDay, duty_days)
-    ctx.bulk_create(
-        DutyShift,
-        (
-            DutyShift(duty_day=day, deputy_id=d, attended=True if held else None)
-            for day, (ids, held) in zip(duty_days, shifts_for, strict=True)
-            for d in ids
-        ),
-    )
+                shifts_for.append((rng.sample(ids, min(SHIFT_SIZE, len(ids))), held))
+    flush()
     _build_opinions(ctx, rng, stations, members_of)
 
 
 def _build_opinions(ctx, rng, stations, members_of) -> None:
     per_deputy = ctx.options.get("opinions_per_deputy", 1.7)
-    total = round(len(ctx.roster) * per_deputy)
+    total = ctx.options.get("opinions") or round(len(ctx.roster) * per_deputy)
     with_members = [(s, ids) for s, ids in zip(stations, members_of, strict=True) if ids]
     if not with_members or total <= 0:
         return
@@ -115,26 +142,30 @@ def _build_opinions(ctx, rng, stations, members_of) -> None:
     today, now = ctx.today, timezone.now()
     categories = list(TITLES)
     ratings = [Rating.SATISFIED] * 80 + [Rating.BASIC] * 17 + [Rating.UNSATISFIED] * 3
-    opinions = []
+    ctx.write(Opinion, _opinions(rng, total, with_members, units, categories, ratings, today, now))
+
+
+def _opinions(rng, total, with_members, units, categories, ratings, today, now):
     for _ in range(total):
         station, ids = rng.choice(with_members)
         received = today - datetime.timedelta(days=rng.randint(0, 364))
         category = rng.choice(categories)
-        opinion = Opinion(
-            station=station,
-            region_id=station.region_id,
-            source=rng.choice(
+        opinion = {
+            "tracking_code": _tracking_code(),
+            "station_id": station.pk,
+            "region_id": station.region_id,
+            "source": rng.choice(
                 [Opinion.Source.DUTY_DAY, Opinion.Source.DUTY_DAY, Opinion.Source.VISIT, Opinion.Source.ONLINE]
             ),
-            deputy_id=rng.choice(ids),
-            voter_name=rng.choice("赵钱孙李周吴郑王冯陈") + rng.choice(["先生", "女士", "阿姨", "伯"]),
-            voter_phone=f"13{rng.randint(100000000, 999999999)}",
-            title=rng.choice(TITLES[category]),
-            content="群众反映：" + rng.choice(TITLES[category]) + "，希望有关部门尽快解决。",
-            category=category,
-            received_at=_aware(received, 10),
-            sorted_at=_aware(received, 15),
-        )
+            "deputy_id": rng.choice(ids),
+            "voter_name": rng.choice("赵钱孙李周吴郑王冯陈") + rng.choice(["先生", "女士", "阿姨", "伯"]),
+            "voter_phone": f"13{rng.randint(100000000, 999999999)}",
+            "title": rng.choice(TITLES[category]),
+            "content": "群众反映：" + rng.choice(TITLES[category]) + "，希望有关部门尽快解决。",
+            "category": category,
+            "received_at": _aware(received, 10),
+            "sorted_at": _aware(received, 15),
+        }
         age = (today - received).days
         # Recent opinions are still moving; older ones are nearly all resolved (about 94% overall).
         roll = rng.random()
@@ -143,35 +174,34 @@ def _build_opinions(ctx, rng, stations, members_of) -> None:
         else:
             stage = "closed" if roll < 0.85 else "fed_back"
         if stage == "received":
-            opinion.sorted_at = None
+            opinion["sorted_at"] = None
         elif stage == "sorted":
-            opinion.status = Opinion.Status.SORTED
+            opinion["status"] = Opinion.Status.SORTED
         else:
-            opinion.proposal = Proposal.REFER_UNIT
-            opinion.unit = rng.choice(units)
-            opinion.proposed_at = _aware(received + datetime.timedelta(days=1), 9)
-            opinion.assigned_at = _aware(received + datetime.timedelta(days=2), 9)
-            opinion.deadline = add_working_days_cached(received + datetime.timedelta(days=2))
-            opinion.status = Opinion.Status.ASSIGNED
+            opinion["proposal"] = Proposal.REFER_UNIT
+            opinion["unit_id"] = rng.choice(units).pk
+            opinion["proposed_at"] = _aware(received + datetime.timedelta(days=1), 9)
+            opinion["assigned_at"] = _aware(received + datetime.timedelta(days=2), 9)
+            opinion["deadline"] = add_working_days_cached(received + datetime.timedelta(days=2))
+            opinion["status"] = Opinion.Status.ASSIGNED
             if stage in ("replied", "fed_back", "closed"):
-                opinion.status = Opinion.Status.REPLIED
-                opinion.reply = "已现场核查并安排整改。"
-                opinion.replied_at = min(now, _aware(received + datetime.timedelta(days=rng.randint(5, 20)), 16))
+                opinion["status"] = Opinion.Status.REPLIED
+                opinion["reply"] = "已现场核查并安排整改。"
+                opinion["replied_at"] = min(now, _aware(received + datetime.timedelta(days=rng.randint(5, 20)), 16))
             if stage in ("fed_back", "closed"):
-                opinion.status = Opinion.Status.FED_BACK
-                opinion.feedback = "已电话告知反映人办理结果。"
-                opinion.rating = rng.choice(ratings)
-                opinion.fed_back_at = opinion.replied_at + datetime.timedelta(days=2)
+                opinion["status"] = Opinion.Status.FED_BACK
+                opinion["feedback"] = "已电话告知反映人办理结果。"
+                opinion["rating"] = rng.choice(ratings)
+                opinion["fed_back_at"] = opinion["replied_at"] + datetime.timedelta(days=2)
             if stage == "closed":
-                opinion.status = Opinion.Status.CLOSED
-                opinion.closed_at = opinion.fed_back_at + datetime.timedelta(days=1)
+                opinion["status"] = Opinion.Status.CLOSED
+                opinion["closed_at"] = opinion["fed_back_at"] + datetime.timedelta(days=1)
                 if rng.random() < 0.5:
-                    opinion.published_at = opinion.closed_at
-                    opinion.public_summary = (
-                        f"{opinion.title}：承办单位已核实处理，反映人评价{opinion.get_rating_display()}。"
+                    opinion["published_at"] = opinion["closed_at"]
+                    opinion["public_summary"] = (
+                        f"{opinion['title']}：承办单位已核实处理，反映人评价{Rating(opinion['rating']).label}。"
                     )
-        opinions.append(opinion)
-    ctx.bulk_create(Opinion, opinions)
+        yield opinion
 
 
 _deadline_cache: dict[datetime.date, datetime.date] = {}

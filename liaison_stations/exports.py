@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from representatives.audit import PersonalDataExportMixin
 from representatives.privacy import mask_phone
 from representatives.resources import (
     EXPORT_FORMATS,
@@ -59,8 +60,12 @@ class StationResource(SafeExportMixin, resources.ModelResource):
         return queryset.select_related("region")
 
 
-class OpinionResource(SafeExportMixin, resources.ModelResource):
-    """One row per opinion with each step's time, so offices can measure how long every step took."""
+class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelResource):
+    """One row per opinion with each step's time, so offices can measure how long every step took.
+
+    The voter's phone is written in full only for ``user``s who handle the opinion (the download is then
+    logged); everyone else gets it masked.
+    """
 
     tracking_code = Field(attribute="tracking_code", column_name=gettext_lazy("查询码"))
     title = Field(attribute="title", column_name=gettext_lazy("标题"))
@@ -130,13 +135,12 @@ class OpinionResource(SafeExportMixin, resources.ModelResource):
         )
         export_order = fields
 
-    def __init__(self, *, user, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
-
     def dehydrate_voter_phone(self, opinion):
         phone = opinion.voter_phone
-        return phone if permissions.sees_voter_phone(self.user, opinion) else mask_phone(phone)
+        if phone and permissions.sees_voter_phone(self.user, opinion):
+            self.revealed(opinion)
+            return phone
+        return mask_phone(phone)
 
     def dehydrate_overdue(self, opinion):
         return _("是") if opinion.is_overdue else ""
@@ -149,8 +153,8 @@ def stations_response(queryset):
     return export_response(StationResource(), queryset, _("代表联络站"))
 
 
-def opinions_response(queryset, *, user):
-    return export_response(OpinionResource(user=user), queryset, _("选民意见"))
+def opinions_response(queryset, *, user, filters: str = ""):
+    return export_response(OpinionResource(user=user, filters=filters), queryset, _("选民意见"))
 
 
 STATISTICS_COLUMNS = (

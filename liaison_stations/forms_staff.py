@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from representatives.filters import FastSelectMultiple
 from representatives.forms import StyledFormMixin
 from representatives.models import Deputy, HandlingUnit, Region
 from representatives.permissions import regions_for
@@ -100,7 +101,11 @@ class AssignDeputiesForm(StyledFormMixin, forms.Form):
         help_text=_("可一次粘贴多个编号，用空格、逗号或换行分隔。"),
     )
     deputies = DeputyMultipleChoiceField(
-        label=_("或从本区域代表中选择"), required=False, queryset=Deputy.objects.none(), widget=forms.SelectMultiple
+        label=_("或从本区域代表中选择"),
+        required=False,
+        queryset=Deputy.objects.none(),
+        # A township's deputies number in the thousands in a province; see FastOptionsMixin.
+        widget=FastSelectMultiple,
     )
 
     def __init__(self, *args, candidates, visible, **kwargs):

@@ -277,6 +277,20 @@ class Opinion(models.Model):
         verbose_name_plural = _("选民意见")
         ordering = ["-received_at", "-id"]
         indexes = [
+            # The staff list's order; see ActivityRecord's index of the same name.
+            models.Index(fields=["-received_at", "-id"], name="opinion_newest_first"),
+            # The public outcomes list, all stations and one station's: sorting 370,000 published opinions for
+            # each page took 1.8 s at province scale.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="opinion_published_newest",
+                condition=models.Q(published_at__isnull=False),
+            ),
+            models.Index(
+                fields=["station", "-published_at", "-id"],
+                name="opinion_station_published",
+                condition=models.Q(published_at__isnull=False),
+            ),
             models.Index(fields=["region", "-received_at"]),
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["unit", "status"]),

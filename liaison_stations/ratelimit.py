@@ -3,6 +3,11 @@
 Each limit is ``(count, seconds)``: at most ``count`` hits per client address in each window of ``seconds``.
 The check runs before any form validation or database query, so a flood costs the site one cache round trip
 per request and nothing more.
+
+When the shared cache is unreachable the counting falls back to a counter in this process's memory rather than
+failing open or closed. Failing closed would take the public form down with Redis; failing open would hand a
+flood that coincides with an outage straight to the database. A per-process counter still bounds each client to
+the limit times the number of server processes, costs no I/O, and every honest submission still lands.
 """
 
 import ipaddress
@@ -11,6 +16,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 
 logger = logging.getLogger(__name__)
 
@@ -20,6 +26,9 @@ DEFAULT_LIMITS = {
     "track": ((30, 10 * 60),),
 }
 SETTINGS_NAMES = {"opinion": "OPINION_FORM_RATE_LIMITS", "track": "TRACKING_RATE_LIMITS"}
+
+# Only used while the shared cache is down; a bounded LRU so an outage under a flood cannot grow it without end.
+local_cache = LocMemCache("ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
 
 
 def now() -> float:
@@ -55,32 +64,38 @@ def client_ip(request) -> str:
     return str(parsed)
 
 
-def _count(key: str, timeout: int) -> int:
+def _count(store, key: str, timeout: int) -> int:
     # add() only creates the counter at the start of a window, so its expiry is never pushed back by later hits.
-    cache.add(key, 0, timeout=timeout)
+    store.add(key, 0, timeout=timeout)
     try:
-        return cache.incr(key)
+        return store.incr(key)
     except ValueError:
         # The counter expired between add() and incr(): this hit opens the next window.
-        cache.add(key, 1, timeout=timeout)
+        store.add(key, 1, timeout=timeout)
         return 1
+
+
+def _allowed(store, scope: str, address: str, moment: float) -> bool:
+    allowed = True
+    for count, seconds in limits_for(scope):
+        window = int(moment // seconds)
+        key = f"ratelimit:{scope}:{seconds}:{window}:{address}"
+        if _count(store, key, seconds + 1) > count:
+            allowed = False
+    return allowed
 
 
 def hit(request, scope: str) -> bool:
     """Count one request from the client in ``scope``; False when any of the scope's limits is exceeded.
 
-    If the cache is unreachable the request is allowed: a Redis outage must not take the public forms down.
+    If the shared cache is unreachable the request is counted in this process instead (see the module's note).
     """
     address = client_ip(request)
     moment = now()
-    allowed = True
     try:
-        for count, seconds in limits_for(scope):
-            window = int(moment // seconds)
-            key = f"ratelimit:{scope}:{seconds}:{window}:{address}"
-            if _count(key, seconds + 1) > count:
-                allowed = False
+        return _allowed(cache, scope, address, moment)
     except Exception:
-        logger.warning("Rate limit cache unavailable; allowing %s request from %s", scope, address, exc_info=True)
-        return True
-    return allowed
+        logger.warning(
+            "Rate limit cache unavailable; counting %s request from %s in this process", scope, address, exc_info=True
+        )
+        return _allowed(local_cache, scope, address, moment)

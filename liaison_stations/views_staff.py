@@ -395,7 +395,7 @@ def _opinion_queryset(request):
 def opinion_list(request):
     filterset, queryset, due = _opinion_queryset(request)
     if request.GET.get("export") == "xlsx":
-        return exports.opinions_response(queryset, user=request.user)
+        return exports.opinions_response(queryset, user=request.user, filters=request.GET.urlencode())
     base = filterset.qs
     params = request.GET.copy()
     for key in ("page", "due", "export"):

@@ -5,6 +5,8 @@ Access is decided by role and region (``permissions``), not by Django's model pe
 every object lookup down to the staff member's region subtree.
 """
 
+from auditlog.admin import LogEntryAdmin as AuditlogLogEntryAdmin
+from auditlog.models import LogEntry as AuditLogEntry
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.contenttypes.models import ContentType
@@ -20,13 +22,14 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.results import RowResult
 
-from . import permissions, services
+from . import audit, permissions, services
 from .forms_import import SheetImportForm
 from .models import (
     ActivityAttachment,
     ActivityRecord,
     Congress,
     Deputy,
+    ExportLog,
     Group,
     HandlingUnit,
     Membership,
@@ -165,7 +168,12 @@ class SpreadsheetMixin:
         return [XLSX, CSV]
 
     def get_export_resource_kwargs(self, request, **kwargs):
-        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+        # Who downloads decides what is masked; the changelist's filters go into the export log.
+        return {
+            **super().get_export_resource_kwargs(request, **kwargs),
+            "user": request.user,
+            "filters": request.GET.urlencode(),
+        }
 
     def get_valid_export_item_pks(self, request):
         return self.get_queryset(request).values_list("pk", flat=True)
@@ -490,6 +498,25 @@ class ActivityRecordAdmin(RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin
             )
 
 
+# --- audit trail: read-only for everyone, superusers included ----------------------------------------------
+
+
+class ReadOnlyAuditAdmin(RegionScopedAdmin):
+    """History is written by the application only; nobody adds, edits or deletes it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        return {}
+
+
 # Workflow models whose timeline staff may read, and the path from each to the Region that scopes it.
 # Apps with their own workflows add their models here.
 STATE_LOG_SCOPES = {
@@ -499,7 +526,7 @@ STATE_LOG_SCOPES = {
 
 
 @admin.register(StateLog)
-class StateLogAdmin(RegionScopedAdmin, admin.ModelAdmin):
+class StateLogAdmin(ReadOnlyAuditAdmin, admin.ModelAdmin):
     list_display = ["at", "content_type", "object_id", "from_state", "to_state", "actor", "note"]
     list_select_related = ["content_type", "actor"]
     list_filter = ["content_type", "to_state"]
@@ -515,11 +542,31 @@ class StateLogAdmin(RegionScopedAdmin, admin.ModelAdmin):
             scope |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=visible)
         return scope
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+admin.site.unregister(AuditLogEntry)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+
+@admin.register(AuditLogEntry)
+class AuditLogEntryAdmin(ReadOnlyAuditAdmin, AuditlogLogEntryAdmin):
+    """auditlog's history pages, cut to the region each row was written for (``audit.REGION_KEY``).
+
+    The region's path is stored on the row when it is written, so a deleted record's history stays visible
+    to its office; rows of records without a region are for superusers.
+    """
+
+    def scope_q(self, request):
+        user = request.user
+        if user.is_superuser:
+            return Q()
+        if not permissions.is_office_staff(user) or not user.region_id:
+            return Q(pk__in=[])
+        return Q(**{f"additional_data__{audit.REGION_KEY}__startswith": user.region.path})
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(ReadOnlyAuditAdmin, admin.ModelAdmin):
+    list_display = ["at", "user", "export", "rows", "personal_rows", "filters", "region"]
+    list_select_related = ["user", "region"]
+    list_filter = ["export"]
+    search_fields = ["user__username", "user__last_name", "export", "filters"]
+    date_hierarchy = "at"

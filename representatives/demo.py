@@ -15,16 +15,20 @@ audit-log entries.
 from __future__ import annotations
 
 import datetime
+import io
 import random
+import re
 import time
+import uuid
 from argparse import ArgumentParser
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
@@ -45,10 +49,38 @@ from .models import (
 )
 
 # Printed with the accounts at the end of every run; demo databases only.
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the documented demo accounts' password  # nosec B105
 DEFAULT_SEED = 2026
 DEFAULT_DEPUTIES = 3000
 DEFAULT_BATCH_SIZE = 5000
+
+# ``seed_demo --scale``: the benchmark volumes of issue 7. Flags given on the command line win over these.
+# Options are the builders' argparse destinations; the totals (opinions, suggestions, units) are spread by
+# the builders over the regions in their usual proportions.
+SCALES: dict[str, dict[str, Any]] = {
+    # ≈ 6,000 deputies, 600 stations, 10,000 opinions, 2,000 suggestions, 60,000 activities.
+    "city": {
+        "deputies": 6_000,
+        "activities_per_year": 5,
+        "years": 2,
+        "deputies_per_station": 9.7,
+        "opinions": 10_000,
+        "suggestions": 2_000,
+    },
+    # ≈ 300,000 deputies, 20,000 stations, 1,000,000 opinions, 100,000 suggestions, 3,000,000 activities,
+    # 1,000 handling units; a fifth of the assignments still open, so reminder sweeps have work to do.
+    "province": {
+        "deputies": 300_000,
+        "activities_per_year": 5,
+        "years": 2,
+        "deputies_per_station": 14.5,
+        "opinions": 1_000_000,
+        "suggestions": 100_000,
+        "units": 1_000,
+        "suggestion_open_rate": 0.2,
+        "batch_size": 20_000,
+    },
+}
 
 PROVINCE = ("44", "广东省")
 CITY = ("4407", "江门市")
@@ -111,6 +143,25 @@ COUNTY_BUREAUS = [
     "市场监督管理局",
 ]
 CLERK_UNIT = "江门市住房和城乡建设局"
+# Township offices of county bureaus and public services that handle voters' opinions (``--units``).
+TOWNSHIP_OFFICES = [
+    "派出所",
+    "卫生院",
+    "供电所",
+    "司法所",
+    "自然资源所",
+    "市场监督管理所",
+    "农业农村服务中心",
+    "社会保障服务中心",
+    "财政所",
+    "交警中队",
+    "城管执法中队",
+    "综合文化站",
+    "水务所",
+    "税务分局",
+    "中心小学",
+    "环境卫生管理站",
+]
 
 # Weighted towards the surnames common in the Wuyi (五邑) area.
 SURNAMES = (
@@ -327,6 +378,132 @@ class RosterEntry(NamedTuple):
     left_on: datetime.date | None  # last day of service when no seat is still serving
 
 
+_needs_escape = re.compile(r"[\\\t\n\r]").search
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _escaped(value: str) -> str:
+    return value.translate(_COPY_ESCAPES) if _needs_escape(value) else value
+
+
+# COPY's text format by exact type: one dict lookup per value, the hot path at millions of rows.
+_TEXT_BY_TYPE: dict[type, Callable[[Any], str]] = {
+    str: _escaped,
+    int: int.__repr__,
+    bool: lambda value: "t" if value else "f",
+    type(None): lambda value: "\\N",
+    datetime.datetime: datetime.datetime.isoformat,
+    datetime.date: datetime.date.isoformat,
+    datetime.time: datetime.time.isoformat,
+    float: float.__repr__,
+    Decimal: Decimal.__str__,
+    uuid.UUID: uuid.UUID.__str__,
+}
+
+
+def _copy_text(value) -> str | None:
+    """A value in COPY's text format, or None when only the field knows how to store it."""
+    convert = _TEXT_BY_TYPE.get(type(value))
+    if convert is not None:
+        return convert(value)
+    # Choices are str or int subclasses: store the plain value.
+    if isinstance(value, str):
+        return _escaped(str.__str__(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    return None
+
+
+_MISSING = object()
+
+
+class _CopyWriter:
+    """Writes one model's rows with ``COPY … FROM STDIN``, taking ids from the table's sequence first.
+
+    Rows are dicts of attribute names (``deputy_id``, not ``deputy``) to values; what a row leaves out gets
+    the field's default, and ``auto_now``/``auto_now_add`` fields get the time of writing, as ``bulk_create``
+    would do. No model instance is built per row: at benchmark sizes ``Model.__init__`` alone costs more than
+    the database does. No signals either, so no audit-log entries, as with ``bulk_create``.
+    """
+
+    def __init__(self, model):
+        opts = model._meta
+        self.model = model
+        self.pk = opts.pk.attname
+        quote = connection.ops.quote_name
+        fields = [f for f in opts.concrete_fields if not getattr(f, "generated", False)]
+        self.sql = f"COPY {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
+        # Per column: (attname, field, text of a fixed default, factory of a per-row default).
+        self.columns = []
+        self.stamped = []  # auto_now and auto_now_add: the time of writing, whatever the row says
+        for f in fields:
+            fixed = factory = None
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.stamped.append(f.attname)
+            elif f.has_default() and callable(f.default):
+                factory = f.default
+            else:
+                fixed = self.text(f, f.get_default())
+            self.columns.append((f.attname, f, fixed, factory))
+        self.copy_seconds = 0.0  # time spent in the database, for the timings printed at the end
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
+            self.sequence = cursor.fetchone()[0]
+
+    @staticmethod
+    def text(field, value) -> str:
+        text = _copy_text(value)
+        if text is None:
+            prepared = field.get_db_prep_save(value, connection)
+            text = _copy_text(prepared)
+            if text is None:
+                text = str(prepared).translate(_COPY_ESCAPES)
+        return text
+
+    def write(self, rows: list[dict]) -> None:
+        """Write ``rows``, setting the id of each row that has none."""
+        if not rows:
+            return
+        pk = self.pk
+        fresh = [row for row in rows if row.get(pk) is None]
+        with connection.cursor() as cursor:
+            if fresh:
+                # One round trip for the whole batch; nextval keeps the sequence right for later inserts.
+                cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(fresh)])
+                for row, (value,) in zip(fresh, cursor.fetchall(), strict=True):
+                    row[pk] = value
+            now, stamped = timezone.now(), self.stamped
+            text, columns, by_type, missing = self.text, self.columns, _TEXT_BY_TYPE, _MISSING
+            lines = []
+            for row in rows:
+                for attname in stamped:
+                    row[attname] = now
+                get = row.get
+                texts = []
+                for attname, f, fixed, factory in columns:
+                    value = get(attname, missing)
+                    if value is missing:
+                        texts.append(fixed if fixed is not None else text(f, factory()))
+                    else:
+                        convert = by_type.get(type(value))
+                        texts.append(convert(value) if convert is not None else text(f, value))
+                lines.append("\t".join(texts))
+            lines.append("")
+            started = time.monotonic()
+            cursor.copy_expert(self.sql, io.StringIO("\n".join(lines)), 1 << 20)
+            self.copy_seconds += time.monotonic() - started
+
+    def write_objects(self, objs: list) -> None:
+        """Model instances, as ``bulk_create`` takes them: foreign keys resolved from objects saved since."""
+        rows = []
+        for obj in objs:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")
+            rows.append(obj.__dict__)
+        self.write(rows)
+        for obj in objs:
+            obj._state.adding, obj._state.db = False, connection.alias
+
+
 @dataclass
 class DemoContext:
     options: dict[str, Any]
@@ -347,6 +524,9 @@ class DemoContext:
     skipped_accounts: list[str] = field(default_factory=list)
     demo_deputy_id: int | None = None
     created: dict[type, int] = field(default_factory=dict)  # rows written, by model
+    use_copy: bool = False  # PostgreSQL: COPY … FROM STDIN instead of INSERT
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, by builder
+    _writers: dict[type, _CopyWriter] = field(default_factory=dict)
 
     @property
     def seed(self) -> int:
@@ -354,16 +534,59 @@ class DemoContext:
 
     def rng(self, name: str) -> random.Random:
         # One stream per builder, so adding a builder or changing one flag leaves the others' data unchanged.
-        return random.Random(f"{self.seed}:{name}")
+        return random.Random(f"{self.seed}:{name}")  # repeatable demo data, not secrets  # nosec B311
 
-    def bulk_create(self, model, objs: Iterable) -> list:
-        objs = list(objs)
-        model.objects.bulk_create(objs, batch_size=self.batch_size)
+    def copy_seconds(self) -> float:
+        return sum(writer.copy_seconds for writer in self._writers.values())
+
+    def _writer(self, model) -> _CopyWriter:
+        if model not in self._writers:
+            self._writers[model] = _CopyWriter(model)
+        return self._writers[model]
+
+    def _written(self, model, count: int) -> None:
         if settings.DEBUG:
             # DEBUG keeps every SQL string, and each multi-megabyte batch insert would stay in memory.
             reset_queries()
-        self.created[model] = self.created.get(model, 0) + len(objs)
+        self.created[model] = self.created.get(model, 0) + count
+
+    def bulk_create(self, model, objs: Iterable) -> list:
+        """Write model instances and return them with their ids set, as ``Model.objects.bulk_create`` does."""
+        objs = list(objs)
+        if self.use_copy:
+            for start in range(0, len(objs), self.batch_size):
+                self._writer(model).write_objects(objs[start : start + self.batch_size])
+        else:
+            model.objects.bulk_create(objs, batch_size=self.batch_size)
+        self._written(model, len(objs))
         return objs
+
+    def insert_rows(self, model, rows: list[dict]) -> list[dict]:
+        """Write rows given as dicts of attribute names (``deputy_id``) and set each row's id.
+
+        The big tables go this way: on PostgreSQL straight into COPY with no model instance per row; elsewhere
+        through ``bulk_create``, so both paths write the same rows.
+        """
+        if self.use_copy:
+            for start in range(0, len(rows), self.batch_size):
+                self._writer(model).write(rows[start : start + self.batch_size])
+        elif rows:
+            objs = model.objects.bulk_create([model(**row) for row in rows], batch_size=self.batch_size)
+            pk = model._meta.pk.attname
+            for row, obj in zip(rows, objs, strict=True):
+                row[pk] = obj.pk
+        self._written(model, len(rows))
+        return rows
+
+    def write(self, model, rows: Iterable[dict]) -> None:
+        """``insert_rows`` for rows nobody points at: streamed a batch at a time, never all in memory."""
+        batch = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= self.batch_size:
+                self.insert_rows(model, batch)
+                batch = []
+        self.insert_rows(model, batch)
 
 
 @dataclass(frozen=True)
@@ -410,22 +633,63 @@ def seed(
     batch_size: int = DEFAULT_BATCH_SIZE,
     today: datetime.date | None = None,
     log: Callable[[str], None] | None = None,
+    use_copy: bool | None = None,
     **options: Any,
 ) -> DemoContext:
-    """Build the demo city. Callers check ``demo_exists()`` first; this does not."""
+    """Build the demo city. Callers check ``demo_exists()`` first; this does not.
+
+    ``use_copy`` (default: on PostgreSQL) writes rows with COPY instead of INSERT; SQLite has no COPY.
+    """
     options.update(deputies=deputies, activities_per_year=activities_per_year, years=years, seed=seed)
+    if use_copy is None:
+        use_copy = connection.vendor == "postgresql"
     ctx = DemoContext(
         options=options,
         today=today or timezone.localdate(),
         log=log or (lambda message: None),
         batch_size=batch_size,
+        use_copy=use_copy,
     )
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
+        if use_copy and outermost and _may_skip_foreign_key_checks():
+            # Foreign keys are deferred to the commit, where checking tens of millions of references one by
+            # one takes minutes; every id here comes from a row written in this same run (and the ORM path,
+            # which checks them, writes the same rows). Only for a transaction of its own (never inside a
+            # caller's, whose other writes would go unchecked too), and only superusers can.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL session_replication_role = replica")
         for step in discover():
-            started = time.monotonic()
+            started, in_database = time.monotonic(), ctx.copy_seconds()
             step.build(ctx)
-            ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": step.name, "seconds": time.monotonic() - started})
+            ctx.timings[step.name] = time.monotonic() - started
+            if ctx.use_copy:
+                ctx.log(
+                    _("  %(name)s：%(seconds).1f 秒（其中 COPY 写入 %(copy).1f 秒）")
+                    % {
+                        "name": step.name,
+                        "seconds": ctx.timings[step.name],
+                        "copy": ctx.copy_seconds() - in_database,
+                    }
+                )
+            else:
+                ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": step.name, "seconds": ctx.timings[step.name]})
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Fresh statistics, or the planner would take million-row tables for empty ones until autovacuum runs.
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            for model in ctx.created:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        ctx.timings["analyze"] = time.monotonic() - started
+        ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": "analyze", "seconds": ctx.timings["analyze"]})
     return ctx
+
+
+def _may_skip_foreign_key_checks() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        row = cursor.fetchone()
+    return bool(row and row[0])
 
 
 # --- builders -------------------------------------------------------------------------------------------
@@ -525,7 +789,16 @@ def build_groups(ctx: DemoContext) -> None:
     ctx.bulk_create(Group, groups)
 
 
-@builder("units")
+def _unit_arguments(parser: ArgumentParser) -> None:
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=0,
+        help="承办单位总数（默认 0：各级常设单位约 130 个；更多时补充县直部门和镇街站所，至多约 1100 个）",
+    )
+
+
+@builder("units", add_arguments=_unit_arguments)
 def build_units(ctx: DemoContext) -> None:
     rng = ctx.rng("units")
     surnames, surname_weights = _weighted(SURNAMES)
@@ -550,6 +823,12 @@ def build_units(ctx: DemoContext) -> None:
     for township in ctx.townships:
         office = _("办事处") if township.name.endswith("街道") else _("人民政府")
         units.append(unit(f"{township.name}{office}", township, HandlingUnit.Kind.TOWNSHIP))
+    wanted = ctx.options.get("units") or 0
+    if wanted > len(units):
+        more = [(f"{county.name}{bureau}", county) for county in ctx.counties for bureau in CITY_BUREAUS]
+        more = [(name, region) for name, region in more if not any(name == u.name for u in units)]
+        more += [(f"{township.name}{office}", township) for office in TOWNSHIP_OFFICES for township in ctx.townships]
+        units += [unit(name, region) for name, region in more[: wanted - len(units)]]
     for item in ctx.bulk_create(HandlingUnit, units):
         ctx.units[item.name] = item
 
@@ -681,7 +960,8 @@ def build_deputies(ctx: DemoContext) -> None:
         Level.NATIONAL: _("%(province)s代表团") % {"province": ctx.province.name},
     }
 
-    pending: list[tuple[Deputy, list[Membership], int, int]] = []
+    pending: list[tuple[dict, list[dict], int, int]] = []
+    district_text = _("第%(n)s选区")  # translated once, not per deputy
     number = 0
 
     def seat(congress, county, township, district):
@@ -698,38 +978,34 @@ def build_deputies(ctx: DemoContext) -> None:
             representative_group = ctx.representative_groups[township.pk]
         if congress.level == Level.COUNTY and rng.random() < 0.5:
             professional_group = rng.choice(ctx.professional_groups[county.pk])
-        return Membership(
-            congress=congress,
-            district=district,
-            election=Membership.Election.DIRECT if direct else Membership.Election.INDIRECT,
-            representative_group=representative_group,
-            professional_group=professional_group,
-            status=status,
-            status_date=status_date,
-        )
+        return {
+            "congress_id": congress.pk,
+            "district": district,
+            "election": Membership.Election.DIRECT if direct else Membership.Election.INDIRECT,
+            "representative_group_id": representative_group.pk if representative_group else None,
+            "professional_group_id": professional_group.pk if professional_group else None,
+            "status": status,
+            "status_date": status_date,
+        }
 
     def flush():
-        deputies = ctx.bulk_create(Deputy, (deputy for deputy, *_rest in pending))
-        if deputies and deputies[0].pk is None:  # a backend that cannot return ids from a bulk insert
-            ids = dict(Deputy.objects.filter(code__in=[d.code for d in deputies]).values_list("code", "pk"))
-            for deputy in deputies:
-                deputy.pk = ids[deputy.code]
+        ctx.insert_rows(Deputy, [deputy for deputy, *_rest in pending])
         memberships = []
         for deputy, seats, township_index, county_index in pending:
             for membership in seats:
-                membership.deputy = deputy
+                membership["deputy_id"] = deputy["id"]
             memberships += seats
-            serving = [m for m in seats if m.status == Membership.Status.SERVING]
+            serving = [m for m in seats if m["status"] == Membership.Status.SERVING]
             ctx.roster.append(
                 RosterEntry(
-                    deputy_id=deputy.pk,
+                    deputy_id=deputy["id"],
                     township=township_index,
                     county=county_index,
-                    direct=any(m.election == Membership.Election.DIRECT for m in serving),
-                    left_on=None if serving else max(m.status_date for m in seats),
+                    direct=any(m["election"] == Membership.Election.DIRECT for m in serving),
+                    left_on=None if serving else max(m["status_date"] for m in seats),
                 )
             )
-        ctx.bulk_create(Membership, memberships)
+        ctx.insert_rows(Membership, memberships)
         pending.clear()
 
     for township_index, (township, count) in enumerate(zip(ctx.townships, counts, strict=True)):
@@ -743,23 +1019,23 @@ def build_deputies(ctx: DemoContext) -> None:
             gender = Gender.MALE if rng.random() < 0.7 else Gender.FEMALE
             birth = birth_start + datetime.timedelta(days=rng.randrange(birth_days + 1))
             work_unit, post = people.job(county, township)
-            deputy = Deputy(
-                code=f"D{number:07d}",
-                name=people.name(gender),
-                gender=gender,
-                ethnicity=rng.choices(people.ethnicities, cum_weights=people.ethnicity_weights)[0],
-                birth_date=birth,
-                party=rng.choices(people.parties, cum_weights=people.party_weights)[0],
-                work_unit=work_unit,
-                post=post,
-                region=township,
-                phone=people.phone(number),
-                phone_public=rng.random() < 0.5,
-                id_number=id_number(county.code, birth, rng.randrange(500) * 2 + (gender == Gender.MALE)),
-                home_address=people.address(county, township),
-            )
+            deputy = {
+                "code": f"D{number:07d}",
+                "name": people.name(gender),
+                "gender": gender,
+                "ethnicity": rng.choices(people.ethnicities, cum_weights=people.ethnicity_weights)[0],
+                "birth_date": birth,
+                "party": rng.choices(people.parties, cum_weights=people.party_weights)[0],
+                "work_unit": work_unit,
+                "post": post,
+                "region_id": township.pk,
+                "phone": people.phone(number),
+                "phone_public": rng.random() < 0.5,
+                "id_number": id_number(county.code, birth, rng.randrange(500) * 2 + (gender == Gender.MALE)),
+                "home_address": people.address(county, township),
+            }
             roll = rng.random()
-            district = _("第%(n)s选区") % {"n": rng.randint(1, 12)}
+            district = district_text % {"n": rng.randint(1, 12)}
             if roll < 0.62:
                 seats = [seat(township_congress, county, township, district)]
             elif roll < 0.97:
@@ -767,7 +1043,7 @@ def build_deputies(ctx: DemoContext) -> None:
             else:
                 seats = [seat(city_congress, county, township, county_delegation)]
             extra = rng.choices(extra_seats, cum_weights=extra_weights)[0]
-            if extra is not None and extra is not seats[0].congress:
+            if extra is not None and extra.pk != seats[0]["congress_id"]:
                 seats.append(seat(extra, county, township, delegation[extra.level] or county_delegation))
             pending.append((deputy, seats, township_index, county_index))
             if len(pending) >= ctx.batch_size:
@@ -885,7 +1161,8 @@ def build_activities(ctx: DemoContext) -> None:
         )
     )
     jitter = (-1, 0, 0, 1)
-    batch: list[ActivityRecord] = []
+    report_text = _("向选区选民报告履职情况，听取意见建议%(n)s条")  # translated once, not per record
+    batch: list[dict] = []
 
     for entry in ctx.roster:
         places = pools.places[entry.township]
@@ -920,30 +1197,30 @@ def build_activities(ctx: DemoContext) -> None:
                     day.year, day.month, day.day, rng.randint(8, 21), rng.randint(0, 59), tzinfo=tz
                 ) + datetime.timedelta(days=rng.randint(0, 5))
                 created = min(created, now)
-                record = ActivityRecord(
-                    deputy_id=entry.deputy_id,
-                    kind=kind,
-                    date=day,
-                    place=rng.choice(places),
-                    status=status,
-                    created_at=created,
-                )
+                record = {
+                    "deputy_id": entry.deputy_id,
+                    "kind": kind,
+                    "date": day,
+                    "place": rng.choice(places),
+                    "status": status,
+                    "created_at": created,
+                }
                 if kind == ActivityKind.REPORT_TO_VOTERS:
-                    record.voters_attended = rng.randint(30, 220)
-                    record.voter_rating = rng.choices(ratings, cum_weights=rating_weights)[0]
-                    record.description = _("向选区选民报告履职情况，听取意见建议%(n)s条") % {"n": rng.randint(3, 30)}
+                    record["voters_attended"] = rng.randint(30, 220)
+                    record["voter_rating"] = rng.choices(ratings, cum_weights=rating_weights)[0]
+                    record["description"] = report_text % {"n": rng.randint(3, 30)}
                 else:
-                    record.description = pools.description(kind)
+                    record["description"] = pools.description(kind)
                 if status != ActivityRecord.Status.PENDING:
-                    record.reviewed_by = reviewer
-                    record.reviewed_at = min(created + datetime.timedelta(days=rng.randint(1, 20)), now)
+                    record["reviewed_by_id"] = reviewer.pk if reviewer else None
+                    record["reviewed_at"] = min(created + datetime.timedelta(days=rng.randint(1, 20)), now)
                 if status == ActivityRecord.Status.RETURNED:
-                    record.return_reason = rng.choice(RETURN_REASONS)
+                    record["return_reason"] = rng.choice(RETURN_REASONS)
                 batch.append(record)
             if len(batch) >= ctx.batch_size:
-                ctx.bulk_create(ActivityRecord, batch)
+                ctx.insert_rows(ActivityRecord, batch)
                 batch = []
-    ctx.bulk_create(ActivityRecord, batch)
+    ctx.insert_rows(ActivityRecord, batch)
 
 
 def account_lines(ctx: DemoContext) -> list[str]:

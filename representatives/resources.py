@@ -31,6 +31,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
 from . import permissions
+from .audit import PersonalDataExportMixin
 from .models import (
     ActivityKind,
     ActivityRecord,
@@ -42,6 +43,7 @@ from .models import (
     Membership,
     Region,
 )
+from .privacy import mask_address, mask_id_number, mask_phone
 
 # Roster headers are the file format itself: a roster exported under one interface language must import
 # under any other, so they are fixed strings and deliberately not translated.
@@ -529,11 +531,19 @@ class SheetImportMixin:
                 error.number = self._sheet_row(error.number)
 
 
+# Roster fields that are personal data, each with its mask.
+PERSONAL_COLUMNS = {"phone": mask_phone, "id_number": mask_id_number, "home_address": mask_address}
+
+
 # --- the roster resource ------------------------------------------------------------------------------
 
 
-class RosterResource(SheetImportMixin, resources.ModelResource):
-    """One roster row = one ``Membership``, carrying the deputy's own details along with it."""
+class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelResource):
+    """One roster row = one ``Membership``, carrying the deputy's own details along with it.
+
+    An export carries phones, ID numbers and home addresses in full only for a ``user`` who may see them
+    (and the download is logged); for anyone else, or with no user, they are masked.
+    """
 
     deputy_code = Field(attribute="deputy__code", column_name=COL_CODE, widget=TextWidget())
     name = Field(attribute="deputy__name", column_name=COL_NAME, widget=TextWidget())
@@ -703,6 +713,19 @@ class RosterResource(SheetImportMixin, resources.ModelResource):
             "deputy__region", "congress__region", "representative_group", "professional_group"
         )
 
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        mask = PERSONAL_COLUMNS.get(self.get_field_name(field))
+        if mask is None or not value:
+            return value
+        deputy = instance.deputy
+        if mask is mask_phone and deputy.phone_public:
+            return value
+        if self.user is not None and permissions.can_see_private_fields(self.user, deputy):
+            self.revealed(instance)
+            return value
+        return mask(value)
+
 
 def import_errors(result) -> list[str]:
     """Every reason an import was refused, one readable line each (line number, column, reason)."""
@@ -820,7 +843,10 @@ def _has_prefetch(queryset: QuerySet, lookup: str) -> bool:
     return any(getattr(item, "prefetch_to", item) == lookup for item in queryset._prefetch_related_lookups)
 
 
-class DeputyDirectoryResource(SafeExportMixin, resources.ModelResource):
+class DeputyDirectoryResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelResource):
+    """The directory: an unpublished phone in full only for those who may see it (and the download is logged),
+    masked for everyone else. Pass ``user`` (who downloads)."""
+
     code = Field(attribute="code", column_name=gettext_lazy("代表编号"))
     name = Field(attribute="name", column_name=gettext_lazy("姓名"))
     gender = Field(attribute="gender", column_name=gettext_lazy("性别"), widget=ChoiceWidget(Gender))
@@ -837,15 +863,13 @@ class DeputyDirectoryResource(SafeExportMixin, resources.ModelResource):
         fields = ("code", "name", "gender", "region", "work_unit", "post", "congresses", "status", "phone")
         export_order = fields
 
-    def __init__(self, user=None, **kwargs):
-        """``user`` is who downloads: an unpublished phone is exported only to those who may see it."""
-        super().__init__(**kwargs)
-        self.user = user
-
     def dehydrate_phone(self, deputy):
-        if self.user is not None and permissions.can_see_private_fields(self.user, deputy):
+        if not deputy.phone or deputy.phone_public:
             return deputy.phone
-        return deputy.public_phone
+        if self.user is not None and permissions.can_see_private_fields(self.user, deputy):
+            self.revealed(deputy)
+            return deputy.phone
+        return mask_phone(deputy.phone)
 
     def dehydrate_congresses(self, deputy):
         return "、".join(str(membership.congress) for membership in deputy.memberships.all())

@@ -1,5 +1,6 @@
 """Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -81,14 +82,25 @@ def activity_timeline(record: ActivityRecord):
     return timeline(record)
 
 
+# Counting a province's millions of records on every visit to the start page costs seconds; a minute-old
+# figure is fine there (the lists themselves are exact).
+SUMMARY_CACHE_SECONDS = 60
+
+
 def staff_summary(*, user) -> dict:
-    """The few counts on the staff start page, in one query each."""
-    activities = permissions.activities_for(user)
-    return {
-        "deputies": permissions.deputies_for(user).count(),
-        "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
-        "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
-    }
+    """The few counts on the staff start page, in one query each, kept a minute per scope."""
+    scope = "all" if user.is_superuser else (user.region.path if user.region_id else "-")
+    key = f"staff_summary:{user.role}:{scope}"
+    summary = cache.get(key)
+    if summary is None:
+        activities = permissions.activities_for(user)
+        summary = {
+            "deputies": permissions.deputies_for(user).count(),
+            "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
+            "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
+        }
+        cache.set(key, summary, SUMMARY_CACHE_SECONDS)
+    return summary
 
 
 def inbox_for(user):

@@ -1,4 +1,12 @@
-"""Checks on uploaded files: size, and the type read from the content rather than trusted from the name."""
+"""Checks on uploaded files: size, and the type read from the content rather than trusted from the name.
+
+Files are stored under a random name chosen by the model (never the uploader's), so a name cannot reach
+outside the media folder; the uploader's name is kept only as a label and for the download, cleaned of path
+parts, control and bidirectional-override characters first. Downloads are attachments that browsers may
+neither sniff nor render: ``nosniff`` and a sandboxing Content-Security-Policy.
+"""
+
+import unicodedata
 
 import filetype
 from django.conf import settings
@@ -8,6 +16,35 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 ZIP_BASED_OFFICE_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+# Even if a browser ignored Content-Disposition, a downloaded file runs no script and loads nothing.
+DOWNLOAD_CSP = "default-src 'none'; sandbox"
+ORIGINAL_NAME_MAX = 200
+
+
+def clean_filename(name: str, *, fallback: str = "file") -> str:
+    """The uploader's file name made safe to show and to put in a download header.
+
+    Drops any directory part (``/`` or ``\\``), control and format characters (NUL, newlines, the right-to-left
+    override that makes ``exe.pdf`` read as ``fdp.exe``), leading dots, and keeps the extension when shortening.
+    """
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    kept = []
+    for char in name:
+        category = unicodedata.category(char)[0]
+        if category == "Z":
+            kept.append(" ")
+        elif category != "C":
+            kept.append(char)
+    name = "".join(kept)
+    name = " ".join(name.split()).lstrip(". ")
+    if len(name) > ORIGINAL_NAME_MAX:
+        stem, dot, extension = name.rpartition(".")
+        if dot and 0 < len(extension) <= 10:
+            name = stem[: ORIGINAL_NAME_MAX - len(extension) - 1] + "." + extension
+        else:
+            name = name[:ORIGINAL_NAME_MAX]
+    return name or fallback
 
 
 def sniff_content_type(upload) -> str | None:
@@ -37,16 +74,31 @@ def validate_attachment(upload) -> tuple[str, str]:
 
 
 def store_uploads(model, files, **owner) -> list:
-    """Check each upload and save it as a ``model`` row (a StoredUpload) belonging to ``owner``."""
+    """Check each upload and save it as a ``model`` row (a StoredUpload) belonging to ``owner``.
+
+    Every file is checked before any is written, so a refused second file leaves no orphan of the first on
+    disk (the caller's transaction rolls the rows back, but not the files); a failure while writing removes
+    the files this call wrote.
+    """
+    checked = [(upload, *validate_attachment(upload)) for upload in files]
     stored = []
-    for upload in files:
-        content_type, extension = validate_attachment(upload)
-        row = model(
-            original_name=upload.name[:200], content_type=content_type, extension=extension, size=upload.size, **owner
-        )
-        row.file.save(upload.name, upload, save=False)
-        row.save()
-        stored.append(row)
+    try:
+        for upload, content_type, extension in checked:
+            row = model(
+                original_name=clean_filename(upload.name, fallback=f"file.{extension}"),
+                content_type=content_type,
+                extension=extension,
+                size=upload.size,
+                **owner,
+            )
+            # The stored name comes from the model's upload_to (random); the uploader's name plays no part in it.
+            row.file.save(f"upload.{extension}", upload, save=False)
+            stored.append(row)
+            row.save()
+    except Exception:
+        for row in stored:
+            row.file.delete(save=False)
+        raise
     return stored
 
 
@@ -56,7 +108,8 @@ def serve_private_file(field_file, *, filename: str, content_type: str):
         handle = field_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(handle, as_attachment=True, filename=clean_filename(filename), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["Cache-Control"] = "private, no-store"
     return response

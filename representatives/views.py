@@ -3,14 +3,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import panels, permissions, selectors, services
+from . import pagination, panels, permissions, selectors, services
 from .forms import ActivityForm, ReturnForm
 from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
@@ -22,7 +22,19 @@ PAGE_SIZE = 25
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """Every list page goes through here: pages past the middle are read from the end (see pagination)."""
+    return pagination.paginate(request, queryset, per_page)
+
+
+def safe_next(request, default: str) -> str:
+    """Where a form asked to go back to, if that is a page of this site; a crafted link cannot send the user
+    elsewhere (an open redirect would lend the office's address to phishing)."""
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 def querystring_without_page(request) -> str:
@@ -200,7 +212,7 @@ def _export(request, kind, queryset, file_format):
     from . import resources
 
     if kind == "directory":
-        resource = resources.DeputyDirectoryResource(user=request.user)
+        resource = resources.DeputyDirectoryResource(user=request.user, filters=request.GET.urlencode())
         filename = _("代表名录")
     else:
         resource = resources.ActivityResource()
@@ -268,7 +280,7 @@ def activity_confirm(request, pk):
         messages.success(request, _("已确认该履职记录。"))
     except services.TransitionError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") or reverse("staff:activity", args=[record.pk]))
+    return redirect(safe_next(request, reverse("staff:activity", args=[record.pk])))
 
 
 @require_POST
@@ -300,7 +312,7 @@ def inbox(request):
 @permissions.login_required
 def inbox_read(request):
     services.notifications_mark_read(user=request.user, ids=request.POST.getlist("id"))
-    return redirect(request.POST.get("next") or reverse("inbox"))
+    return redirect(safe_next(request, reverse("inbox")))
 
 
 # Attachments: never served from a public media URL --------------------------------------------------------------

@@ -7,14 +7,11 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("代表建议")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
         from liaison_stations import services as station_services
 
-        from . import models, services
+        # ``audit`` registers this app's models with django-auditlog on import.
+        from . import audit, services  # noqa: F401
 
-        for model in (models.Suggestion, models.Assignment, models.Reply, models.Evaluation, models.CoSigner):
-            auditlog.register(model)
         station_services.suggestion_drafter = services.draft_from_opinion
 
         from django.db.models.signals import post_migrate

@@ -23,7 +23,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from representatives.demo import DemoContext, builder
+from representatives.demo import DemoContext, _allocate, builder
 from representatives.models import HandlingUnit, Level, Membership, Role, StateLog, User
 
 from . import deadlines
@@ -139,6 +139,18 @@ def add_arguments(parser):
         "--suggestion-unsatisfied-rate", type=float, default=0.03, help="首次答复被评为不满意的比例（默认 0.03）"
     )
     parser.add_argument("--suggestion-overdue-rate", type=float, default=0.10, help="未按期答复的交办比例（默认 0.10）")
+    parser.add_argument(
+        "--suggestions",
+        type=int,
+        default=0,
+        help="各年建议总数（默认 0：按各级人大的代表人数推算；给出时按同样比例分配到各级人大）",
+    )
+    parser.add_argument(
+        "--suggestion-open-rate",
+        type=float,
+        default=0.0,
+        help="至今仍未答复的交办比例，期限有的将到、有的已过，供催办提醒压力测试（默认 0）",
+    )
 
 
 def sample_pdf() -> bytes:
@@ -245,6 +257,7 @@ class _Simulator:
         self.key_rate = options.get("suggestion_key_rate", 0.03)
         self.unsatisfied_rate = options.get("suggestion_unsatisfied_rate", 0.03)
         self.overdue_rate = options.get("suggestion_overdue_rate", 0.10)
+        self.open_rate = options.get("suggestion_open_rate") or 0.0
         mix = _reply_mix(options.get("suggestion_reply_mix", "40,45,15"))
         self.classes, self.class_weights = [c for c, _w in mix], [w for _c, w in mix]
         self.categories = [c for c, _w in CATEGORY_WEIGHTS]
@@ -375,6 +388,8 @@ class _Simulator:
         reply_days = []
         for part in answering:
             day = self._reply_day(assigned, part.deadline)
+            if self.open_rate and rng.random() < self.open_rate:
+                day = datetime.date.max  # never answered so far: past its deadline or coming up to it
             if assigned + datetime.timedelta(days=3) <= today:
                 self._contact(batch, part, ContactLog.Stage.BEFORE, assigned + self.days(1, 3))
             if day > today:
@@ -496,20 +511,20 @@ def _flush(ctx: DemoContext, batch: _Batch, content_type) -> None:
     ctx.bulk_create(ContactLog, batch.contacts)
     ctx.bulk_create(Evaluation, batch.evaluations)
     ctx.bulk_create(Supervision, batch.supervisions)
-    ctx.bulk_create(
+    ctx.insert_rows(
         StateLog,
-        (
-            StateLog(
-                content_type=content_type,
-                object_id=s.pk,
-                from_state=from_state,
-                to_state=to_state,
-                actor=actor,
-                note=note,
-                at=at,
-            )
+        [
+            {
+                "content_type_id": content_type.pk,
+                "object_id": s.pk,
+                "from_state": from_state,
+                "to_state": to_state,
+                "actor_id": actor.pk if actor else None,
+                "note": note,
+                "at": at,
+            }
             for s, from_state, to_state, at, actor, note in batch.steps
-        ),
+        ],
     )
 
 
@@ -555,14 +570,21 @@ def build_suggestions(ctx: DemoContext) -> None:
     demo_deputy = ctx.demo_deputy_id
     batch = _Batch()
 
-    for congress in sorted(targets, key=lambda c: (c.level, c.region.code)):
-        deputy_ids = members.get(congress.pk)
-        if not deputy_ids:
-            continue
+    ordered = [c for c in sorted(targets, key=lambda c: (c.level, c.region.code)) if members.get(c.pk)]
+    counts = []
+    for congress in ordered:
+        deputy_ids = members[congress.pk]
         if congress.level == Level.TOWNSHIP:
-            count = round(len(deputy_ids) * township_rate)
+            counts.append(round(len(deputy_ids) * township_rate))
         else:
-            count = per_congress or max(1, round(len(deputy_ids) * SUGGESTIONS_PER_DEPUTY))
+            counts.append(per_congress or max(1, round(len(deputy_ids) * SUGGESTIONS_PER_DEPUTY)))
+    wanted = ctx.options.get("suggestions") or 0
+    if wanted and sum(counts):
+        # A total keeps the congresses' proportions; the year's share not yet submitted by today is dropped.
+        counts = _allocate(round(wanted / years), counts)
+
+    for congress, count in zip(ordered, counts, strict=True):
+        deputy_ids = members[congress.pk]
         if count == 0:
             continue
         demo_author = demo_deputy in deputy_ids

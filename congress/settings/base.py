@@ -5,6 +5,9 @@ Production is ``DEBUG=false`` with ``SECRET_KEY`` and ``ALLOWED_HOSTS`` set; the
 ``manage.py check --deploy --fail-level WARNING`` passes.
 """
 
+import base64
+import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -22,7 +25,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105
+# Only ever used with DEBUG on; production refuses to start without SECRET_KEY (below).
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-used-when-debug-is-off"  # noqa: S105  # nosec B105
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
@@ -46,6 +50,11 @@ INSTALLED_APPS = [
     "import_export",
     "django_celery_beat",
     "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "congress.security",
     "representatives",
     "liaison_stations",
     "suggestions",
@@ -53,16 +62,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that the request id and the duration cover every other middleware, redirects included.
+    "congress.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "congress.middleware.SessionTimeoutMiddleware",
+    "congress.security.middleware.StaffOTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last: it turns the lockout axes flags during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "congress.urls"
@@ -93,6 +110,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web requests and the Celery worker share one SQLite file; wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # The dashboard's one-query aggregates have large cost estimates, so PostgreSQL's JIT compiles them: that
+    # took 6 s of a 7 s page for a query that runs in 0.2 s (bench/README.md). Short web queries never gain.
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "representatives.User"
@@ -108,8 +130,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions end when the browser closes, after SESSION_IDLE_TIMEOUT without a request, and in any case
+# SESSION_COOKIE_AGE after the login (congress.middleware.SessionTimeoutMiddleware enforces both on the server).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Login throttling (django-axes): the 5th wrong password for one user name from one address locks that pair
+# for AXES_COOLOFF_MINUTES; office staff unlock earlier in the admin (登录保护). Attempts live in the database,
+# which every web server shares, so a lockout holds whichever server the next attempt reaches.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "congress.security.views.lockout"
+# The same proxy-aware address as the public forms' rate limit (TRUSTED_PROXY_COUNT).
+AXES_CLIENT_IP_CALLABLE = "congress.security.client.axes_client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies of our own (nginx) sit in front: their X-Forwarded-For entries are believed.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Second factor: when on, office staff, leaders and superusers must confirm a TOTP code (enrolled with an
+# authenticator app) before the staff pages and the admin.
+STAFF_REQUIRE_OTP = env.bool("STAFF_REQUIRE_OTP", default=False)
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="人大代表工作平台")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -141,9 +191,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # A Redis outage degrades the cache (misses, dropped writes) instead of failing the pages: congress/cache.py.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "congress.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -160,6 +211,18 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # A request that queues a task while Redis is unreachable must fail in about a second, not hang: the
+    # outbox rows and the beat-driven sweeps carry the work until Redis is back.
+    CELERY_BROKER_CONNECTION_TIMEOUT = 1
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+    CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+    CELERY_REDIS_SOCKET_TIMEOUT = 5
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 else:
     CELERY_BROKER_DIR = VAR_DIR / "celery"
     for _sub in ("queue", "processed", "control"):
@@ -223,6 +286,35 @@ IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = False
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = None
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = None
 
+
+def _style_hash(style: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+
+
+# Content Security Policy: scripts only from our own static files (no inline script, no eval: htmx's eval is
+# switched off in base.html). Our templates carry no inline styles; the few constant style attributes in
+# admin templates (ours and django-import-export's) are allowed by hash, not by 'unsafe-inline'.
+# Bootstrap, Popper and ECharts set styles through the CSSOM, which CSP does not restrict.
+CSP_ALLOWED_STYLE_ATTRIBUTES = [
+    "width: 100%; max-width: 40em;",  # templates/admin/evaluations/scorerun/progress_fragment.html
+    "padding: 0;",  # import_export/templates/admin/import_export/export.html
+    "font-weight: bold;",  # idem
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-hashes'", *map(_style_hash, CSP_ALLOWED_STYLE_ATTRIBUTES)],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -235,11 +327,28 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Production logs are JSON lines on stderr (journald keeps them): one object per line with the request id,
+# user id, path, status and duration (congress/logging.py). Development keeps readable plain lines.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "congress.logging.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "congress.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The request middleware writes one line per request with more fields; Django's own would repeat it.
+        "django.server": {"level": "WARNING"},
+    },
 }

@@ -18,6 +18,9 @@ STORAGES = {
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# django-axes refuses ``authenticate()`` without a request, which the test client's ``login()`` calls; the
+# lockout tests switch it on for themselves (congress/security/tests).
+AXES_ENABLED = False
 CELERY_TASK_ALWAYS_EAGER = False
 # Serve static files from the app folders, as in development: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True

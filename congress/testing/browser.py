@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
 # What UserFactory sets for every user it makes.
-PASSWORD = "pass-word-123"  # noqa: S105 - a test fixture's password, not a secret
+PASSWORD = "pass-word-123"  # noqa: S105 - a test fixture's password, not a secret  # nosec B105
 # Ten seconds is plenty for a page served from localhost; fail fast rather than wait Playwright's default 30 s.
 TIMEOUT_MS = 10_000
 

@@ -3,10 +3,12 @@ from io import StringIO
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from evaluations.models import Attendance
+from liaison_stations.models import DutyShift, Opinion, StationMember
 from representatives import demo
 from representatives.models import (
     ActivityKind,
@@ -19,8 +21,10 @@ from representatives.models import (
     Membership,
     Region,
     Role,
+    StateLog,
     User,
 )
+from suggestions.models import Assignment, Suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +171,122 @@ def test_apps_can_add_builders_and_flags(monkeypatch):
 
     run_command(deputies=5, stations=3)
     assert seen == [(5, 3)]
+
+
+class _Stop(Exception):
+    pass
+
+
+@pytest.fixture
+def seed_options(monkeypatch):
+    """The options the command hands to ``demo.seed``, without seeding (a province takes minutes)."""
+    seen = {}
+
+    def fake_seed(**options):
+        seen.update(options)
+        raise _Stop
+
+    monkeypatch.setattr(demo, "seed", fake_seed)
+
+    def run(*args, **options):
+        with pytest.raises(_Stop):
+            call_command("seed_demo", *args, stdout=StringIO(), **options)
+        return dict(seen)
+
+    return run
+
+
+def test_scale_presets_set_the_benchmark_volumes(seed_options):
+    province = seed_options("--scale", "province")
+    assert province["deputies"] == 300_000
+    assert province["opinions"] == 1_000_000
+    assert province["suggestions"] == 100_000
+    assert province["units"] == 1_000
+    # 2 years of about 5 records per deputy: 3 million activity records.
+    assert province["activities_per_year"] * province["years"] * province["deputies"] == 3_000_000
+    assert province["deputies"] / province["deputies_per_station"] == pytest.approx(20_000, rel=0.05)
+    assert province["suggestion_open_rate"] > 0
+
+    city = seed_options("--scale", "city")
+    assert (city["deputies"], city["opinions"], city["suggestions"]) == (6_000, 10_000, 2_000)
+    assert city["activities_per_year"] * city["years"] * city["deputies"] == 60_000
+    assert city["deputies"] / city["deputies_per_station"] == pytest.approx(600, rel=0.05)
+
+
+def test_explicit_flags_win_over_the_preset(seed_options):
+    options = seed_options("--scale", "province", "--deputies", "1000", "--opinions-per-deputy", "2")
+    assert options["deputies"] == 1000
+    assert options["opinions_per_deputy"] == 2
+    assert options["opinions"] == 1_000_000  # not given, so the preset's
+    assert seed_options(scale="city", suggestions=5)["suggestions"] == 5
+
+
+def test_no_scale_keeps_the_demo_city_defaults(seed_options):
+    options = seed_options()
+    assert options["deputies"] == demo.DEFAULT_DEPUTIES
+    assert options["batch_size"] == demo.DEFAULT_BATCH_SIZE
+    assert options["deputies_per_station"] == 10
+    # Zero means "derive from the number of deputies", as before the presets existed.
+    assert (options["opinions"], options["suggestions"], options["units"]) == (0, 0, 0)
+    assert options["suggestion_open_rate"] == 0
+
+
+def test_units_flag_adds_township_offices_up_to_the_total():
+    with pytest.raises(_Undo), transaction.atomic():
+        demo.seed(deputies=20, units=400, activities_per_year=0)
+        assert HandlingUnit.objects.count() == 400
+        assert HandlingUnit.objects.filter(region__level=Region.Level.TOWNSHIP).count() > 200
+        assert HandlingUnit.objects.values("region", "name").distinct().count() == 400
+        raise _Undo
+
+
+def comparable_rows():
+    """What the demo wrote, without ids, random codes and the moment of writing."""
+
+    def rows(queryset, *fields):
+        return sorted(queryset.values_list(*fields), key=repr)
+
+    return {
+        "deputies": rows(Deputy.objects, "code", "name", "birth_date", "id_number", "region__code", "phone_public"),
+        "seats": rows(Membership.objects, "deputy__code", "congress__code", "status", "representative_group__name"),
+        "activities": rows(
+            ActivityRecord.objects, "deputy__code", "kind", "date", "status", "created_at", "reviewed_by__username"
+        ),
+        "members": rows(StationMember.objects, "station__name", "deputy__code"),
+        "shifts": rows(DutyShift.objects, "duty_day__station__name", "duty_day__date", "deputy__code", "attended"),
+        "opinions": rows(
+            Opinion.objects, "station__name", "deputy__code", "status", "unit__name", "received_at", "published_at"
+        ),
+        "suggestions": rows(Suggestion.objects, "congress__code", "number", "status", "deputy__code", "registered_at"),
+        "assignments": rows(Assignment.objects, "suggestion__title", "unit__name", "role", "status", "deadline"),
+        "attendance": rows(Attendance.objects, "session__name", "deputy__code", "status", "speeches"),
+        "timeline": rows(
+            StateLog.objects.filter(content_type__model="suggestion"), "from_state", "to_state", "at", "actor__username"
+        ),
+    }
+
+
+def seeded_rows(**options):
+    with pytest.raises(_Undo), transaction.atomic():
+        ctx = demo.seed(deputies=40, seed=11, **options)
+        snapshot = comparable_rows(), {model.__name__: n for model, n in ctx.created.items()}
+        raise _Undo
+    return snapshot
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite always inserts")
+def test_copy_path_writes_the_same_rows_as_the_orm_path():
+    by_copy, counts_by_copy = seeded_rows(use_copy=True)
+    by_orm, counts_by_orm = seeded_rows(use_copy=False)
+    assert counts_by_copy == counts_by_orm
+    for table, rows in by_orm.items():
+        assert rows, table
+        assert by_copy[table] == rows, table
+    # What COPY leaves to the columns' defaults is filled as bulk_create fills it.
+    assert not Deputy.objects.exists()
+    with pytest.raises(_Undo), transaction.atomic():
+        demo.seed(deputies=10, use_copy=True)
+        assert Deputy.objects.filter(public_id__isnull=False, created_at__isnull=False).count() == 10
+        codes = list(Opinion.objects.values_list("tracking_code", flat=True))
+        assert codes and len(set(codes)) == len(codes) and all(len(code) == 12 for code in codes)
+        raise _Undo

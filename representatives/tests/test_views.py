@@ -269,6 +269,17 @@ class TestStaffPages:
         client.post(reverse("staff:activity_confirm", args=[record.pk]))
         assert ActivityRecord.objects.get(pk=record.pk).status == "confirmed"
 
+    @pytest.mark.parametrize(
+        ("next_url", "lands_on_next"),
+        [("/staff/activities/?status=pending", True), ("https://evil.example/", False), ("//evil.example/", False)],
+    )
+    def test_confirm_goes_back_only_to_a_page_of_this_site(self, client, staff_a, deputy_a, next_url, lands_on_next):
+        record = ActivityRecordFactory(deputy=deputy_a)
+        login(client, staff_a)
+        response = client.post(reverse("staff:activity_confirm", args=[record.pk]), {"next": next_url})
+        expected = next_url if lands_on_next else reverse("staff:activity", args=[record.pk])
+        assert response.status_code == 302 and response["Location"] == expected
+
     def test_staff_return_with_a_reason_through_the_page(self, client, staff_a, deputy_a):
         record = ActivityRecordFactory(deputy=deputy_a)
         login(client, staff_a)

@@ -49,9 +49,9 @@ class _Undo(Exception):
 def snapshot(**options):
     with pytest.raises(_Undo), transaction.atomic():
         demo.seed(deputies=60, **options)
-        rows = sorted(
-            Suggestion.objects.values_list("congress__code", "year", "number", "title", "status", "deputy__code")
-        )
+        # Drafts have no number yet, so the database sorts (it orders NULLs consistently; Python cannot).
+        fields = ("congress__code", "year", "number", "title", "status", "deputy__code")
+        rows = list(Suggestion.objects.order_by(*fields).values_list(*fields))
         raise _Undo
     return rows
 
@@ -197,8 +197,10 @@ def test_no_query_is_made_per_row():
         with pytest.raises(_Undo), transaction.atomic(), CaptureQueriesContext(connection) as captured:
             demo.seed(deputies=40, suggestions_per_congress=per_congress, batch_size=100_000)
             raise _Undo
-        # How many statements an insert takes depends on the backend's parameter limit; everything else is fixed.
-        return len([q for q in captured.captured_queries if not q["sql"].startswith("INSERT")])
+        # How many statements an insert takes depends on the backend's parameter limit, and on PostgreSQL each
+        # COPY batch of a table that has rows first takes its ids from the sequence; everything else is fixed.
+        writes = ("INSERT", "COPY ", "SELECT nextval(", "SELECT pg_get_serial_sequence(")
+        return len([q for q in captured.captured_queries if not q["sql"].startswith(writes)])
 
     lookups(5)  # warms the caches other builders keep (content types, the holiday calendar)
     assert lookups(5) == lookups(60)

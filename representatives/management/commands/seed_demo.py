@@ -1,4 +1,4 @@
-"""``manage.py seed_demo``: a demo city, or with ``--deputies N`` benchmark-sized data.
+"""``manage.py seed_demo``: a demo city, or with ``--scale city|province`` or ``--deputies N`` benchmark data.
 
 The data itself is built in ``representatives.demo``; apps add builders and flags there.
 """
@@ -37,11 +37,28 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch-size", type=int, default=demo.DEFAULT_BATCH_SIZE, help=gettext_lazy("每批写入的行数。")
         )
+        parser.add_argument(
+            "--scale",
+            choices=sorted(demo.SCALES),
+            help=gettext_lazy(
+                "按预设规模生成压力测试数据（city：约 6 千名代表；province：约 30 万名代表）；另给的参数优先。"
+            ),
+        )
         for builder in demo.discover():
             if builder.add_arguments:
                 builder.add_arguments(parser)
+        # A preset must not override a flag given explicitly, so the flags it sets default to None here and
+        # get their real default in handle() only when neither the command line nor the preset gave one.
+        self.preset_defaults = {}
+        for key in sorted({key for preset in demo.SCALES.values() for key in preset}):
+            self.preset_defaults[key] = parser.get_default(key)
+            parser.set_defaults(**{key: None})
 
     def handle(self, *args, **options):
+        preset = demo.SCALES.get(options.pop("scale", None) or "", {})
+        for key, default in getattr(self, "preset_defaults", {}).items():
+            if options.get(key) is None:
+                options[key] = preset.get(key, default)
         if options["deputies"] < 1:
             raise CommandError(_("代表人数至少为 1。"))
         if options["batch_size"] < 1:

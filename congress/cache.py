@@ -1,0 +1,111 @@
+"""A Redis cache that degrades instead of failing while Redis is down.
+
+Django's ``RedisCache`` raises on every connection error, so a Redis outage would turn every page that touches
+the cache into a 500. Nothing this project keeps in the cache is the only copy of anything (rate-limit counters,
+scoring progress, import previews that can be uploaded again), so while Redis is unreachable reads miss, writes
+are dropped and a warning is logged. After a failure the cache stays "open" for ``DOWN_SECONDS`` and does not
+even try Redis, so a dead server costs one short connect timeout per process every few seconds rather than one
+per call. Counters (``incr``/``decr``) have no honest default: they raise ``CacheUnavailable`` and the caller
+decides (the public-form rate limit falls back to a per-process counter).
+"""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+logger = logging.getLogger(__name__)
+
+OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
+
+# Short enough that a dead Redis costs milliseconds per request; long enough for a loaded server on a LAN.
+DEFAULT_POOL_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
+
+
+class CacheUnavailable(Exception):  # noqa: N818 — reads as the condition callers handle
+    """The cache could not be reached for an operation that has no safe fallback value."""
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = dict(params)
+        options = dict(params.get("OPTIONS") or {})
+        self.down_seconds = float(options.pop("DOWN_SECONDS", 5))
+        for name, value in DEFAULT_POOL_OPTIONS.items():
+            options.setdefault(name, value)
+        # redis-py retries a failed connect three times by default; one attempt is enough to know it is down.
+        options.setdefault("retry", Retry(NoBackoff(), 0))
+        params["OPTIONS"] = options
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    @property
+    def is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def mark_up(self) -> None:
+        """Forget a recent failure and try Redis on the next call (tests use it after restarting Redis)."""
+        self._down_until = 0.0
+
+    def _guard(self, operation, default, call):
+        if self.is_down:
+            return default
+        try:
+            return call()
+        except OUTAGE_ERRORS as exc:
+            self._down_until = time.monotonic() + self.down_seconds
+            logger.warning(
+                "Redis cache unreachable during %s; degrading for %ss: %s", operation, self.down_seconds, exc
+            )
+            return default
+
+    def _strict(self, operation, call):
+        if self.is_down:
+            raise CacheUnavailable(operation)
+        try:
+            return call()
+        except OUTAGE_ERRORS as exc:
+            self._down_until = time.monotonic() + self.down_seconds
+            logger.warning("Redis cache unreachable during %s: %s", operation, exc)
+            raise CacheUnavailable(operation) from exc
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("add", False, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version))
+
+    def get(self, key, default=None, version=None):
+        return self._guard("get", default, lambda: super(ResilientRedisCache, self).get(key, default, version))
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("set", None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._guard("touch", False, lambda: super(ResilientRedisCache, self).touch(key, timeout, version))
+
+    def delete(self, key, version=None):
+        return self._guard("delete", False, lambda: super(ResilientRedisCache, self).delete(key, version))
+
+    def get_many(self, keys, version=None):
+        return self._guard("get_many", {}, lambda: super(ResilientRedisCache, self).get_many(keys, version))
+
+    def has_key(self, key, version=None):
+        return self._guard("has_key", False, lambda: super(ResilientRedisCache, self).has_key(key, version))
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        # Django's contract: the keys that failed to be set.
+        return self._guard(
+            "set_many", list(data), lambda: super(ResilientRedisCache, self).set_many(data, timeout, version)
+        )
+
+    def delete_many(self, keys, version=None):
+        return self._guard("delete_many", None, lambda: super(ResilientRedisCache, self).delete_many(keys, version))
+
+    def clear(self):
+        return self._guard("clear", False, lambda: super(ResilientRedisCache, self).clear())
+
+    def incr(self, key, delta=1, version=None):
+        return self._strict("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version))

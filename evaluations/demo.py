@@ -1,0 +1,98 @@
+"""Demo and benchmark data for evaluations: each congress's annual session with its deputies' attendance,
+and the example rule set for every seeded year, so ``score_year`` runs on the demo straight away.
+
+Attendance is what keeps the scores realistic: without it every deputy misses the ten points for attending
+the session and most of them fall below the pass mark.
+"""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from representatives.demo import DemoContext, builder
+from representatives.models import Level, Membership
+
+from . import services
+from .models import Attendance, CongressSession, RuleSet
+
+DIGITS = "零一二三四五六七八九"
+# When each level usually holds its session: city and county congresses in January or February, townships
+# by March, the province and the nation in their own weeks.
+SESSION_WINDOW = {
+    Level.NATIONAL: (datetime.date(2000, 3, 5), 0),
+    Level.PROVINCIAL: (datetime.date(2000, 1, 20), 10),
+    Level.CITY: (datetime.date(2000, 1, 10), 30),
+    Level.COUNTY: (datetime.date(2000, 1, 5), 45),
+    Level.TOWNSHIP: (datetime.date(2000, 1, 10), 75),
+}
+STATUS_WEIGHTS = ((Attendance.Status.PRESENT, 93), (Attendance.Status.LEAVE, 5), (Attendance.Status.ABSENT, 2))
+SPEECH_WEIGHTS = (45, 30, 15, 7, 3)  # 0 to 4 speeches
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 16 → 十六, 21 → 二十一 (terms and sessions stay well below a hundred)."""
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return DIGITS[ones]
+    return ("" if tens == 1 else DIGITS[tens]) + "十" + (DIGITS[ones] if ones else "")
+
+
+def _sessions(ctx: DemoContext, rng, years: list[int]) -> dict[int, list[CongressSession]]:
+    sessions: dict[int, list[CongressSession]] = {}
+    fresh = []
+    for congress in ctx.congresses.values():
+        anchor, spread = SESSION_WINDOW[congress.level]
+        for year in years:
+            start = anchor.replace(year=year) + datetime.timedelta(days=rng.randint(0, spread))
+            start = max(start, congress.start_date)
+            if start.year != year or start > ctx.today or start > congress.end_date:
+                continue
+            length = 1 if congress.level == Level.TOWNSHIP else rng.randint(3, 5)
+            end = min(start + datetime.timedelta(days=length - 1), ctx.today)
+            number = year - congress.start_date.year + 1
+            names = {"term": chinese_number(congress.term_number), "number": chinese_number(number)}
+            if congress.level == Level.NATIONAL:
+                name = _("第%(term)s届全国人民代表大会第%(number)s次会议") % names
+            else:
+                name = _("%(region)s第%(term)s届人民代表大会第%(number)s次会议") % {
+                    **names,
+                    "region": congress.region.name,
+                }
+            session = CongressSession(congress=congress, name=name, start_date=start, end_date=end)
+            fresh.append(session)
+            sessions.setdefault(congress.pk, []).append(session)
+    ctx.bulk_create(CongressSession, fresh)
+    return sessions
+
+
+def _attendance(ctx: DemoContext, rng, sessions):
+    statuses = [status for status, _weight in STATUS_WEIGHTS]
+    status_weights = [weight for _status, weight in STATUS_WEIGHTS]
+    speeches = list(range(len(SPEECH_WEIGHTS)))
+    seats = Membership.objects.filter(congress_id__in=list(sessions)).order_by("congress_id", "deputy_id")
+    for congress_id, deputy_id, status, left_on in seats.values_list(
+        "congress_id", "deputy_id", "status", "status_date"
+    ).iterator(chunk_size=ctx.batch_size):
+        for session in sessions[congress_id]:
+            if status != Membership.Status.SERVING and left_on is not None and left_on < session.start_date:
+                continue
+            if deputy_id == ctx.demo_deputy_id:
+                attended = Attendance.Status.PRESENT
+            else:
+                attended = rng.choices(statuses, weights=status_weights)[0]
+            spoke = rng.choices(speeches, weights=SPEECH_WEIGHTS)[0] if attended == Attendance.Status.PRESENT else 0
+            yield {"session_id": session.pk, "deputy_id": deputy_id, "status": attended, "speeches": spoke}
+
+
+@builder("attendance")
+def build_attendance(ctx: DemoContext) -> None:
+    """Every seat's attendance at its congress's sessions in the seeded years, up to today."""
+    rng = ctx.rng("attendance")
+    years = list(range(ctx.today.year - max(1, ctx.options["years"]) + 1, ctx.today.year + 1))
+    sessions = _sessions(ctx, rng, years)
+    if sessions:
+        ctx.write(Attendance, _attendance(ctx, rng, sessions))
+    # The example rules of DOMAIN.md for each year, so the demo can be scored without setting rules first.
+    for year in years:
+        if not RuleSet.objects.filter(region=ctx.city, year=year).exists():
+            services.rule_set_create_example(region=ctx.city, year=year)

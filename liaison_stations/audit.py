@@ -1,0 +1,15 @@
+"""Field-level history of stations, their members and duty days, and voter opinions with their steps."""
+
+from representatives.audit import register
+
+from .models import DeadlineRule, DutyDay, DutyShift, Opinion, StandardCheck, Station, StationMember, Supervision
+
+register(Station, "region")
+register(StationMember, "station__region")
+register(StandardCheck, "station__region")
+register(DutyDay, "station__region")
+register(DutyShift, "duty_day__station__region")
+register(Opinion, "region")
+register(Supervision, "opinion__region")
+# Deadlines apply everywhere; their history is for superusers.
+register(DeadlineRule, None)

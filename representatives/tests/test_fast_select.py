@@ -1,0 +1,39 @@
+import re
+
+from django import forms
+
+from representatives.filters import DeputyFilter, FastSelect, FastSelectMultiple
+from representatives.models import Deputy, Region
+
+CHOICES = [("", "---"), ("1", "<b>广东省</b>"), ("县", [("2", "蓬江区"), ("3", "台山市")])]
+
+
+def without_layout(html: str) -> str:
+    return re.sub(r"\s*\n\s*", "", html)
+
+
+def test_the_fast_select_writes_what_djangos_template_writes():
+    attrs = {"class": "form-select", "id": "id_region", "required": True, "disabled": False}
+    expected = forms.Select(attrs=attrs, choices=CHOICES).render("region", "3")
+    html = FastSelect(attrs=attrs, choices=CHOICES).render("region", "3")
+    assert html == without_layout(expected)
+    assert '<option value="3" selected>台山市</option>' in html
+    assert "&lt;b&gt;广东省&lt;/b&gt;" in html
+
+
+def test_filter_forms_use_it_for_their_single_choice_lists(regions):
+    data = {"region": regions.county_a.pk}
+    form = DeputyFilter(data, queryset=Deputy.objects.all(), regions=Region.objects.all()).form
+    widget = form.fields["region"].widget
+    assert type(widget) is FastSelect
+    assert widget.attrs["class"] == "form-select"
+    assert f'<option value="{regions.county_a.pk}" selected>蓬江区</option>' in str(form["region"])
+
+
+def test_the_multiple_choice_variant_marks_every_chosen_option():
+    choices = [("1", "甲"), ("2", "乙"), ("3", "丙")]
+    expected = forms.SelectMultiple(attrs={"size": 8}, choices=choices).render("deputies", ["1", "3"])
+    html = FastSelectMultiple(attrs={"size": 8}, choices=choices).render("deputies", ["1", "3"])
+    assert html == without_layout(expected)
+    assert " multiple" in html
+    assert html.count(" selected") == 2
