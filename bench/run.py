@@ -575,22 +575,55 @@ class QueryCounter:
         self._wrapper.__exit__(*exc)
 
 
-def measure_reminder_sweep() -> dict:
-    from django.db.models import Q
+SWEEP_OPEN_ASSIGNMENTS = 100_000
+
+
+def measure_reminder_sweep(target_open: int = SWEEP_OPEN_ASSIGNMENTS) -> dict:
+    """The suggestion reminder sweep over ``target_open`` live assignments.
+
+    A seeded province has fewer parts still open than the issue's 100,000 (most are answered), so inside the
+    rolled-back transaction the bench reopens answered parts of current rounds, with deadlines spread from 20
+    days overdue to 15 days ahead, until that many are live. Only the sweep itself is timed and counted.
+    """
+    from django.db import connection
+    from django.db.models import F, Q
 
     from suggestions import reminders
-    from suggestions.models import Assignment
+    from suggestions.models import Assignment, Suggestion
 
-    open_assignments = Assignment.objects.filter(
-        Q(status=Assignment.Status.ACTIVE) | Q(status=Assignment.Status.REASSIGN_REQUESTED)
-    ).count()
-    result = rolled_back(reminders.sweep)
-    return {
-        "open_assignments": open_assignments,
-        "notices": result["value"],
-        "seconds": result["seconds"],
-        "queries": result["queries"],
-    }
+    def live():
+        return Assignment.objects.filter(
+            Q(status=Assignment.Status.ACTIVE) | Q(status=Assignment.Status.REASSIGN_REQUESTED),
+            suggestion__status=Suggestion.Status.ASSIGNED,
+            round=F("suggestion__round"),
+        )
+
+    def reopen_then_sweep():
+        missing = target_open - live().count()
+        if missing > 0:
+            reopen = list(
+                Assignment.objects.filter(round=F("suggestion__round"))
+                .exclude(pk__in=live().values("pk"))
+                .order_by("pk")
+                .values_list("pk", flat=True)[:missing]
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE suggestions_assignment SET status = %s, done_at = NULL,"
+                    " deadline = CURRENT_DATE + ((id %% 36) - 20)::int WHERE id = ANY(%s)",
+                    [Assignment.Status.ACTIVE, reopen],
+                )
+            Suggestion.objects.filter(assignments__pk__in=reopen).update(status=Suggestion.Status.ASSIGNED)
+            connection.cursor().execute("ANALYZE suggestions_assignment")
+        counts = {"open_assignments": live().count()}
+        started = time.monotonic()
+        with QueryCounter() as counter:
+            counts["notices"] = reminders.sweep()
+        counts["seconds"] = round(time.monotonic() - started, 2)
+        counts["queries"] = counter.count
+        return counts
+
+    return rolled_back(reopen_then_sweep)["value"]
 
 
 def measure_scoring() -> dict:
@@ -731,7 +764,7 @@ def check_targets(report: dict) -> list[str]:
         lines.append(f"[{mark}] {label}: {value} {unit} (target {limit})")
 
     pages = report.get("pages", [])
-    worst = max(pages, key=lambda p: p.get("p95_ms") or 0, default=None)
+    worst = max((p for p in pages if p.get("p95_ms") is not None), key=lambda p: p["p95_ms"], default=None)
     if worst:
         check(f"worst p95 ({worst['role']} {worst['name']})", worst["p95_ms"], TARGETS["p95_ms"], "ms")
     if "throughput" in report:

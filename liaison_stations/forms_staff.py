@@ -103,6 +103,7 @@ class AssignDeputiesForm(StyledFormMixin, forms.Form):
     deputies = DeputyMultipleChoiceField(
         label=_("或从本区域代表中选择"),
         required=False,
+        help_text=_("列表最多列出 200 名尚未编入的代表，未在其他联络站的优先；其他代表请按编号编入。"),
         queryset=Deputy.objects.none(),
         # A township's deputies number in the thousands in a province; see FastOptionsMixin.
         widget=FastSelectMultiple,

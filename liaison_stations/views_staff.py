@@ -127,14 +127,24 @@ def _station_members(station):
     )
 
 
+# A province township can hold thousands of deputies; a pick list that long is unusable and costs half a second
+# to draw, so it shows the first ones and the codes box takes anyone else.
+ASSIGN_PICK_LIST_LIMIT = 200
+
+
 def _assign_candidates(user, station):
-    """The pick list: deputies living in the station's region whom the user may see and who are not yet in."""
-    return (
+    """The pick list: deputies living in the station's region whom the user may see and who are not yet in,
+    those not serving at any station first."""
+    eligible = (
         deputies_for(user)
         .filter(region__path__startswith=station.region.path)
         .exclude(station_memberships__station=station)
-        .order_by("name", "code")
+        .annotate(serving_elsewhere=Exists(StationMember.objects.filter(deputy=OuterRef("pk"))))
+        .order_by("serving_elsewhere", "name", "code")
     )
+    # The form filters the list again on POST, which a sliced queryset cannot take: select by id instead.
+    first_ids = list(eligible.values_list("pk", flat=True)[:ASSIGN_PICK_LIST_LIMIT])
+    return eligible.filter(pk__in=first_ids)
 
 
 @region_reader_required

@@ -9,6 +9,7 @@ Entry points for views: ``read_roster_file`` (file-level checks), ``import_roste
 Other apps' spreadsheet imports reuse ``read_sheet_file``, ``SheetImportMixin`` and ``import_errors``.
 """
 
+import copy
 import datetime
 import io
 import re
@@ -17,14 +18,20 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import tablib
+from auditlog.cid import get_cid
+from auditlog.context import auditlog_disabled
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.signals import pre_save
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
@@ -133,15 +140,21 @@ class ChoiceWidget(widgets.Widget):
     def __init__(self, choices, default=None, **kwargs):
         self.choices = choices
         self.default = default
+        self._lookups: dict[str, dict[str, str]] = {}
         super().__init__(**kwargs)
 
     def _lookup(self) -> dict[str, str]:
-        # Labels are resolved here rather than at import time so that they follow the active language.
-        lookup = {}
-        for value, label in self.choices.choices:
-            lookup[str(value).lower()] = value
-            lookup[str(label).lower()] = value
-        return lookup
+        # Labels are resolved here rather than at import time so that they follow the active language; kept
+        # per language because a roster asks once per row and cell.
+        language = get_language()
+        lookups = self._lookups
+        if language not in lookups:
+            lookup = {}
+            for value, label in self.choices.choices:
+                lookup[str(value).lower()] = value
+                lookup[str(label).lower()] = value
+            lookups[language] = lookup
+        return lookups[language]
 
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
@@ -237,6 +250,11 @@ class _CachedLookupWidget(widgets.Widget):
             self._cache[code] = self.fetch(code)
         return self._cache[code]
 
+    def preload(self, found: dict, asked) -> None:
+        """Fill the cache for a whole file at once; codes asked for and not found are remembered as missing."""
+        self._cache.update(dict.fromkeys(asked))
+        self._cache.update(found)
+
 
 class RegionCodeWidget(_CachedLookupWidget):
     def fetch(self, code):
@@ -281,7 +299,17 @@ class GroupNameWidget(_CachedLookupWidget):
     def __init__(self, kind, **kwargs):
         self.kind = kind
         self._regions = {}
+        # Name → this kind's groups of that name, when a whole file's names were loaded at once.
+        self._candidates: dict[str, list[Group]] | None = None
         super().__init__(**kwargs)
+
+    def preload_groups(self, names, regions: dict) -> None:
+        """Load every group the file names in one query; ``regions`` maps the file's region codes to regions."""
+        self._regions.update(regions)
+        self._candidates = {}
+        groups = Group.objects.filter(kind=self.kind, name__in=list(names)).select_related("region", "congress")
+        for group in groups:
+            self._candidates.setdefault(group.name, []).append(group)
 
     def _region(self, code):
         if code not in self._regions:
@@ -295,11 +323,19 @@ class GroupNameWidget(_CachedLookupWidget):
             return None
         parts = region.path.rstrip("/").split("/")
         ancestor_paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-        candidates = (
-            Group.objects.filter(kind=self.kind, name=name, region__path__in=ancestor_paths)
-            .filter(Q(congress__isnull=True) | Q(congress__code=congress_code))
-            .select_related("region")
-        )
+        if self._candidates is not None:
+            candidates = [
+                group
+                for group in self._candidates.get(name, ())
+                if group.region.path in ancestor_paths
+                and (group.congress_id is None or group.congress.code == congress_code)
+            ]
+        else:
+            candidates = (
+                Group.objects.filter(kind=self.kind, name=name, region__path__in=ancestor_paths)
+                .filter(Q(congress__isnull=True) | Q(congress__code=congress_code))
+                .select_related("region")
+            )
         # The nearest region wins when a township and its county both have a group of that name.
         return max(candidates, key=lambda group: len(group.region.path), default=None)
 
@@ -453,6 +489,19 @@ def read_sheet_file(upload, *, required_columns, template_name) -> RosterFile:
 # --- importing a staff spreadsheet ---------------------------------------------------------------------
 
 
+class _NoDiff:
+    """Stands in for django-import-export's row diff when no one will see it."""
+
+    def __init__(self, resource, instance, new):
+        pass
+
+    def compare_with(self, resource, instance):
+        pass
+
+    def as_html(self):
+        return []
+
+
 class SheetImportMixin:
     """For a ``ModelResource``: all or nothing, office staff only, rows reported by the line the user sees.
 
@@ -474,9 +523,14 @@ class SheetImportMixin:
         self._seen: dict[tuple[str, ...], int] = {}
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        # Only a preview shows each row's before/after; on the confirm step it would cost time for nothing.
+        self._show_diff = dry_run
         # All or nothing: any invalid row rolls the whole file back, on the confirm step too.
         kwargs["rollback_on_validation_errors"] = True
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, use_transactions=True, **kwargs)
+
+    def get_diff_class(self):
+        return super().get_diff_class() if getattr(self, "_show_diff", True) else _NoDiff
 
     def before_import(self, dataset, **kwargs):
         self._user = kwargs.get("user")
@@ -536,6 +590,81 @@ PERSONAL_COLUMNS = {"phone": mask_phone, "id_number": mask_id_number, "home_addr
 
 
 # --- the roster resource ------------------------------------------------------------------------------
+
+# What a roster row may change on a deputy and on a seat (the rest identifies them).
+DEPUTY_IMPORT_FIELDS = [name for name in DEPUTY_FIELD_COLUMNS if name != "code"]
+MEMBERSHIP_IMPORT_FIELDS = [name for name in MEMBERSHIP_FIELD_COLUMNS if name != "congress"]
+# Rows per INSERT/UPDATE and codes per IN (...): well inside SQLite's and PostgreSQL's parameter limits.
+WRITE_BATCH = 500
+LOOKUP_CHUNK = 2000
+
+
+def _chunks(items: list, size: int = LOOKUP_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _diff(old, new):
+    return model_instance_diff(old, new, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
+
+
+def creation_changes(instance) -> dict | None:
+    """What auditlog records for a created ``instance``, as ``model_instance_diff(None, instance)`` does.
+
+    auditlog also lists every reverse relation of a new row, with a value that is the same for every
+    instance; working that part out once per model instead of once per row is most of a bulk import's
+    history cost.
+    """
+    model = type(instance)
+    concrete = [field.name for field in model._meta.concrete_fields]
+    if model not in _REVERSE_CHANGES:
+        full = _diff(None, instance) or {}
+        _REVERSE_CHANGES[model] = {name: change for name, change in full.items() if name not in concrete}
+    changes = {**(_diff_fields(None, instance, concrete) or {}), **_REVERSE_CHANGES[model]}
+    return changes or None
+
+
+_REVERSE_CHANGES: dict[type, dict] = {}
+
+
+def _diff_fields(old, new, fields):
+    return model_instance_diff(
+        old, new, fields_to_check=fields, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES
+    )
+
+
+def write_history(entries, *, actor) -> None:
+    """Insert auditlog history rows for changes written in bulk (which send no signals), in one go.
+
+    ``entries`` are ``(instance, action, changes)``. Each row gets what auditlog's own receivers would have
+    stored: the region path (``get_additional_data``), the correlation id, and the request's actor and
+    address; ``actor`` (who ran the import) when there is no request, as in a management command.
+    """
+    if not entries or auditlog_disabled.get():
+        return
+    cid = get_cid()
+    rows = []
+    for instance, action, changes in entries:
+        get_additional_data = getattr(instance, "get_additional_data", None)
+        entry = LogEntry(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_pk=str(instance.pk),
+            object_id=instance.pk,
+            object_repr=str(instance),
+            serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
+            action=action,
+            changes=changes,
+            additional_data=get_additional_data() if callable(get_additional_data) else None,
+            cid=cid,
+        )
+        # auditlog fills in the request's actor and address from a pre_save receiver it connects only while
+        # a request (``set_actor``) is running; bulk_create sends no pre_save, so it is sent here.
+        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
+        if entry.actor_id is None and actor is not None:
+            entry.actor = actor
+            entry.actor_email = actor.email
+        rows.append(entry)
+    LogEntry.objects.bulk_create(rows, batch_size=WRITE_BATCH)
 
 
 class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelResource):
@@ -618,6 +747,10 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         skip_unchanged = True
         report_skipped = True
         clean_model_instances = False
+        # Rows are written together at the end (``_write``), not one by one: a province roster has thousands.
+        # No batch size: a deputy may appear on several rows, and is written once, before their seats.
+        use_bulk = True
+        batch_size = None
 
     required_columns = REQUIRED_COLUMNS
     key_columns = (COL_CODE, COL_CONGRESS)
@@ -626,18 +759,62 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
     duplicate_message = gettext_lazy("与第 %(row)d 行重复：同一代表在同一届别只能出现一次。")
 
     # Import ---------------------------------------------------------------------------------------
+    #
+    # A roster has thousands of rows, so nothing is looked up or written row by row: ``before_import`` loads
+    # the deputies, seats, regions, congresses and groups the file names in a few queries, rows are checked
+    # in memory, and ``_write`` stores everything at the end in bulk with one history row per change.
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._preload(dataset)
+
+    def _preload(self, dataset) -> None:
+        headers = set(dataset.headers or [])
+
+        def column(name) -> set[str]:
+            return {text for text in map(_text, dataset[name]) if text} if name in headers else set()
+
+        self._deputies: dict[str, Deputy] = {}
+        self._seats: dict[tuple[str, str], Membership] = {}
+        # The stored state of what the file may change: history rows record the difference from it.
+        self._stored: dict[tuple[type, int], object] = {}
+        for chunk in _chunks(sorted(column(COL_CODE))):
+            for deputy in Deputy.objects.select_related("region").filter(code__in=chunk):
+                self._deputies[deputy.code] = deputy
+                self._stored[Deputy, deputy.pk] = copy.copy(deputy)
+        by_id = {deputy.pk: deputy for deputy in self._deputies.values()}
+        for chunk in _chunks(sorted(by_id)):
+            seats = Membership.objects.filter(deputy_id__in=chunk).select_related(
+                "congress__region", "representative_group", "professional_group"
+            )
+            for seat in seats:
+                seat.deputy = by_id[seat.deputy_id]
+                self._seats[seat.deputy.code, seat.congress.code] = seat
+                self._stored[Membership, seat.pk] = copy.copy(seat)
+
+        region_codes = column(COL_REGION)
+        regions = {region.code: region for region in Region.objects.filter(code__in=list(region_codes))}
+        self.fields["region"].widget.preload(regions, region_codes)
+        congress_codes = column(COL_CONGRESS)
+        congresses = Congress.objects.select_related("region").filter(code__in=list(congress_codes))
+        self.fields["congress"].widget.preload({congress.code: congress for congress in congresses}, congress_codes)
+        all_regions = {**dict.fromkeys(region_codes), **regions}
+        for name, column_name in (("representative_group", COL_REP_GROUP), ("professional_group", COL_PRO_GROUP)):
+            names = column(column_name)
+            if names:
+                self.fields[name].widget.preload_groups(names, all_regions)
 
     def get_instance(self, instance_loader, row):
-        return (
-            Membership.objects.select_related("deputy__region", "congress__region")
-            .filter(deputy__code=_text(row.get(COL_CODE)), congress__code=_text(row.get(COL_CONGRESS)))
-            .first()
-        )
+        return self._seats.get((_text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))))
 
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:
             code = _text(row.get(COL_CODE))
-            instance.deputy = Deputy.objects.select_related("region").filter(code=code).first() or Deputy(code=code)
+            deputy = self._deputies.get(code)
+            if deputy is None:
+                # Shared with the deputy's other rows in this file, so that one person is created once.
+                deputy = self._deputies[code] = Deputy(code=code)
+            instance.deputy = deputy
         deputy = instance.deputy
         # Where the deputy was before this row: staff may not take over another region's deputy.
         instance._roster_prior_region = deputy.region if deputy.pk else None
@@ -682,8 +859,17 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
             (instance, MEMBERSHIP_FIELD_COLUMNS, {"deputy"}),
         ):
             exclude = {name for name, column in columns.items() if column in failed} | extra_exclude
+            # Related rows came from the preloaded lookups, so they exist; asking the database again for each
+            # one is what made a large roster slow. Uniqueness is the lookups' too: a code found is updated,
+            # a (code, congress) pair may appear once per file, and Membership.clean repeats the check
+            # constraint.
+            exclude |= {
+                field.name
+                for field in model_instance._meta.concrete_fields
+                if field.is_relation and getattr(model_instance, field.attname) is not None
+            }
             try:
-                model_instance.full_clean(exclude=exclude, validate_unique=validate_unique)
+                model_instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
             except ValidationError as exc:
                 for name, messages in exc.message_dict.items():
                     if name in columns:
@@ -696,12 +882,64 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         if errors:
             raise ValidationError(errors)
 
-    def do_instance_save(self, instance, is_create):
-        deputy = instance.deputy
-        deputy.save()
-        # Re-assigning fills in deputy_id for a deputy created just now.
-        instance.deputy = deputy
-        instance.save(force_insert=is_create)
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._flush(result, raise_errors)
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        self._flush(result, raise_errors)
+
+    def _flush(self, result, raise_errors) -> None:
+        created, updated = list(self.create_instances), list(self.update_instances)
+        self.create_instances.clear()
+        self.update_instances.clear()
+        if not (created or updated):
+            return
+        if result is not None and (result.has_errors() or result.has_validation_errors()):
+            # The file is refused and rolled back as a whole; writing the good rows first would be wasted.
+            return
+        try:
+            self._write(created, updated)
+        except Exception as exc:
+            self.handle_import_error(result, exc, raise_errors)
+
+    def _write(self, created: list[Membership], updated: list[Membership]) -> None:
+        """Store the file's deputies and seats in bulk, with the history auditlog would have written row by row.
+
+        Bulk writes send no ``post_save``, so the LogEntry rows (one per created or changed deputy and seat,
+        with the same field changes, region path, actor and address) are built here and inserted together.
+        """
+        deputies = list({id(seat.deputy): seat.deputy for seat in created + updated}.values())
+        new_deputies = [deputy for deputy in deputies if deputy.pk is None]
+        stored_deputies = [deputy for deputy in deputies if deputy.pk is not None]
+        logs = []
+        for deputy in new_deputies:
+            # A new deputy has no account; saying so spares the history's diff a query per deputy.
+            for relation in Deputy._meta.related_objects:
+                if relation.one_to_one:
+                    relation.set_cached_value(deputy, None)
+        Deputy.objects.bulk_create(new_deputies, batch_size=WRITE_BATCH)
+        logs += [(deputy, LogEntry.Action.CREATE, creation_changes(deputy)) for deputy in new_deputies]
+        changed_deputies = self._changed(stored_deputies, logs)
+        now = timezone.now()
+        for deputy in changed_deputies:
+            deputy.updated_at = now
+        Deputy.objects.bulk_update(changed_deputies, [*DEPUTY_IMPORT_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
+
+        Membership.objects.bulk_create(created, batch_size=WRITE_BATCH)
+        logs += [(seat, LogEntry.Action.CREATE, creation_changes(seat)) for seat in created]
+        changed_seats = self._changed(updated, logs)
+        Membership.objects.bulk_update(changed_seats, MEMBERSHIP_IMPORT_FIELDS, batch_size=WRITE_BATCH)
+        write_history(logs, actor=self._user)
+
+    def _changed(self, instances, logs) -> list:
+        """The instances that differ from their stored state; each difference is added to ``logs``."""
+        changed = []
+        for instance in instances:
+            changes = _diff(self._stored[type(instance), instance.pk], instance)
+            if changes:
+                changed.append(instance)
+                logs.append((instance, LogEntry.Action.UPDATE, changes))
+        return changed
 
     # Export ---------------------------------------------------------------------------------------
 

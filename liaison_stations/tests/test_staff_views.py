@@ -308,6 +308,22 @@ class TestStationPages:
         assert set(station_a.members.values_list("deputy_id", flat=True)) >= {by_code.pk, by_pick.pk}
         assert "已编入 2 名代表。" in messages_of(client.get(response["Location"]))
 
+    def test_the_pick_list_is_capped_and_puts_deputies_without_a_station_first(
+        self, client, staff_a, station_a, regions, monkeypatch
+    ):
+        from liaison_stations import views_staff
+
+        monkeypatch.setattr(views_staff, "ASSIGN_PICK_LIST_LIMIT", 2)
+        elsewhere = DeputyFactory(region=regions.town_a, name="甲甲")
+        StationMemberFactory(deputy=elsewhere, station=StationFactory(region=regions.town_a))
+        free = [DeputyFactory(region=regions.town_a, name=name) for name in ("乙乙", "丙丙")]
+        login(client, staff_a)
+        form = client.get(reverse("staff:station", args=[station_a.pk])).context["assign_form"]
+        assert set(form.fields["deputies"].queryset) == set(free)
+        response = client.post(reverse("staff:station_assign", args=[station_a.pk]), {"codes": elsewhere.code})
+        assert response.status_code == 302
+        assert station_a.members.filter(deputy=elsewhere).exists()
+
     def test_an_unknown_or_out_of_scope_code_assigns_nobody(self, client, staff_a, station_a, regions):
         outsider = DeputyFactory(region=regions.town_b, code="D-TC-01")
         response = login(client, staff_a).post(
