@@ -1,9 +1,9 @@
 import pytest
 
+from congress.testing.matrix import build_regions
 from representatives.tests.factories import (
     DeputyFactory,
     DeputyUserFactory,
-    RegionFactory,
     StaffFactory,
 )
 
@@ -15,24 +15,7 @@ pytest_plugins = ["congress.testing.browser"]
 @pytest.fixture
 def regions(db):
     """A small tree: a city with two counties, each with a township."""
-    province = RegionFactory(code="44", name="广东省", level=1)
-    city = RegionFactory.child_of(province, code="4407", name="江门市")
-    county_a = RegionFactory.child_of(city, code="440703", name="蓬江区")
-    county_b = RegionFactory.child_of(city, code="440781", name="台山市")
-    town_a = RegionFactory.child_of(county_a, code="440703001", name="白沙街道")
-    town_b = RegionFactory.child_of(county_b, code="440781001", name="台城街道")
-    return type(
-        "Regions",
-        (),
-        {
-            "province": province,
-            "city": city,
-            "county_a": county_a,
-            "county_b": county_b,
-            "town_a": town_a,
-            "town_b": town_b,
-        },
-    )
+    return build_regions()
 
 
 @pytest.fixture

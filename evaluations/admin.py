@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from representatives.admin import STATE_LOG_SCOPES, RegionScopedAdmin, ScopedInline
+from representatives.admin import STATE_LOG_SCOPES, ReadOnlyScopedAdmin, RegionScopedAdmin, ScopedInline
 
 from . import services, tasks
 from .models import (
@@ -34,17 +34,6 @@ from .models import (
 
 STATE_LOG_SCOPES[RuleSet] = "region"
 STATE_LOG_SCOPES[Score] = "deputy__region"
-
-
-class ReadOnlyScopedAdmin(RegionScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RuleItemInline(ScopedInline, admin.TabularInline):

@@ -216,10 +216,12 @@ def _points_field(metric):
 class Score(models.Model):
     """One deputy's result for one rule set: counts and points per metric, total, grade and warning."""
 
-    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="scores")
+    # No single-column indexes on the two keys: the composite indexes below start with them, and every extra
+    # index is rewritten for each of a province's 300,000 rows at every run.
+    rule_set = models.ForeignKey(RuleSet, on_delete=models.CASCADE, related_name="scores", db_index=False)
     rule_set_version = models.PositiveIntegerField()
     year = models.PositiveSmallIntegerField()
-    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="scores")
+    deputy = models.ForeignKey(Deputy, on_delete=models.CASCADE, related_name="scores", db_index=False)
     n_attendance = _count_field("attendance")
     n_absence = _count_field("absence")
     n_suggestion_led = _count_field("suggestion_led")

@@ -166,8 +166,8 @@ COLUMNS = (
 
 
 def counting_queryset(rule_set: RuleSet, now: datetime.datetime):
-    """Deputies annotated with every Score column in COLUMNS order: the counts, and zeros for what the
-    later UPDATEs fill in. Each count subquery appears once, so it runs once per deputy."""
+    """Deputies annotated with every Score column in COLUMNS order: the counts and adjustments, and zeros
+    for what the UPDATE fills in. Each count subquery appears once, so it runs once per deputy."""
     counts = count_expressions(rule_set.year)
     annotations = {
         "c_rule_set_id": Value(rule_set.pk, output_field=IntegerField()),
@@ -180,8 +180,9 @@ def counting_queryset(rule_set: RuleSet, now: datetime.datetime):
     annotations["c_n_report_good"] = counts["report_good"]
     for metric in Metric.values:
         annotations[f"c_p_{metric}"] = ZERO
-    for name in ("computed_total", "adjustment", "total"):
-        annotations[f"c_{name}"] = ZERO
+    annotations["c_computed_total"] = ZERO
+    annotations["c_adjustment"] = _adjustment(rule_set, OuterRef("pk"))
+    annotations["c_total"] = ZERO
     annotations["c_grade"] = Value("", output_field=CharField())
     annotations["c_warning"] = Value("", output_field=CharField())
     annotations["c_computed_at"] = Value(now)
@@ -191,28 +192,31 @@ def counting_queryset(rule_set: RuleSet, now: datetime.datetime):
     return queryset.values(*annotations.keys())
 
 
-def _apply_rules(rule_set: RuleSet) -> None:
-    """Points, totals, grades and warnings as set-based UPDATEs over the stored counts."""
-    scores = Score.objects.filter(rule_set=rule_set)
+def _adjustment(rule_set: RuleSet, deputy) -> Coalesce:
+    """The staff's adjustments of one deputy's score under ``rule_set``, summed (zero when there are none)."""
     adjustments = Subquery(
-        ScoreAdjustment.objects.filter(rule_set=rule_set, deputy=OuterRef("deputy_id"))
+        ScoreAdjustment.objects.filter(rule_set=rule_set, deputy=deputy)
         .order_by()
         .values("deputy_id")
         .annotate(s=Sum("points"))
         .values("s"),
         output_field=DECIMAL,
     )
-    # Two passes over the table: the second reads the totals the first stored. Repeating column arithmetic
-    # inside one statement is cheap; only subqueries must not be repeated.
+    return Coalesce(adjustments, ZERO)
+
+
+def _apply_rules(rule_set: RuleSet) -> None:
+    """Points, totals, grades and warnings in one set-based UPDATE over the stored counts and adjustments.
+
+    One pass, because each UPDATE rewrites every row of the year (12–14 s at 300,000 deputies): the total is
+    repeated as column arithmetic in the grade and warning cases, which costs nothing next to a second pass.
+    """
     points = _points(rule_set)
     computed = sum((points[m] for m in Metric.values[1:]), points[Metric.values[0]])
-    scores.update(
+    total = computed + F("adjustment")
+    Score.objects.filter(rule_set=rule_set).update(
         **{f"p_{metric}": expression for metric, expression in points.items()},
         computed_total=computed,
-        adjustment=Coalesce(adjustments, ZERO),
-    )
-    total = F("computed_total") + F("adjustment")
-    scores.update(
         total=total,
         grade=_grade(rule_set, total),
         warning=_warning(rule_set, rule_set.year, total),

@@ -18,6 +18,7 @@ from representatives import workdays
 from representatives.admin import (
     MAX_IMPORT_MESSAGES,
     STATE_LOG_SCOPES,
+    ReadOnlyScopedAdmin,
     RegionScopedAdmin,
     ScopedInline,
     SpreadsheetMixin,
@@ -284,7 +285,7 @@ class OpinionAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+class SupervisionAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     """Read-only: supervision steps are taken on the opinion's staff page."""
 
     region_field = "opinion__region"
@@ -292,15 +293,6 @@ class SupervisionAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_select_related = ["opinion", "by"]
     search_fields = ["opinion__title", "opinion__tracking_code", "note"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- office-wide settings -----------------------------------------------------------------------------

@@ -501,8 +501,9 @@ class ActivityRecordAdmin(RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin
 # --- audit trail: read-only for everyone, superusers included ----------------------------------------------
 
 
-class ReadOnlyAuditAdmin(RegionScopedAdmin):
-    """History is written by the application only; nobody adds, edits or deletes it here."""
+class ReadOnlyScopedAdmin(RegionScopedAdmin):
+    """Records that only the application writes (workflow steps, results): the region's staff list and open
+    them; nobody adds, edits or deletes them here."""
 
     def has_add_permission(self, request):
         return False
@@ -512,6 +513,10 @@ class ReadOnlyAuditAdmin(RegionScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAuditAdmin(ReadOnlyScopedAdmin):
+    """History: read-only for everyone, superusers included, and without bulk actions."""
 
     def get_actions(self, request):
         return {}

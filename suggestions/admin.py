@@ -12,26 +12,13 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from representatives.admin import STATE_LOG_SCOPES, RegionScopedAdmin, ScopedInline
+from representatives.admin import STATE_LOG_SCOPES, ReadOnlyScopedAdmin, RegionScopedAdmin, ScopedInline
 
 from .models import Assignment, Attachment, ContactLog, CoSigner, Evaluation, Reply, Suggestion, Supervision
 
 STATE_LOG_SCOPES[Suggestion] = "region"
 
 SUGGESTION_TIMES = ["created_at", "submitted_at", "registered_at", "assigned_at", "replied_at", "rated_at", "closed_at"]
-
-
-class ReadOnlyAdmin(RegionScopedAdmin):
-    """A workflow record: listed and opened by the region's staff, written only by the workflow."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(ScopedInline):
@@ -141,7 +128,7 @@ class SuggestionAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class AssignmentAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     region_field = "suggestion__region"
     list_display = ["suggestion", "unit", "role", "round", "status", "assigned_at", "deadline", "done_at"]
     list_select_related = ["suggestion", "unit"]
@@ -151,7 +138,7 @@ class AssignmentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(Reply)
-class ReplyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ReplyAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     region_field = "assignment__suggestion__region"
     list_display = [
         "suggestion",
@@ -187,7 +174,7 @@ class ReplyAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class EvaluationAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     region_field = "suggestion__region"
     list_display = ["suggestion", "round", "value", "at", "by"]
     list_select_related = ["suggestion", "by"]
@@ -197,7 +184,7 @@ class EvaluationAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(Supervision)
-class SupervisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class SupervisionAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     region_field = "suggestion__region"
     list_display = ["date", "suggestion", "kind", "by", "note"]
     list_select_related = ["suggestion", "by"]
@@ -207,7 +194,7 @@ class SupervisionAdmin(ReadOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(ContactLog)
-class ContactLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
+class ContactLogAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
     region_field = "assignment__suggestion__region"
     list_display = ["date", "assignment", "stage", "method", "by"]
     list_select_related = ["assignment__suggestion", "assignment__unit", "by"]

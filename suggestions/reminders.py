@@ -14,7 +14,7 @@ however many regions and key suggestions their list mixes.
 import datetime
 
 from django.conf import settings
-from django.db.models import F
+from django.db.models import F, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,14 +48,30 @@ def step(deadline: datetime.date, today: datetime.date) -> tuple[str, bool] | No
     return None
 
 
+def _deadlines_due(today: datetime.date) -> list[datetime.date]:
+    """Every deadline for which ``step`` has something to send today.
+
+    Most live parts are between two steps on any given day; asking the database for only these deadlines (an
+    indexed IN list) keeps a province's sweep from loading 100,000 parts to send notices for a fifth of them.
+    """
+    earliest = Assignment.objects.filter(status=Assignment.Status.ACTIVE).aggregate(Min("deadline"))["deadline__min"]
+    if earliest is None:
+        return []
+    days = {-days for days in _days_before()} | {0, 1}
+    late = _repeat_every()
+    while today - datetime.timedelta(days=1 + late) >= earliest:
+        days.add(1 + late)
+        late += _repeat_every()
+    return sorted(today - datetime.timedelta(days=offset) for offset in days)
+
+
 def _live_parts(today: datetime.date):
-    horizon = today + datetime.timedelta(days=max(_days_before(), default=0))
     # Only the current round's parts of a suggestion still being handled: a co part left open when the lead
     # unit replied, or a part from a round before re-handling, has nothing left to chase.
     return (
         Assignment.objects.filter(
             status=Assignment.Status.ACTIVE,
-            deadline__lte=horizon,
+            deadline__in=_deadlines_due(today),
             suggestion__status=Suggestion.Status.ASSIGNED,
             round=F("suggestion__round"),
         )
@@ -95,14 +111,27 @@ class _StaffLookup:
         return self.by_path[region_path]
 
 
-def _line(part: Assignment, days_left: int) -> str:
-    what = _("协办意见") if part.role == Assignment.Role.CO else _("答复")
+def _texts() -> dict[str, str]:
+    # Translated once per sweep: looking each up again for every one of tens of thousands of parts took a
+    # second of a province's sweep.
+    return {
+        "co": _("协办意见"),
+        "reply": _("答复"),
+        "ahead": _("“%(title)s”的%(what)s将于 %(date)s 到期（还有 %(n)d 天）"),
+        "due": _("“%(title)s”的%(what)s今天到期"),
+        "late": _("“%(title)s”的%(what)s已逾期 %(n)d 天（期限 %(date)s）"),
+        "escalated": _("%(unit)s：%(line)s"),
+    }
+
+
+def _line(part: Assignment, days_left: int, texts: dict[str, str]) -> str:
+    what = texts["co"] if part.role == Assignment.Role.CO else texts["reply"]
     values = {"title": part.suggestion.title, "what": what, "date": part.deadline, "n": abs(days_left)}
     if days_left > 0:
-        return _("“%(title)s”的%(what)s将于 %(date)s 到期（还有 %(n)d 天）") % values
+        return texts["ahead"] % values
     if days_left == 0:
-        return _("“%(title)s”的%(what)s今天到期") % values
-    return _("“%(title)s”的%(what)s已逾期 %(n)d 天（期限 %(date)s）") % values
+        return texts["due"] % values
+    return texts["late"] % values
 
 
 def _url_maker(name: str):
@@ -125,12 +154,13 @@ def build_notices(today: datetime.date) -> list[Notice]:
         clerks.setdefault(clerk.unit_id, []).append(clerk)
     staff = _StaffLookup()
     unit_url, staff_url = _url_maker("unit:suggestion"), _url_maker("staff:suggestion")
+    texts = _texts()
 
     notices = []
     for part in parts:
         name, escalate = step(part.deadline, today)
         suggestion = part.suggestion
-        line = _line(part, (part.deadline - today).days)
+        line = _line(part, (part.deadline - today).days, texts)
         key = f"suggestion-part:{part.pk}:{name}:{part.deadline:%Y%m%d}"
         unit_clerks = clerks.get(part.unit_id, [])
         notices.append(
@@ -150,7 +180,7 @@ def build_notices(today: datetime.date) -> list[Notice]:
         leader = suggestion.supervising_leader
         if leader is not None and leader.is_active and all(user.pk != leader.pk for user in supervisors):
             supervisors.append(leader)
-        escalated = _("%(unit)s：%(line)s") % {"unit": part.unit.name, "line": line}
+        escalated = texts["escalated"] % {"unit": part.unit.name, "line": line}
         notices += [
             Notice(
                 key=f"{key}:to:{user.pk}",

@@ -109,7 +109,8 @@ class World:
 
 
 def build_regions():
-    """The same tree as the root conftest's ``regions`` fixture, built here so a module-wide world can use it."""
+    """A city with two counties, each with a township: the root conftest's ``regions`` fixture, and the
+    module-wide world of the permission matrix."""
     from representatives.tests.factories import RegionFactory
 
     province = RegionFactory(code="44", name="广东省", level=1)

@@ -23,6 +23,7 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from kombu import pools as kombu_pools
 
 from congress.celery import app as celery_app
 from liaison_stations import ratelimit
@@ -141,6 +142,9 @@ def _reset_celery_pools():
         celery_app._pool.force_close_all()
         celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu also keeps producer pools per connection in a process-wide registry, which would hand back a
+    # producer pool still holding the connection pool just closed above.
+    kombu_pools.reset()
 
 
 def due_suggestions(regions, count: int, *, days_left=0) -> list[Suggestion]:
@@ -684,6 +688,8 @@ def fault_queue():
     from django.conf import settings as django_settings
 
     name = f"test-faults-{uuid.uuid4().hex[:12]}"
+    # Earlier tests may have left Celery's pools closed or bound to another broker; start from fresh ones.
+    _reset_celery_pools()
     yield name
     with celery_app.connection_for_write() as conn:
         conn.default_channel.queue_delete(name)
@@ -707,7 +713,8 @@ class Workers:
             "DATABASE_URL": self.database_url,
             "FAULT_QUEUE": self.queue,
             "FAULT_SMS_LOG": str(self.sms_log),
-            "FAULT_SMS_SECONDS": "0.4",
+            # Long enough that the kill below lands inside a pause even on a loaded CI machine.
+            "FAULT_SMS_SECONDS": "1.0",
         }
         process = subprocess.Popen(  # noqa: S603 — our own interpreter and module, no user input
             [sys.executable, "-m", "celery", "-A", "congress", "worker", "--pool=solo", "--loglevel=WARNING"]
@@ -775,7 +782,7 @@ def test_a_worker_killed_mid_delivery_leaves_the_rest_to_the_next_run_and_no_pho
     first = workers.start()
     send_deadline_reminders.apply_async(queue=fault_queue)
     wait_for(lambda: len(sent_sms(workers)) >= 4, first)
-    time.sleep(0.15)  # inside the gateway's pause for the next message, before it is recorded
+    time.sleep(0.3)  # inside the gateway's pause for the next message, before it is recorded
     first.kill()
     first.wait()
     delivered_before_kill = sent_sms(workers)

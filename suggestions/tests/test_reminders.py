@@ -87,6 +87,8 @@ class TestSteps:
             (D(2026, 3, 31), D(2026, 4, 1), "overdue"),
             (D(2026, 3, 31), D(2026, 4, 8), "overdue-1"),
             (D(2026, 12, 31), D(2027, 1, 1), "overdue"),
+            # A part overdue for months is still chased on its repeat days (the sweep asks only for due deadlines).
+            (D(2026, 1, 1), D(2026, 1, 2) + datetime.timedelta(days=7 * 30), "overdue-30"),
         ],
     )
     def test_each_step_falls_on_its_day(self, lead_part, deadline, today, expected):
