@@ -45,6 +45,7 @@ from representatives.tests.factories import (
 from suggestions import reminders as suggestion_reminders
 from suggestions import services as suggestion_services
 from suggestions.models import Assignment, Suggestion
+from suggestions.tests.factories import AssignmentFactory
 
 REDIS_SERVER = "/usr/bin/redis-server"
 
@@ -157,21 +158,15 @@ def due_suggestions(regions, count: int, *, days_left=0) -> list[Suggestion]:
         unit = HandlingUnitFactory(
             region=regions.county_a, email=f"unit{n}@example.gov.cn", contact_phone=f"1390000{n:04d}"
         )
-        suggestion = Suggestion.objects.create(
-            congress=congress,
-            region=congress.region,
-            deputy=deputy,
-            year=today.year,
-            number=n + 1,
-            title=f"关于第{n + 1}件事的建议",
-            category="other",
-            body="内容",
-            status=Suggestion.Status.ASSIGNED,
+        part = AssignmentFactory(
+            suggestion__congress=congress,
+            suggestion__deputy=deputy,
+            suggestion__year=today.year,
+            suggestion__number=n + 1,
+            unit=unit,
+            deadline=today + datetime.timedelta(days=days_left),
         )
-        Assignment.objects.create(
-            suggestion=suggestion, unit=unit, role="lead", deadline=today + datetime.timedelta(days=days_left)
-        )
-        items.append(suggestion)
+        items.append(part.suggestion)
     return items
 
 

@@ -22,8 +22,8 @@ from django.utils import timezone
 from congress.celery import app as celery_app
 from representatives.models import NoticeRecord, Notification
 from representatives.tests.factories import ClerkFactory, CongressFactory, DeputyFactory, HandlingUnitFactory
-from suggestions.models import Assignment, Suggestion
 from suggestions.tasks import send_deadline_reminders
+from suggestions.tests.factories import AssignmentFactory
 
 
 def _database_url() -> str | None:
@@ -104,19 +104,13 @@ def test_the_reminder_task_runs_on_a_real_worker_and_returns_the_count(regions, 
     clerk = ClerkFactory(unit=unit, email="")
     today = timezone.localdate()
     for n, days in enumerate([0, 3, 15, 1, -1]):
-        suggestion = Suggestion.objects.create(
-            congress=congress,
-            region=congress.region,
-            deputy=deputy,
-            year=today.year,
-            number=n + 1,
-            title=f"关于第{n + 1}件事的建议",
-            category="other",
-            body="内容",
-            status=Suggestion.Status.ASSIGNED,
-        )
-        Assignment.objects.create(
-            suggestion=suggestion, unit=unit, role="lead", deadline=today + datetime.timedelta(days=days)
+        AssignmentFactory(
+            suggestion__congress=congress,
+            suggestion__deputy=deputy,
+            suggestion__year=today.year,
+            suggestion__number=n + 1,
+            unit=unit,
+            deadline=today + datetime.timedelta(days=days),
         )
 
     result = send_deadline_reminders.apply_async(queue=queue)
