@@ -153,7 +153,9 @@ def start_gunicorn(args, env) -> subprocess.Popen:
         "--workers",
         str(args.workers),
         "--worker-class",
-        "sync",
+        "gthread" if args.threads > 1 else "sync",
+        "--threads",
+        str(args.threads),
         "--bind",
         f"127.0.0.1:{args.port}",
         "--access-logfile",
@@ -799,6 +801,7 @@ def main() -> None:
     parser.add_argument("--redis-db", type=int, default=7, help="a Redis database of the bench's own")
     parser.add_argument("--port", type=int, default=8011)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (gthread when > 1)")
     parser.add_argument("--samples", type=int, default=20, help="requests per page for the latency figures")
     parser.add_argument("--form-samples", type=int, default=10)
     parser.add_argument("--clients", type=int, default=8)

@@ -66,6 +66,8 @@ class Links:
 
     def __init__(self, year: int, region: Region | None):
         self.year, self.region = year, region
+        # A dashboard links a few hundred figures to a handful of lists; reverse each list once per page.
+        self._paths: dict[tuple, str] = {}
 
     def _span(self, month: int | None = None) -> tuple[datetime.date, datetime.date]:
         if month is None:
@@ -78,7 +80,10 @@ class Links:
         query = {key: value for key, value in params.items() if value not in (None, "")}
         if self.region is not None:
             query["region"] = self.region.pk
-        return f"{reverse(name, args=args)}?{urlencode(query)}"
+        path = self._paths.get((name, args))
+        if path is None:
+            path = self._paths[(name, args)] = reverse(name, args=args)
+        return f"{path}?{urlencode(query)}"
 
     def deputies(self, **filters) -> str:
         return self._url("staff:directory", status="serving", **filters)

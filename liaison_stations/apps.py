@@ -7,11 +7,13 @@ class LiaisonStationsConfig(AppConfig):
     verbose_name = _("代表联络站")
 
     def ready(self):
-        from representatives import panels, workdays
+        from representatives import options_cache, panels, workdays
 
         # ``audit`` registers this app's models with django-auditlog on import.
         from . import audit, services, views_deputy, views_unit  # noqa: F401
+        from .models import Station
 
         workdays.deadline_recomputers.append(services.recompute_provisional_deadlines)
+        options_cache.register(Station)
         panels.deputy_home_panels.append(views_deputy.deputy_home_panel)
         panels.unit_home_panels.append(views_unit.unit_home_panel)

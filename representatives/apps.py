@@ -7,4 +7,11 @@ class RepresentativesConfig(AppConfig):
     verbose_name = _("代表")
 
     def ready(self):
-        from . import audit  # noqa: F401  registers models with django-auditlog
+        from . import (
+            audit,  # noqa: F401  registers models with django-auditlog
+            options_cache,
+        )
+        from .models import Congress, Group, HandlingUnit, Region
+
+        # The long pick lists of the filter forms (options_cache explains why).
+        options_cache.register(Region, HandlingUnit, Congress, Group)

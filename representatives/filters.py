@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import options_cache
 from .forms import style_fields
 from .models import (
     ActivityKind,
@@ -26,13 +27,28 @@ class FastOptionsMixin:
 
     A filter's region, unit or station list has hundreds of options in a city and thousands in a province;
     rendering them through ``select_option.html`` was half of a list page's time (bench/README.md). The HTML
-    is the same as Django's template produces.
+    is the same as Django's template produces. The options are written without a selection, so that a model's
+    list can be kept in the cache (``options_cache``), and the chosen values are marked afterwards.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
+        # Widget.get_context, not ChoiceWidget's: that one would build every option's dict first.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        options = options_cache.cached_options(self.choices, lambda: self._unselected_options(name, attrs))
+        for chosen in widget["value"]:
+            marker = format_html('<option value="{}">', chosen)
+            options = options.replace(marker, f"{marker[:-1]} selected>", -1 if self.allow_multiple_selected else 1)
+            if not self.allow_multiple_selected:
+                break
+        opening = format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
+        # Every part is either a constant or came from format_html, which escapes what it inserts.
+        return mark_safe(f"{opening}{options}</select>")  # escaped parts and constants only  # nosec B308, B703
+
+    def _unselected_options(self, name, attrs) -> str:
+        parts = []
+        for group_name, options, _index in self.optgroups(name, [], attrs):
             if group_name:
                 parts.append(format_html('<optgroup label="{}">', group_name))
             parts.extend(
@@ -41,9 +57,7 @@ class FastOptionsMixin:
             )
             if group_name:
                 parts.append("</optgroup>")
-        parts.append("</select>")
-        # Every part above is either a constant or came from format_html, which escapes what it inserts.
-        return mark_safe("".join(parts))  # escaped parts and constants only  # nosec B308, B703
+        return "".join(parts)
 
 
 class FastSelect(FastOptionsMixin, forms.Select):

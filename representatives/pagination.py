@@ -10,15 +10,16 @@ would not mirror each other), so a primary-key tie-break is added when the order
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
 from django.utils.functional import cached_property
 
 PK_NAMES = {"pk", "id"}
-# A count slower than this is kept for COUNT_CACHE_SECONDS: counting a million opinions in a city's scope takes
-# longer than the rest of the page, and a total a minute old is fine on a list. Fast counts stay exact.
-SLOW_COUNT_SECONDS = 0.05
+# A count slower than settings.PAGE_COUNT_CACHE_AFTER_SECONDS is kept for COUNT_CACHE_SECONDS: counting a
+# million opinions in a city's scope takes longer than the rest of the page, and a total a minute old is fine on
+# a list of thousands. Counts of small lists (a township's, a unit's) are fast and stay exact.
 COUNT_CACHE_SECONDS = 60
 
 
@@ -61,7 +62,7 @@ class MirroredPaginator(Paginator):
             return cached
         started = time.monotonic()
         count = self.object_list.count()
-        if time.monotonic() - started > SLOW_COUNT_SECONDS:
+        if time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
             cache.set(key, count, COUNT_CACHE_SECONDS)
         return count
 

@@ -23,6 +23,7 @@ class SuggestionFilter(StyledFilterSet):
         label=_("承办单位"), queryset=HandlingUnit.objects.all(), method="filter_unit"
     )
     is_key = django_filters.BooleanFilter(label=_("仅看重点督办"), method="filter_key", widget=forms.CheckboxInput)
+    mine = django_filters.BooleanFilter(label=_("仅看我领衔督办的"), method="filter_mine", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
     rating = django_filters.ChoiceFilter(label=_("代表评价"), choices=Evaluation.Value.choices, method="filter_rating")
 
@@ -30,8 +31,12 @@ class SuggestionFilter(StyledFilterSet):
         model = Suggestion
         fields = []
 
-    def __init__(self, *args, regions=None, units=None, **kwargs):
+    def __init__(self, *args, regions=None, units=None, leader=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only a leader supervises suggestions; nobody else has a "mine" to filter by.
+        self.leader = leader
+        if leader is None:
+            del self.filters["mine"]
         if regions is not None:
             self.filters["region"].queryset = regions
         if units is not None:
@@ -54,6 +59,9 @@ class SuggestionFilter(StyledFilterSet):
 
     def filter_key(self, queryset, name, value):
         return queryset.filter(is_key=True) if value else queryset
+
+    def filter_mine(self, queryset, name, value):
+        return queryset.filter(supervising_leader=self.leader) if value else queryset
 
     def filter_rating(self, queryset, name, value):
         # The rating of the suggestion's current round: an earlier "unsatisfied" that was re-handled is not final.

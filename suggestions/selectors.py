@@ -23,19 +23,28 @@ ROLE_ORDER = Case(
 
 
 def suggestion_list(*, user, filters=None) -> SuggestionFilter:
-    queryset = permissions.suggestions_for(user).select_related("deputy", "congress__region", "region")
-    if is_leader(user):
-        # A leader's own supervised items come first.
-        queryset = queryset.annotate(
-            mine=Case(When(supervising_leader_id=user.pk, then=Value(0)), default=Value(1), output_field=IntegerField())
-        ).order_by("mine", "-id")
-    else:
-        queryset = queryset.order_by("-id")
+    queryset = permissions.suggestions_for(user).select_related("deputy", "congress__region", "region").order_by("-id")
     filterset = SuggestionFilter(
-        filters or {}, queryset=queryset, regions=regions_for(user), units=handling_units_for(user)
+        filters or {},
+        queryset=queryset,
+        regions=regions_for(user),
+        units=handling_units_for(user),
+        leader=user if is_leader(user) else None,
     )
     filterset.qs  # noqa: B018
     return filterset
+
+
+def supervised_by(*, user, limit: int) -> list[Suggestion]:
+    """A leader's newest supervised suggestions, for the panel above the list (``limit`` + 1 tells "more").
+
+    A panel rather than sorting them first in the list: "mine first" is an order no index serves, so a
+    province-wide list sorted all of its ~100,000 rows on every page (bench/README.md).
+    """
+    if not is_leader(user):
+        return []
+    mine = permissions.suggestions_for(user).filter(supervising_leader=user).order_by("-id")
+    return list(mine.only("pk", "year", "number", "title", "status")[: limit + 1])
 
 
 def with_parts(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:

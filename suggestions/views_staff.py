@@ -119,6 +119,9 @@ def _decorate_row(suggestion, today):
     return suggestion
 
 
+SUPERVISED_PANEL_SIZE = 5
+
+
 @region_reader_required
 def suggestions(request):
     filterset = selectors.suggestion_list(user=request.user, filters=request.GET)
@@ -128,6 +131,7 @@ def suggestions(request):
     page = paginate(request, filterset.qs.annotate(transferred=Exists(transferred)))
     today = timezone.localdate()
     page.object_list = [_decorate_row(row, today) for row in selectors.with_parts(page.object_list)]
+    supervised = selectors.supervised_by(user=request.user, limit=SUPERVISED_PANEL_SIZE)
     return render(
         request,
         "staff/suggestions/suggestion_list.html",
@@ -136,6 +140,8 @@ def suggestions(request):
             "page": page,
             "querystring": querystring_without_page(request),
             "today": today,
+            "supervised": supervised[:SUPERVISED_PANEL_SIZE],
+            "more_supervised": len(supervised) > SUPERVISED_PANEL_SIZE,
         },
     )
 

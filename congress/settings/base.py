@@ -83,6 +83,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "congress.urls"
 WSGI_APPLICATION = "congress.wsgi.application"
 
+# Lists cache their total for a minute when counting took longer than this (representatives.pagination).
+PAGE_COUNT_CACHE_AFTER_SECONDS = env.float("PAGE_COUNT_CACHE_AFTER_SECONDS", default=0.005)
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -128,6 +131,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions are read from the cache on every request and written through to the database, so a Redis restart
+# signs nobody out; while Redis is down they are read from the database (congress.cache).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Sessions end when the browser closes, after SESSION_IDLE_TIMEOUT without a request, and in any case
 # SESSION_COOKIE_AGE after the login (congress.middleware.SessionTimeoutMiddleware enforces both on the server).
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
@@ -141,7 +147,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # which every web server shares, so a lockout holds whichever server the next attempt reaches.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "representatives.auth.RegionModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))

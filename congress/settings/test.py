@@ -25,3 +25,5 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Serve static files from the app folders, as in development: the suite never runs collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Counts stay exact in the suite, however slow the machine; the pagination tests switch the count cache on.
+PAGE_COUNT_CACHE_AFTER_SECONDS = 3600

@@ -88,13 +88,13 @@ def test_the_staff_directorys_last_page_lists_the_last_deputies(client, city_sta
     assert shown == expected
 
 
-def test_a_slow_count_is_kept_for_a_while_and_a_fast_one_stays_exact(deputies, monkeypatch, regions):
+def test_a_slow_count_is_kept_for_a_while_and_a_fast_one_stays_exact(deputies, settings, regions):
     queryset = Deputy.objects.order_by("name")
     assert MirroredPaginator(queryset, PER_PAGE).count == 23
     DeputyFactory(region=regions.town_a)
     assert MirroredPaginator(queryset, PER_PAGE).count == 24
 
-    monkeypatch.setattr("representatives.pagination.SLOW_COUNT_SECONDS", 0)
+    settings.PAGE_COUNT_CACHE_AFTER_SECONDS = 0
     assert MirroredPaginator(queryset, PER_PAGE).count == 24
     DeputyFactory(region=regions.town_a)
     with CaptureQueriesContext(connection) as ctx:

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +14,7 @@ from representatives.tests.factories import (
     LeaderFactory,
     UserFactory,
 )
-from suggestions import services
+from suggestions import services, views_staff
 from suggestions.models import Assignment, CoSigner, Suggestion, Supervision
 from suggestions.tests.factories import SuggestionFactory
 
@@ -153,13 +154,38 @@ class TestLeader:
         assert any("不能进行这一步" in message for message in messages_of(response))
         assert not Supervision.objects.exists()
 
-    def test_a_leaders_supervised_suggestions_come_first_and_are_marked(self, client, flow, staff_a, leader_a):
+    def test_a_leaders_supervised_suggestions_are_listed_above_the_list_and_marked(
+        self, client, flow, staff_a, leader_a
+    ):
         mine = services.suggestion_mark_key(suggestion=flow.assigned(title="我督办的"), by=staff_a, leader=leader_a)
-        flow.submitted(title="较新的建议")
+        newer = flow.submitted(title="较新的建议")
         response = login(client, leader_a).get(reverse("staff:suggestions"))
-        rows = list(response.context["page"].object_list)
-        assert rows[0].pk == mine.pk
-        assert "我领衔督办" in response.content.decode()
+        # The list itself keeps its newest-first order; the panel above it carries the leader's own.
+        assert [row.pk for row in response.context["page"].object_list][:2] == [newer.pk, mine.pk]
+        assert [item.pk for item in response.context["supervised"]] == [mine.pk]
+        assert response.context["more_supervised"] is False
+        html = response.content.decode()
+        assert "我领衔督办的建议" in html and "我领衔督办" in html
+
+    def test_a_leader_can_list_only_the_suggestions_they_supervise(self, client, flow, staff_a, leader_a):
+        mine = services.suggestion_mark_key(suggestion=flow.assigned(title="我督办的"), by=staff_a, leader=leader_a)
+        flow.submitted(title="别人的")
+        response = login(client, leader_a).get(reverse("staff:suggestions"), {"mine": "on"})
+        assert [row.pk for row in response.context["page"].object_list] == [mine.pk]
+
+    def test_the_panel_says_when_a_leader_supervises_more_than_it_shows(self, client, flow, staff_a, leader_a):
+        for n in range(views_staff.SUPERVISED_PANEL_SIZE + 1):
+            services.suggestion_mark_key(suggestion=flow.assigned(title=f"督办{n}"), by=staff_a, leader=leader_a)
+        response = login(client, leader_a).get(reverse("staff:suggestions"))
+        assert len(response.context["supervised"]) == views_staff.SUPERVISED_PANEL_SIZE
+        assert response.context["more_supervised"] is True
+
+    def test_staff_see_no_panel_and_no_mine_filter(self, client, flow, staff_a, leader_a):
+        services.suggestion_mark_key(suggestion=flow.assigned(), by=staff_a, leader=leader_a)
+        response = login(client, staff_a).get(reverse("staff:suggestions"), {"mine": "on"})
+        assert response.context["supervised"] == []
+        assert "mine" not in response.context["filter"].form.fields
+        assert len(response.context["page"].object_list) == 1
 
 
 # The office's steps ----------------------------------------------------------------------------------------------
@@ -434,6 +460,8 @@ def _populate(flow, staff, leader, clerk, count):
 
 
 def _queries(client, url):
+    # From a cold cache: the filter forms' option lists are cached after the first view (options_cache).
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

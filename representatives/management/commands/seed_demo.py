@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from representatives import demo
+from representatives import demo, options_cache
 
 
 class Command(BaseCommand):
@@ -73,6 +73,8 @@ class Command(BaseCommand):
         log = self.stdout.write if verbosity >= 1 else None
         started = time.monotonic()
         ctx = demo.seed(log=log, **options)
+        # The builders load regions, units and stations in bulk, which sends no signals.
+        options_cache.forget()
         self.stdout.write(_("已生成演示数据，用时 %(seconds).1f 秒：") % {"seconds": time.monotonic() - started})
         self.stdout.write("\n".join(demo.summary_lines(ctx)))
         self.stdout.write(
