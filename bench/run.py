@@ -805,7 +805,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20, help="requests per page for the latency figures")
     parser.add_argument("--form-samples", type=int, default=10)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--duration", type=float, default=20, help="seconds of the throughput run")
+    parser.add_argument("--duration", type=float, default=30, help="seconds of the throughput run")
     parser.add_argument("--roster-rows", type=int, default=6000)
     parser.add_argument("--task-timeout", type=float, default=600)
     parser.add_argument("--skip", default="", help="comma-separated: http,throughput,sweep,scoring,roster,celery")

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import tablib
 from django import forms
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison_stations.models import Opinion
+from representatives import refresh_cache
 from representatives.models import ActivityKind, Region
 from representatives.permissions import region_reader_required, regions_for
 from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
@@ -390,18 +391,30 @@ def _dashboard_tables(figures: Figures, links: Links) -> dict:
 
 
 # Counting a whole city's year takes about a second on PostgreSQL and grows with the data (bench/README.md);
-# statistics a few minutes old are fine for an office, so the figures are kept per scope, region and year.
-FIGURES_CACHE_SECONDS = 5 * 60
+# statistics a few minutes old are fine for an office, so the figures are kept per scope, region and year and
+# recomputed in the background once they are older than FIGURES_FRESH_SECONDS (refresh_cache).
+FIGURES_FRESH_SECONDS = 5 * 60
+FIGURES_KEEP_SECONDS = 2 * 60 * 60
 
 
 def cached_figures(user, region: Region | None, year: int) -> Figures:
     scope = "all" if user.is_superuser else f"{user.role}:{user.region.path if user.region_id else '-'}"
-    key = f"dashboard:figures:{scope}:{region.pk if region else '-'}:{year}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = dashboard.compute(user=user, region=region, year=year)
-        cache.set(key, figures, FIGURES_CACHE_SECONDS)
-    return figures
+    return refresh_cache.get(
+        "evaluations.views_dashboard.compute_figures",
+        f"dashboard:figures:{scope}:{region.pk if region else '-'}:{year}",
+        fresh_seconds=FIGURES_FRESH_SECONDS,
+        keep_seconds=FIGURES_KEEP_SECONDS,
+        user_id=user.pk,
+        region_id=region.pk if region else None,
+        year=year,
+    )
+
+
+@refresh_cache.computer
+def compute_figures(*, user_id: int, region_id: int | None, year: int) -> Figures:
+    user = get_user_model().objects.select_related("region").get(pk=user_id)
+    region = Region.objects.get(pk=region_id) if region_id else None
+    return dashboard.compute(user=user, region=region, year=year)
 
 
 @region_reader_required

@@ -1,10 +1,10 @@
 """Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
 
-from django.core.cache import cache
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from . import permissions
+from . import permissions, refresh_cache
 from .filters import ActivityFilter, DeputyFilter
 from .models import ActivityRecord, Deputy, Group, Membership, Region
 
@@ -82,25 +82,33 @@ def activity_timeline(record: ActivityRecord):
     return timeline(record)
 
 
-# Counting a province's millions of records on every visit to the start page costs seconds; a minute-old
-# figure is fine there (the lists themselves are exact).
-SUMMARY_CACHE_SECONDS = 60
+# Counting a province's millions of records costs seconds; figures a few minutes old are fine on the start
+# page (the lists themselves are exact). refresh_cache keeps them and recomputes them in the background.
+SUMMARY_FRESH_SECONDS = 60
+SUMMARY_KEEP_SECONDS = 60 * 60
 
 
 def staff_summary(*, user) -> dict:
-    """The few counts on the staff start page, in one query each, kept a minute per scope."""
+    """The few counts on the staff start page, in one query each, per scope."""
     scope = "all" if user.is_superuser else (user.region.path if user.region_id else "-")
-    key = f"staff_summary:{user.role}:{scope}"
-    summary = cache.get(key)
-    if summary is None:
-        activities = permissions.activities_for(user)
-        summary = {
-            "deputies": permissions.deputies_for(user).count(),
-            "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
-            "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
-        }
-        cache.set(key, summary, SUMMARY_CACHE_SECONDS)
-    return summary
+    return refresh_cache.get(
+        "representatives.selectors.compute_staff_summary",
+        f"staff_summary:{user.role}:{scope}",
+        fresh_seconds=SUMMARY_FRESH_SECONDS,
+        keep_seconds=SUMMARY_KEEP_SECONDS,
+        user_id=user.pk,
+    )
+
+
+@refresh_cache.computer
+def compute_staff_summary(*, user_id: int) -> dict:
+    user = get_user_model().objects.select_related("region").get(pk=user_id)
+    activities = permissions.activities_for(user)
+    return {
+        "deputies": permissions.deputies_for(user).count(),
+        "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
+        "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
+    }
 
 
 def inbox_for(user):

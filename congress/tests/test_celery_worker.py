@@ -7,11 +7,14 @@ import time
 
 import pytest
 
+from congress.celery import app as celery_app
 from congress.celery import heartbeat
 
 
 @pytest.fixture
 def worker():
+    # Whatever earlier runs left on the broker is not this test's business, and would run ahead of its task.
+    celery_app.control.purge()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "congress.settings.test"}
     process = subprocess.Popen(  # noqa: S603 — our own interpreter and module, no user input
         [

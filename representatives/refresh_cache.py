@@ -1,0 +1,76 @@
+"""Slow figures served from the cache and refreshed in the background once they are old.
+
+The staff start page counts a province's three million activity records, and the dashboard a whole year of
+a province's opinions and suggestions: seconds of database time each. Kept with a plain expiry, the first
+visitor after every expiry waited those seconds and held a web worker while doing so (a 2-worker server
+lost a tenth of its throughput to it, bench/README.md). Here a figure older than ``fresh_seconds`` is still
+shown while one Celery task computes it again; only a figure never computed, or not refreshed for
+``keep_seconds``, is computed in the request.
+
+Compute functions are marked with ``@computer`` and named by their dotted path; they take JSON-serialisable
+keyword arguments (ids, years), since the refresh runs in the worker, which imports them by that path.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+# Longer than any refresh takes, so a second one is not queued while the first runs; short enough that a lost
+# task (worker restarted) is retried by a later visit.
+REFRESH_LOCK_SECONDS = 120
+
+
+def computer(func: Callable) -> Callable:
+    """Marks ``func(**kwargs)`` as one that ``get`` may call by its dotted path, in a request or a task."""
+    func.refreshable = True
+    return func
+
+
+def _compute(name: str, kwargs: dict):
+    func = import_string(name)
+    # The task's arguments come through the broker: only marked functions may be called by name.
+    if not getattr(func, "refreshable", False):
+        raise ValueError(f"{name} is not a refreshable computation")
+    return func(**kwargs)
+
+
+def _lock_key(key: str) -> str:
+    return f"{key}:refreshing"
+
+
+def get(name: str, key: str, *, fresh_seconds: int, keep_seconds: int, **kwargs):
+    entry = cache.get(key)
+    if entry is None:
+        return store(name, key, keep_seconds=keep_seconds, **kwargs)
+    computed_at, value = entry
+    if time.time() - computed_at <= fresh_seconds:
+        return value
+    if not settings.REFRESH_IN_BACKGROUND:
+        return store(name, key, keep_seconds=keep_seconds, **kwargs)
+    if cache.add(_lock_key(key), 1, REFRESH_LOCK_SECONDS):
+        _schedule(name, key, keep_seconds, kwargs)
+    return value
+
+
+def store(name: str, key: str, *, keep_seconds: int, **kwargs):
+    """Computes the figures now and keeps them (the request's path on a miss, and the Celery task's)."""
+    value = _compute(name, kwargs)
+    cache.set(key, (time.time(), value), keep_seconds)
+    cache.delete(_lock_key(key))
+    return value
+
+
+def _schedule(name: str, key: str, keep_seconds: int, kwargs: dict) -> None:
+    from .tasks import refresh_cached
+
+    try:
+        refresh_cached.delay(name, key, keep_seconds, kwargs)
+    except Exception:
+        # The broker is down: the page still has its (older) figures, and the next visit tries again.
+        cache.delete(_lock_key(key))
+        logger.warning("could not queue the refresh of %s", key, exc_info=True)

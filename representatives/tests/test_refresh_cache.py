@@ -1,0 +1,94 @@
+"""Slow figures: computed on a miss, served while fresh, served stale while one background refresh runs."""
+
+import time
+
+import pytest
+from django.core.cache import cache
+
+from representatives import refresh_cache, tasks
+
+CALLS: list[dict] = []
+NAME = "representatives.tests.test_refresh_cache.count_things"
+
+
+@refresh_cache.computer
+def count_things(*, scope: str) -> int:
+    CALLS.append({"scope": scope})
+    return 100 + len(CALLS)
+
+
+def not_marked(**kwargs):
+    return "should never run"
+
+
+@pytest.fixture(autouse=True)
+def _fresh(settings):
+    settings.REFRESH_IN_BACKGROUND = True
+    CALLS.clear()
+    cache.clear()
+
+
+def get(scope="city"):
+    return refresh_cache.get(NAME, f"things:{scope}", fresh_seconds=60, keep_seconds=3600, scope=scope)
+
+
+def age(key: str, seconds: int) -> None:
+    computed_at, value = cache.get(key)
+    cache.set(key, (computed_at - seconds, value), 3600)
+
+
+def test_a_miss_computes_in_the_request_and_a_fresh_figure_is_served_as_kept():
+    assert get() == 101
+    assert get() == 101
+    assert CALLS == [{"scope": "city"}]
+
+
+def test_each_scope_is_kept_apart():
+    assert get("city") == 101
+    assert get("county") == 102
+
+
+def test_an_old_figure_is_served_while_one_refresh_is_queued(monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.refresh_cached, "delay", lambda *args: queued.append(args))
+    get()
+    age("things:city", 61)
+    assert get() == 101  # the old figure, at once
+    assert get() == 101
+    assert len(queued) == 1  # a second visit does not queue a second refresh
+    name, key, keep, kwargs = queued[0]
+    tasks.refresh_cached(name, key, keep, kwargs)  # what the worker runs
+    assert get() == 102
+    assert cache.get("things:city:refreshing") is None
+
+
+def test_when_the_broker_is_down_the_old_figure_is_served_and_the_next_visit_tries_again(monkeypatch):
+    def broker_down(*args):
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks.refresh_cached, "delay", broker_down)
+    get()
+    age("things:city", 61)
+    assert get() == 101
+    assert cache.get("things:city:refreshing") is None
+
+
+def test_only_marked_functions_can_be_called_through_the_task():
+    with pytest.raises(ValueError, match="not a refreshable"):
+        tasks.refresh_cached("representatives.tests.test_refresh_cache.not_marked", "x", 60, {})
+    with pytest.raises(ValueError, match="not a refreshable"):
+        tasks.refresh_cached("os.system", "x", 60, {"command": "true"})
+    assert cache.get("x") is None
+
+
+def test_without_background_refresh_an_old_figure_is_computed_in_the_request(settings):
+    settings.REFRESH_IN_BACKGROUND = False
+    get()
+    age("things:city", 61)
+    assert get() == 102
+
+
+def test_a_figure_not_refreshed_for_keep_seconds_is_computed_again_in_the_request():
+    refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=1, scope="city")
+    time.sleep(1.1)
+    assert refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=1, scope="city") == 102
