@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership
+from representatives.pagination import cached_count
 from representatives.permissions import (
     deputies_for,
     is_office_staff,
@@ -419,8 +420,8 @@ def opinion_list(request):
             "querystring": querystring_without_page(request),
             "base_querystring": params.urlencode(),
             "due": due,
-            "recently_overdue_count": _due_filter(base, "recently_overdue").count(),
-            "due_soon_count": _due_filter(base, "due_soon").count(),
+            "recently_overdue_count": cached_count(_due_filter(base, "recently_overdue")),
+            "due_soon_count": cached_count(_due_filter(base, "due_soon")),
             "today": timezone.localdate(),
             "recently_overdue_days": RECENTLY_OVERDUE_DAYS,
             "due_soon_days": DUE_SOON_DAYS,
