@@ -103,17 +103,19 @@ class AssignDeputiesForm(StyledFormMixin, forms.Form):
     deputies = DeputyMultipleChoiceField(
         label=_("或从本区域代表中选择"),
         required=False,
-        help_text=_("列表最多列出 200 名尚未编入的代表，未在其他联络站的优先；其他代表请按编号编入。"),
         queryset=Deputy.objects.none(),
         # A township's deputies number in the thousands in a province; see FastOptionsMixin.
         widget=FastSelectMultiple,
     )
 
-    def __init__(self, *args, candidates, visible, **kwargs):
-        """``candidates`` fill the pick list; codes may name any deputy in ``visible`` (any level)."""
+    def __init__(self, *args, candidates, visible, limit: int, **kwargs):
+        """``candidates`` fill the pick list (at most ``limit``); codes may name any deputy in ``visible``."""
         super().__init__(*args, **kwargs)
         self.visible = visible
         self.fields["deputies"].queryset = candidates
+        self.fields["deputies"].help_text = _(
+            "列表最多列出 %(limit)d 名尚未编入的代表，未在其他联络站的优先；其他代表请按编号编入。"
+        ) % {"limit": limit}
         self.fields["deputies"].widget.attrs["size"] = 8
         self.style_fields()
 

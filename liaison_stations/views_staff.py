@@ -164,7 +164,9 @@ def station_detail(request, pk):
             "checks_passed": sum(1 for check in checks.values() if check.passed),
             "upcoming": selectors.upcoming_duty_days(station=station),
             "can_manage": can_manage,
-            "assign_form": AssignDeputiesForm(candidates=_assign_candidates(user, station), visible=deputies_for(user))
+            "assign_form": AssignDeputiesForm(
+                candidates=_assign_candidates(user, station), visible=deputies_for(user), limit=ASSIGN_PICK_LIST_LIMIT
+            )
             if can_manage
             else None,
             "stars": range(station.star_rating),
@@ -177,7 +179,10 @@ def station_detail(request, pk):
 def station_assign(request, pk):
     station = selectors.station_detail(user=request.user, pk=pk)
     form = AssignDeputiesForm(
-        request.POST, candidates=_assign_candidates(request.user, station), visible=deputies_for(request.user)
+        request.POST,
+        candidates=_assign_candidates(request.user, station),
+        visible=deputies_for(request.user),
+        limit=ASSIGN_PICK_LIST_LIMIT,
     )
     if not form.is_valid():
         messages.error(request, _form_errors_message(form))

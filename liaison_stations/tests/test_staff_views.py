@@ -320,6 +320,7 @@ class TestStationPages:
         login(client, staff_a)
         form = client.get(reverse("staff:station", args=[station_a.pk])).context["assign_form"]
         assert set(form.fields["deputies"].queryset) == set(free)
+        assert "最多列出 2 名" in form.fields["deputies"].help_text
         response = client.post(reverse("staff:station_assign", args=[station_a.pk]), {"codes": elsewhere.code})
         assert response.status_code == 302
         assert station_a.members.filter(deputy=elsewhere).exists()
