@@ -8,14 +8,13 @@ the heap for the garbage collector.
 
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 
 
 def template_names() -> list[str]:
     """Every template under the project and app template folders, as ``get_template`` names them."""
     folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
-    from django.apps import apps
-
     folders += [
         Path(app.path) / "templates"
         for app in apps.get_app_configs()

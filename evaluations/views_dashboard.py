@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 import tablib
 from django import forms
-from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,8 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from liaison_stations.models import Opinion
 from representatives import refresh_cache
+from representatives.auth import users_with_region
 from representatives.models import ActivityKind, Region
-from representatives.permissions import region_reader_required, regions_for
+from representatives.permissions import region_reader_required, regions_for, scope_key
 from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
 from suggestions.models import Suggestion
 
@@ -398,10 +398,9 @@ FIGURES_KEEP_SECONDS = 2 * 60 * 60
 
 
 def cached_figures(user, region: Region | None, year: int) -> Figures:
-    scope = "all" if user.is_superuser else f"{user.role}:{user.region.path if user.region_id else '-'}"
     return refresh_cache.get(
         "evaluations.views_dashboard.compute_figures",
-        f"dashboard:figures:{scope}:{region.pk if region else '-'}:{year}",
+        f"dashboard:figures:{scope_key(user)}:{region.pk if region else '-'}:{year}",
         fresh_seconds=FIGURES_FRESH_SECONDS,
         keep_seconds=FIGURES_KEEP_SECONDS,
         user_id=user.pk,
@@ -412,7 +411,7 @@ def cached_figures(user, region: Region | None, year: int) -> Figures:
 
 @refresh_cache.computer
 def compute_figures(*, user_id: int, region_id: int | None, year: int) -> Figures:
-    user = get_user_model().objects.select_related("region").get(pk=user_id)
+    user = users_with_region().get(pk=user_id)
     region = Region.objects.get(pk=region_id) if region_id else None
     return dashboard.compute(user=user, region=region, year=year)
 

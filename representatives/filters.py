@@ -37,11 +37,11 @@ class FastOptionsMixin:
         if self.allow_multiple_selected:
             widget["attrs"]["multiple"] = True
         options = options_cache.cached_options(self.choices, lambda: self._unselected_options(name, attrs))
-        for chosen in widget["value"]:
-            marker = format_html('<option value="{}">', chosen)
-            options = options.replace(marker, f"{marker[:-1]} selected>", -1 if self.allow_multiple_selected else 1)
-            if not self.allow_multiple_selected:
-                break
+        # A single select marks only its first value, as Django's does; option values are unique.
+        chosen = widget["value"] if self.allow_multiple_selected else widget["value"][:1]
+        for value in chosen:
+            marker = format_html('<option value="{}">', value)
+            options = options.replace(marker, f"{marker[:-1]} selected>", 1)
         opening = format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
         # Every part is either a constant or came from format_html, which escapes what it inserts.
         return mark_safe(f"{opening}{options}</select>")  # escaped parts and constants only  # nosec B308, B703

@@ -24,10 +24,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils import translation
 
 TIMEOUT = 300
-_registered: set[str] = set()
-
-
 GENERATION_KEY = "options-gen"
+_registered: set[str] = set()
 
 
 def forget() -> None:

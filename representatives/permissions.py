@@ -60,6 +60,13 @@ def regions_for(user) -> QuerySet[Region]:
     return Region.objects.none()
 
 
+def scope_key(user) -> str:
+    """The part of a cache key shared by every user who sees the same records: role and region."""
+    if user.is_superuser:
+        return "all"
+    return f"{user.role}:{user.region.path if user.region_id else '-'}"
+
+
 def handling_units_for(user) -> QuerySet:
     """Units a staff member may assign work to: those in their region, below it, or above it."""
     from .models import HandlingUnit

@@ -1,10 +1,10 @@
 """Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import permissions, refresh_cache
+from .auth import users_with_region
 from .filters import ActivityFilter, DeputyFilter
 from .models import ActivityRecord, Deputy, Group, Membership, Region
 
@@ -90,10 +90,9 @@ SUMMARY_KEEP_SECONDS = 60 * 60
 
 def staff_summary(*, user) -> dict:
     """The few counts on the staff start page, in one query each, per scope."""
-    scope = "all" if user.is_superuser else (user.region.path if user.region_id else "-")
     return refresh_cache.get(
         "representatives.selectors.compute_staff_summary",
-        f"staff_summary:{user.role}:{scope}",
+        f"staff_summary:{permissions.scope_key(user)}",
         fresh_seconds=SUMMARY_FRESH_SECONDS,
         keep_seconds=SUMMARY_KEEP_SECONDS,
         user_id=user.pk,
@@ -102,7 +101,7 @@ def staff_summary(*, user) -> dict:
 
 @refresh_cache.computer
 def compute_staff_summary(*, user_id: int) -> dict:
-    user = get_user_model().objects.select_related("region").get(pk=user_id)
+    user = users_with_region().get(pk=user_id)
     activities = permissions.activities_for(user)
     return {
         "deputies": permissions.deputies_for(user).count(),
