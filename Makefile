@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-unit test-browser lint security check-deploy messages bench clean
+.PHONY: run install test test-unit test-browser lint security check-deploy messages bench bench-embedded clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,11 +21,7 @@ install: $(VENV)/.installed
 run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@echo "Serving on http://$(HOST)/ with a Celery worker and beat; Ctrl-C stops all three."
-	@bash -c 'trap "kill 0" EXIT INT TERM; \
-		$(VENV)/bin/celery -A congress worker --loglevel=INFO --concurrency=2 & \
-		$(VENV)/bin/celery -A congress beat --loglevel=INFO & \
-		$(PY) manage.py runserver $(HOST)'
+	$(PY) -m congress.devserver $(HOST)
 
 test: install test-unit test-browser
 
@@ -51,6 +47,12 @@ SCALE ?= city
 BENCH_ARGS ?=
 bench: install
 	$(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
+
+# make run's embedded setup (SQLite, runserver, worker and beat on the filesystem broker) under 10 clients for
+# 60 s on a fresh database in a temp folder; EMBEDDED_ARGS="--clients 3 --duration 300" changes both.
+EMBEDDED_ARGS ?=
+bench-embedded: install
+	$(PY) bench/embedded.py $(EMBEDDED_ARGS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \

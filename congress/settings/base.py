@@ -15,12 +15,14 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 # A developer checkout keeps its own settings in .env (``make run`` writes one with DEBUG=true);
 # the real environment always wins over it.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# The embedded state (SQLite database, filesystem broker, uploads); the dev-server and bench tests point it at a
+# temp folder so that their web server and worker share nothing with the checkout's own.
+VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=False)
 
@@ -107,13 +109,23 @@ TEMPLATES = [
     },
 ]
 
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Web requests and the Celery worker share one SQLite file; wait for locks instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # Web requests (several threads), the Celery worker and beat share one SQLite file. With the default rollback
+    # journal a reader blocks every writer, and a transaction that reads first and writes later cannot wait for
+    # the write lock at all: SQLite answers "database is locked" at once, whatever the timeout (bench/README.md,
+    # embedded). The write-ahead log lets readers and one writer proceed together; IMMEDIATE takes the write lock
+    # when a transaction begins, where the busy timeout waits for it; synchronous=NORMAL is durable in WAL mode
+    # except for the last commits on power loss.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA busy_timeout=20000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # The dashboard's one-query aggregates have large cost estimates, so PostgreSQL's JIT compiles them: that
@@ -212,6 +224,9 @@ else:
 # Celery: Redis when configured; otherwise kombu's filesystem transport, so that the worker and beat
 # run for real on a bare machine with no broker installed.
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged when it has finished, not when a worker takes it, and a pool process that dies under
+# it puts it back: the work a crash interrupts runs again, which every task allows (the reminder ledgers, the
+# outbox's sent marks and scoring's replace-all make a second run harmless).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -222,7 +237,17 @@ if REDIS_URL:
     # A request that queues a task while Redis is unreachable must fail in about a second, not hang: the
     # outbox rows and the beat-driven sweeps carry the work until Redis is back.
     CELERY_BROKER_CONNECTION_TIMEOUT = 1
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 5}
+    # A worker killed outright (SIGKILL, out of memory, power loss) leaves its task unacknowledged in Redis; a
+    # live worker hands it out again this many seconds after it was taken (kombu's default is an hour). It
+    # must exceed the longest task, a province's annual scoring at about a minute: a task still running when
+    # it expires is started a second time. Celery's docs ask for the same value in all three places.
+    CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 1,
+        "socket_timeout": 5,
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    }
+    CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
     CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
     CELERY_REDIS_SOCKET_TIMEOUT = 5
     CELERY_TASK_PUBLISH_RETRY_POLICY = {

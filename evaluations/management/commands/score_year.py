@@ -1,9 +1,10 @@
 """Score a year from the command line, without Celery: for the first run of a year, bench data and cron."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.commands import BaseCommand
 from evaluations import services
 from evaluations.models import RuleSet
 from representatives.models import Region

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from congress.commands import BaseCommand
 from liaison_stations import reminders
 
 
 class Command(BaseCommand):
-    help = "Send today's deadline reminders for opinions assigned to handling units (once per step)."
+    help = gettext_lazy("发送今天到期前、到期和逾期的选民意见办理提醒（每个环节只发一次）。")
 
     def handle(self, *args, **options):
         sent = reminders.sweep()

@@ -5,10 +5,11 @@ The data itself is built in ``representatives.demo``; apps add builders and flag
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.commands import BaseCommand
 from representatives import demo, options_cache
 
 
@@ -53,6 +54,10 @@ class Command(BaseCommand):
         for key in sorted({key for preset in demo.SCALES.values() for key in preset}):
             self.preset_defaults[key] = parser.get_default(key)
             parser.set_defaults(**{key: None})
+        # --help would otherwise print that stand-in None as the default.
+        for action in parser._actions:
+            if action.dest in self.preset_defaults and action.help:
+                action.help = str(action.help).replace("%(default)s", str(self.preset_defaults[action.dest]))
 
     def handle(self, *args, **options):
         preset = demo.SCALES.get(options.pop("scale", None) or "", {})

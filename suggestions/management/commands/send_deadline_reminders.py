@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from congress.commands import BaseCommand
 from suggestions import reminders
 
 
