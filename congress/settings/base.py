@@ -115,11 +115,11 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Web requests (several threads), the Celery worker and beat share one SQLite file. With the default rollback
-    # journal a reader blocks every writer, and a transaction that reads first and writes later cannot wait for
-    # the write lock at all: SQLite answers "database is locked" at once, whatever the timeout (bench/README.md,
-    # embedded). The write-ahead log lets readers and one writer proceed together; IMMEDIATE takes the write lock
-    # when a transaction begins, where the busy timeout waits for it; synchronous=NORMAL is durable in WAL mode
-    # except for the last commits on power loss.
+    # journal a commit waits for every reader to finish, and a transaction that reads first and writes later
+    # cannot wait for the write lock at all, in WAL mode either: SQLite answers "database is locked" at once,
+    # whatever the timeout (bench/README.md, embedded setup). The write-ahead log lets readers and one writer
+    # proceed together; IMMEDIATE takes the write lock when a transaction begins, where the busy timeout does
+    # wait for it; synchronous=NORMAL is durable in WAL mode except for the last commits on power loss.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
