@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from representatives.filters import StyledFilterSet
 from representatives.models import Region
+from representatives.names import name_contains
 
 from .models import Grade, Score, Warning
 
@@ -35,7 +36,7 @@ class ScoreFilter(StyledFilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(deputy__name__contains=value) | Q(deputy__code=value)) if value else queryset
+        return queryset.filter(name_contains("deputy__name", value) | Q(deputy__code=value)) if value else queryset
 
     def filter_warning(self, queryset, name, value):
         if value == ANY_WARNING:

@@ -6,6 +6,8 @@ write are read-only here and duty days and opinions are not created in the admin
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -34,6 +36,7 @@ from .models import (
     Opinion,
     StandardCheck,
     StandardItem,
+    StarRule,
     Station,
     StationMember,
     Supervision,
@@ -86,7 +89,7 @@ class ReadOnlyInline(ScopedInline):
 class StationImportForm(SheetImportForm):
     file_label = _("联络站文件")
     file_help = _(
-        "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+        "Excel（.xlsx）或 CSV 文件，列名行（其上可以有标题行）必须包含：%(columns)s。"
         "按“区域代码 + 名称”识别联络站，重复导入同一文件会更新已有联络站而不会重复。"
         "“编入代表编号”列填写该站的全部代表编号（用顿号、逗号或分号分隔），未列出的代表会移出该站；"
         "文件中没有这一列则不改动编入代表。任何一行有错，整个文件都不会导入。"
@@ -102,8 +105,30 @@ class StationMemberInline(ScopedInline, admin.TabularInline):
     autocomplete_fields = ["deputy"]
 
 
+class StandardCheckFormSet(BaseInlineFormSet):
+    """The station's "七有" checks, saved with the station: its star rating is held to the star rule here, where
+    the rating and the checks it depends on are both being saved."""
+
+    def clean(self):
+        super().clean()
+        station = self.instance
+        stored = Station.objects.filter(pk=station.pk).values_list("star_rating", flat=True).first()
+        # As in the staff pages' service: a rating is checked when it is set or changed.
+        if station.pk is not None and station.star_rating == stored:
+            return
+        passed = {
+            form.cleaned_data.get("item")
+            for form in self.forms
+            if form.cleaned_data.get("passed") and not (self.can_delete and self._should_delete_form(form))
+        }
+        refusal = station.star_rating_refusal(passed=len(passed - {None}))
+        if refusal:
+            raise ValidationError(refusal)
+
+
 class StandardCheckInline(ScopedInline, admin.TabularInline):
     model = StandardCheck
+    formset = StandardCheckFormSet
     extra = 0
     max_num = len(StandardItem)
     fields = ["item", "passed", "evidence", "checked_on", "checked_by"]
@@ -296,6 +321,14 @@ class SupervisionAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
 
 
 # --- office-wide settings -----------------------------------------------------------------------------
+
+
+@admin.register(StarRule)
+class StarRuleAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Each office sets the rule for its region; a county may set a stricter or gentler one of its own."""
+
+    list_display = ["region", *StarRule.STAR_FIELDS]
+    list_select_related = ["region"]
 
 
 @admin.register(DeadlineRule)

@@ -73,7 +73,7 @@ class StationForm(StyledFormMixin, forms.ModelForm):
         ]
         help_texts = {
             "region": _("联络站一般设在乡镇（街道）；代表之家也可设在县（区）。"),
-            "star_rating": _("0 至 5 星。"),
+            "star_rating": _("0 至 5 星。评定星级须有相应项数的“七有”检查达标，规则在后台“联络站星级规则”中设定。"),
         }
 
     def __init__(self, *args, regions, **kwargs):

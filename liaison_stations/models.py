@@ -48,6 +48,16 @@ class Station(models.Model):
     def __str__(self):
         return self.name
 
+    def star_rating_refusal(self, passed: int | None = None) -> str | None:
+        """Why the star rating is more than the station's "七有" checks support (see ``StarRule``), or None.
+
+        ``passed`` is the number of passed checks when they are being saved with the rating (the admin's form).
+        """
+        if passed is None:
+            passed = self.checks.filter(passed=True).count() if self.pk else 0
+        rule = StarRule.for_region(self.region if self.region_id else None)
+        return rule.refusal(self.star_rating or 0, passed)
+
 
 class StationMember(models.Model):
     """A deputy assigned to a station (编入), of any level."""
@@ -346,3 +356,82 @@ class DeadlineRule(models.Model):
 
     def __str__(self):
         return f"{self.get_proposal_display()}: {self.working_days}"
+
+
+class StarRule(models.Model):
+    """How many of the seven "七有" checks a station must pass for each star rating, set by an office.
+
+    A station follows the rule of its own region or else of the nearest region above it that has one, and
+    ``DEFAULT`` where none has: the stars are to show how well a station is run, which they cannot while a
+    five-star station has none of the seven basics recorded.
+    """
+
+    STAR_FIELDS = ("one_star", "two_stars", "three_stars", "four_stars", "five_stars")
+    # One to five stars.
+    DEFAULT = (3, 4, 5, 6, 7)
+    HELP = _(
+        "评为该星级至少需要“七有”中几项达标（0 至 7）。"
+        "默认：一星 3 项，二星 4 项，三星 5 项，四星 6 项，五星须七项全部达标。"
+    )
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("适用区域"),
+        on_delete=models.CASCADE,
+        related_name="station_star_rule",
+        help_text=_("本区域及下级区域的联络站适用此规则；下级区域另设规则的，以下级为准。"),
+    )
+    one_star = models.PositiveSmallIntegerField(
+        _("一星"), default=DEFAULT[0], validators=[MaxValueValidator(7)], help_text=HELP
+    )
+    two_stars = models.PositiveSmallIntegerField(
+        _("二星"), default=DEFAULT[1], validators=[MaxValueValidator(7)], help_text=HELP
+    )
+    three_stars = models.PositiveSmallIntegerField(
+        _("三星"), default=DEFAULT[2], validators=[MaxValueValidator(7)], help_text=HELP
+    )
+    four_stars = models.PositiveSmallIntegerField(
+        _("四星"), default=DEFAULT[3], validators=[MaxValueValidator(7)], help_text=HELP
+    )
+    five_stars = models.PositiveSmallIntegerField(
+        _("五星"), default=DEFAULT[4], validators=[MaxValueValidator(7)], help_text=HELP
+    )
+
+    class Meta:
+        verbose_name = _("联络站星级规则")
+        verbose_name_plural = _("联络站星级规则")
+        ordering = ["region__path"]
+
+    def __str__(self):
+        return _("%(region)s的星级规则") % {"region": self.region.name} if self.region_id else str(_("默认星级规则"))
+
+    def clean(self):
+        ladder = [getattr(self, name) for name in self.STAR_FIELDS]
+        if any(value is None for value in ladder):
+            return
+        for lower, higher, name in zip(ladder, ladder[1:], self.STAR_FIELDS[1:], strict=False):
+            if higher < lower:
+                raise ValidationError({name: _("高星级所需的达标项数不能少于低星级。")})
+
+    @classmethod
+    def for_region(cls, region: Region | None) -> "StarRule":
+        """The rule that applies in ``region``: its own, the nearest one above it, or the default (unsaved)."""
+        if region is None:
+            return cls()
+        parts = region.path.rstrip("/").split("/")
+        paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        rules = cls.objects.filter(region__path__in=paths).select_related("region")
+        return max(rules, key=lambda rule: len(rule.region.path), default=None) or cls()
+
+    def needed(self, stars: int) -> int:
+        return getattr(self, self.STAR_FIELDS[stars - 1]) if stars else 0
+
+    def refusal(self, stars: int, passed: int) -> str | None:
+        """Why a station with ``passed`` of the seven checks may not have ``stars``, or None when it may."""
+        needed = self.needed(stars)
+        if passed >= needed:
+            return None
+        return _(
+            "评为 %(stars)d 星须“七有”中至少 %(needed)d 项达标（%(rule)s），该站目前记录的达标项只有 %(passed)d 项。"
+            "请先记录“七有”检查，或降低星级。"
+        ) % {"stars": stars, "needed": needed, "rule": self, "passed": passed}

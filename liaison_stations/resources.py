@@ -167,11 +167,14 @@ class StationResource(SheetImportMixin, FormulaSafeExportMixin, resources.ModelR
     # Import ---------------------------------------------------------------------------------------
 
     def get_instance(self, instance_loader, row):
-        return (
+        station = (
             Station.objects.select_related("region")
             .filter(region__code=_text(row.get(COL_REGION)), name=self.fields["name"].clean(row))
             .first()
         )
+        if station is not None:
+            station._stored_stars = station.star_rating
+        return station
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
         if field is not self.fields["deputies"]:
@@ -236,6 +239,11 @@ class StationResource(SheetImportMixin, FormulaSafeExportMixin, resources.ModelR
         for column, messages in self._scope_errors(instance).items():
             if column not in failed:
                 errors.setdefault(column, []).extend(messages)
+        # As on the staff pages, a rating is held to the office's star rule when the file sets or changes it.
+        if COL_STAR not in errors and instance.star_rating != getattr(instance, "_stored_stars", None):
+            refusal = instance.star_rating_refusal()
+            if refusal:
+                errors[COL_STAR] = [refusal]
         if errors:
             raise ValidationError(errors)
 

@@ -4,6 +4,7 @@ These complement ``services`` (the lead's transitions) with the same rules: perm
 the view; atomic; every change leaves a step on the station's timeline as well as django-auditlog's history.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,18 +39,32 @@ def station_save(*, station: Station | None = None, data: dict, by) -> Station:
     if station is None:
         station = Station()
         previous = ""
+        stored_stars = None
     else:
         station = Station.objects.select_for_update().select_related("region").get(pk=station.pk)
         if not permissions.can_manage_station(by, station):
             raise TransitionError(_("您无权管理这个联络站。"))
         previous = "updated"
+        stored_stars = station.star_rating
     region = data.get("region", station.region if station.region_id else None)
     if not (is_office_staff(by) and user_covers_region(by, region)):
         raise TransitionError(_("只能在本区域及下级区域设立联络站。"))
     for name, value in data.items():
         setattr(station, name, value)
     # Raises ValidationError (the unique name per region among others) for the form to show by field.
-    station.full_clean()
+    errors = {}
+    try:
+        station.full_clean()
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    # A rating is checked against the office's star rule when it is set; one given before the rule existed
+    # stays until someone changes it, so that editing a station's address does not depend on its checks.
+    if station.star_rating != stored_stars and "star_rating" not in errors:
+        refusal = station.star_rating_refusal()
+        if refusal:
+            errors["star_rating"] = [refusal]
+    if errors:
+        raise ValidationError(errors)
     station.save()
     record_transition(obj=station, from_state=previous, to_state="updated" if previous else "created", by=by)
     return station

@@ -38,7 +38,9 @@ from .models import (
     StateLog,
     User,
 )
+from .names import MIDDLE_DOT, fold_dots, name_contains
 from .resources import (
+    IMPORT_FORMATS,
     UNIT_REQUIRED_COLUMNS,
     ActivityResource,
     DeputyDirectoryResource,
@@ -153,6 +155,19 @@ class ScopedInline:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class DottedNameSearchMixin:
+    """The admin search finds a name whichever middle-dot look-alike was stored or typed (阿卜杜·艾尼)."""
+
+    dotted_name_field = "name"
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if MIDDLE_DOT in fold_dots(term):
+            results |= queryset.filter(name_contains(self.dotted_name_field, term))
+        return results, may_have_duplicates
+
+
 class SpreadsheetMixin:
     """Import/export settings shared by the admin pages that offer them: xlsx and csv, Chinese file names."""
 
@@ -162,7 +177,7 @@ class SpreadsheetMixin:
     export_basename = None
 
     def get_import_formats(self):
-        return [XLSX, CSV]
+        return IMPORT_FORMATS
 
     def get_export_formats(self):
         return [XLSX, CSV]
@@ -226,7 +241,7 @@ class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
 class UnitImportForm(SheetImportForm):
     file_label = _("承办单位文件")
     file_help = _(
-        "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+        "Excel（.xlsx）或 CSV 文件，列名行（其上可以有标题行）必须包含：%(columns)s。"
         "按“区域代码 + 名称”识别承办单位，重复导入同一文件会更新已有单位而不会重复。"
         "任何一行有错，整个文件都不会导入。"
     )
@@ -353,7 +368,7 @@ class MembershipInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin, admin.ModelAdmin):
+class DeputyAdmin(DottedNameSearchMixin, RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin, admin.ModelAdmin):
     resource_classes = [DeputyDirectoryResource]
     export_basename = _("代表通讯录")
     inlines = [MembershipInline]
@@ -372,8 +387,11 @@ class DeputyAdmin(RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin, admin.
 
 
 @admin.register(Membership)
-class MembershipAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+class MembershipAdmin(
+    DottedNameSearchMixin, RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin
+):
     region_field = "deputy__region"
+    dotted_name_field = "deputy__name"
     resource_classes = [RosterResource]
     import_form_class = SheetImportForm
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
@@ -442,10 +460,13 @@ class ActivityAttachmentInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(ActivityRecord)
-class ActivityRecordAdmin(RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin, admin.ModelAdmin):
+class ActivityRecordAdmin(
+    DottedNameSearchMixin, RegionScopedAdmin, SpreadsheetMixin, ExportActionMixin, admin.ModelAdmin
+):
     """Read-only: records change only through the confirm/return workflow, which keeps their timeline."""
 
     region_field = "deputy__region"
+    dotted_name_field = "deputy__name"
     resource_classes = [ActivityResource]
     export_basename = _("履职记录")
     inlines = [ActivityAttachmentInline]

@@ -20,6 +20,7 @@ from .models import (
     Membership,
     Region,
 )
+from .names import name_contains
 
 
 class FastOptionsMixin:
@@ -135,7 +136,7 @@ class DeputyFilter(StyledFilterSet):
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
-        return queryset.filter(Q(name__contains=value) | Q(code=value)) if value else queryset
+        return queryset.filter(name_contains("name", value) | Q(code=value)) if value else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)
@@ -151,7 +152,7 @@ class DeputyFilter(StyledFilterSet):
 
 
 class ActivityFilter(StyledFilterSet):
-    q = django_filters.CharFilter(label=_("代表姓名"), field_name="deputy__name", lookup_expr="contains")
+    q = django_filters.CharFilter(label=_("代表姓名"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ActivityKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ActivityRecord.Status.choices)
     region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(), method="filter_region")
@@ -176,6 +177,10 @@ class ActivityFilter(StyledFilterSet):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.filters["region"].queryset = regions
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(name_contains("deputy__name", value)) if value else queryset
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(deputy__region__path__startswith=value.path)

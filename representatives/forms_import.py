@@ -4,10 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
-from import_export.formats.base_formats import CSV
 from import_export.forms import ImportForm
 
-from .resources import REQUIRED_COLUMNS, read_roster_file
+from .resources import REQUIRED_COLUMNS, SheetCSV, read_roster_file
 
 
 class SheetImportForm(ImportForm):
@@ -18,7 +17,7 @@ class SheetImportForm(ImportForm):
 
     file_label = _("名册文件")
     file_help = _(
-        "Excel（.xlsx）或 CSV 文件，第一行为列名，必须包含：%(columns)s。"
+        "Excel（.xlsx）或 CSV 文件，列名行（其上可以有标题行）必须包含：%(columns)s。"
         "按“代表编号 + 届别代码”识别记录，重复导入同一名册会更新已有记录而不会重复。"
         "任何一行有错，整个文件都不会导入。"
     )
@@ -46,8 +45,8 @@ class SheetImportForm(ImportForm):
             self.add_error("import_file", exc)
             return cleaned_data
         cleaned_data["format"] = str(self._formats.index(roster.format_class))
-        if roster.format_class is CSV:
-            # A GBK CSV is handed on as UTF-8, the one encoding the confirm step reads.
+        if roster.format_class is SheetCSV:
+            # A GBK or UTF-16 CSV is handed on as comma-separated UTF-8, the one form the confirm step reads.
             cleaned_data["import_file"] = SimpleUploadedFile(
                 upload.name, roster.content, content_type="text/csv; charset=utf-8"
             )

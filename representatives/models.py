@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import idnumbers
+
 CHINESE_DIGITS = "零一二三四五六七八九"
 
 
@@ -310,6 +312,33 @@ class Deputy(models.Model):
 
     def __str__(self):
         return self.name
+
+    # Checked against the ID number when any of them changes (see ``clean``).
+    ID_CHECKED_FIELDS = ("id_number", "birth_date", "gender")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_id_fields = tuple(instance.__dict__.get(name) for name in cls.ID_CHECKED_FIELDS)
+        return instance
+
+    def clean(self):
+        errors = {}
+        if self.id_number:
+            self.id_number = idnumbers.normalise(self.id_number)
+        loaded = getattr(self, "_loaded_id_fields", None)
+        # Numbers typed before they were checked must not block an unrelated edit (or the re-import of an
+        # unchanged roster); they are checked as soon as the number, the birth date or the sex is changed.
+        if self.id_number and loaded != tuple(getattr(self, name) for name in self.ID_CHECKED_FIELDS):
+            problems = idnumbers.problems(self.id_number)
+            if problems:
+                errors["id_number"] = problems
+            else:
+                errors.update(idnumbers.mismatches(self.id_number, birth=self.birth_date, gender=self.gender))
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors.setdefault("birth_date", _("出生日期不能晚于今天。"))
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def public_phone(self) -> str:

@@ -96,6 +96,11 @@ def can_see_private_fields(user, deputy: Deputy) -> bool:
     return is_deputy(user) and user.deputy_id == deputy.pk
 
 
+def can_export_roster(user) -> bool:
+    """The roster export is the file the office imports back: office staff, who import, take it out."""
+    return is_office_staff(user)
+
+
 def can_edit_deputy(user, deputy: Deputy) -> bool:
     return is_office_staff(user) and user_covers_region(user, deputy.region)
 

@@ -9,7 +9,9 @@ Entry points for views: ``read_roster_file`` (file-level checks), ``import_roste
 Other apps' spreadsheet imports reuse ``read_sheet_file``, ``SheetImportMixin`` and ``import_errors``.
 """
 
+import codecs
 import copy
+import csv
 import datetime
 import io
 import re
@@ -25,7 +27,7 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.db.models.signals import pre_save
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -37,7 +39,7 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
-from . import permissions
+from . import idnumbers, permissions
 from .audit import PersonalDataExportMixin
 from .models import (
     ActivityKind,
@@ -196,7 +198,17 @@ class YesNoWidget(widgets.Widget):
 
 
 class DateWidget(widgets.Widget):
-    FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+    """A date as Excel or a person writes it: a date cell, 2024-01-31, 2024/1/31, 2024年1月31日, 20240131, or the
+    serial number Excel keeps a date as (a date typed into a General cell, or saved to CSV that way)."""
+
+    PARTS = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+    COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+    SERIAL = re.compile(r"\d{5}(\.\d+)?")
+    # Excel's day 0 in its 1900 date system, which counts a 29 February 1900 that never was: serials above 60
+    # (from 1 March 1900) are days since this date.
+    EXCEL_EPOCH = datetime.date(1899, 12, 30)
+    # Five-digit serials: 1927-05-18 to 2173-10-14. A four-digit number is more likely a year than a date.
+    SERIALS = range(10000, 100000)
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, datetime.datetime):
@@ -204,17 +216,28 @@ class DateWidget(widgets.Widget):
             return value.date()
         if isinstance(value, datetime.date):
             return value
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self._serial(value, _text(value))
         text = _text(value)
         if not text:
             return None
-        text = re.sub(r"\s+00:00(:00)?$", "", text)
-        for fmt in self.FORMATS:
-            try:
-                # Only the date part is kept, so there is no time zone to attach.
-                return datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007
-            except ValueError:
-                continue
-        raise ValueError(_("日期“%(value)s”无法识别，请写成 2024-01-31 的形式。") % {"value": text})
+        text = re.sub(r"[\sT]+00:00(:00)?$", "", text)
+        if self.SERIAL.fullmatch(text):
+            return self._serial(float(text), text)
+        match = self.PARTS.fullmatch(text) or self.COMPACT.fullmatch(text)
+        if match is None:
+            raise ValueError(_("日期“%(value)s”无法识别，请写成 2024-01-31 的形式。") % {"value": text})
+        year, month, day = (int(part) for part in match.groups())
+        try:
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise ValueError(_("日期“%(value)s”不存在，请核对年、月、日。") % {"value": text}) from None
+
+    def _serial(self, number: float, text: str) -> datetime.date:
+        if int(number) not in self.SERIALS:
+            raise ValueError(_("日期“%(value)s”无法识别，请写成 2024-01-31 的形式。") % {"value": text})
+        # A fraction is the time of day, which a date does not keep.
+        return self.EXCEL_EPOCH + datetime.timedelta(days=int(number))
 
     def render(self, value, obj=None, **kwargs):
         if not value:
@@ -222,6 +245,34 @@ class DateWidget(widgets.Widget):
         if kwargs.get("force_native_type"):
             return value
         return value.isoformat()
+
+
+class IdNumberWidget(TextWidget):
+    """A resident ID number, normalised (see ``idnumbers``); whether it is valid is the deputy's own check.
+
+    A number cell is refused: Excel keeps 15 significant digits, so an 18-digit number typed into a number
+    cell has already lost its last digits (4.40702198005031E+17) and cannot be recovered from the file.
+    """
+
+    SCIENTIFIC = re.compile(r"\d+(\.\d+)?E\+?\d+", re.IGNORECASE)
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            # As Excel shows such a number in a General cell.
+            self._refuse(f"{float(value)!r}".upper())
+        text = _text(value)
+        if self.SCIENTIFIC.fullmatch(text):
+            self._refuse(text)
+        return idnumbers.normalise(text)
+
+    def _refuse(self, shown):
+        raise ValueError(
+            _(
+                "身份证号被 Excel 存成了数字（%(value)s），后几位已经丢失，无法导入。请把“身份证号”列的单元格格式"
+                "设为“文本”，重新录入号码（或在号码前加英文单引号 '），再保存导入。"
+            )
+            % {"value": shown}
+        )
 
 
 class LocalDateTimeWidget(widgets.Widget):
@@ -324,20 +375,22 @@ class GroupNameWidget(_CachedLookupWidget):
         parts = region.path.rstrip("/").split("/")
         ancestor_paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
         if self._candidates is not None:
-            candidates = [
-                group
-                for group in self._candidates.get(name, ())
-                if group.region.path in ancestor_paths
-                and (group.congress_id is None or group.congress.code == congress_code)
-            ]
+            candidates = [group for group in self._candidates.get(name, ()) if group.region.path in ancestor_paths]
         else:
-            candidates = (
-                Group.objects.filter(kind=self.kind, name=name, region__path__in=ancestor_paths)
-                .filter(Q(congress__isnull=True) | Q(congress__code=congress_code))
-                .select_related("region")
-            )
-        # The nearest region wins when a township and its county both have a group of that name.
-        return max(candidates, key=lambda group: len(group.region.path), default=None)
+            candidates = Group.objects.filter(kind=self.kind, name=name, region__path__in=ancestor_paths)
+            candidates = candidates.select_related("region", "congress")
+        # A group of the row's congress (or of none) first: a township's representative group often belongs to
+        # the county congress and gathers the township congress's deputies too, so another congress's group is
+        # taken when it is the only one of that name. Then the nearest region, when a township and its county
+        # both have a group of that name.
+        return max(
+            candidates,
+            key=lambda group: (
+                group.congress_id is None or group.congress.code == congress_code,
+                len(group.region.path),
+            ),
+            default=None,
+        )
 
     def clean(self, value, row=None, **kwargs):
         name = _text(value)
@@ -362,6 +415,23 @@ class GroupNameWidget(_CachedLookupWidget):
 
 # --- reading a roster file ----------------------------------------------------------------------------
 
+# Title rows (a merged "……代表名册" line, a date line) that may stand above the header row.
+MAX_TITLE_ROWS = 10
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+# How to save a file this import reads, added to every refusal of a CSV's encoding.
+SAVE_AS_CSV = gettext_lazy(
+    "请在 Excel 中“另存为”并选择“CSV UTF-8（逗号分隔）”，或在 WPS 中另存为 CSV 时选择 UTF-8 编码；"
+    "也可以直接导入 Excel 工作簿（.xlsx）。"
+)
+OLD_WORKBOOK = gettext_lazy(
+    "这是旧版 Excel 97-2003（.xls）或 WPS 表格文件：请在 Excel 或 WPS 中另存为 Excel 工作簿（.xlsx）后再导入。"
+)
+# Encodings a CSV may arrive in that this import does not read, tried only to name what was uploaded. (Big5
+# and EUC-KR bytes are valid GB18030 too, so they cannot be told apart this way.)
+FOREIGN_ENCODINGS = (("shift_jis", gettext_lazy("Shift_JIS（日文）")),)
+
 
 @dataclass
 class RosterFile:
@@ -371,17 +441,39 @@ class RosterFile:
     content: bytes
 
 
-def normalise_dataset(dataset: tablib.Dataset) -> list[int]:
-    """Trim headers and drop blank rows in place; return each remaining row's line number in the sheet."""
-    if dataset.headers:
-        dataset.headers = [_text(header) for header in dataset.headers]
-    sheet_rows = []
-    for index in range(len(dataset) - 1, -1, -1):
-        if all(_text(value) == "" for value in dataset[index]):
-            del dataset[index]
-        else:
-            sheet_rows.append(index + 1 + HEADER_ROWS)
-    sheet_rows.reverse()
+def _header_index(dataset: tablib.Dataset, required_columns) -> int | None:
+    """Where the header row is: 0 for the first row, n for the n-th row below it (under n title rows)."""
+    candidates = [dataset.headers or [], *dataset[:MAX_TITLE_ROWS]]
+    for index, row in enumerate(candidates):
+        names = {_text(value) for value in row}
+        if all(column in names for column in required_columns):
+            return index
+    return None
+
+
+def normalise_dataset(dataset: tablib.Dataset, required_columns=()) -> list[int]:
+    """Put the header row first, blank cells as "" and blank rows away, in place.
+
+    Title rows above the header row are dropped (the header is the first row naming every required column).
+    Returns each remaining row's line number in the sheet, so that messages name the line the user sees.
+    """
+    header_index = _header_index(dataset, required_columns) or 0
+    rows = [list(row) for row in dataset]
+    headers = list(dataset.headers or []) if header_index == 0 else rows[header_index - 1]
+    # The header is on line header_index + 1; the first row under it on the next line.
+    first_line = header_index + 2
+    kept, sheet_rows = [], []
+    for offset, row in enumerate(rows[header_index:]):
+        # An empty cell arrives as None from a workbook; "" keeps it from showing as "None" in the preview.
+        cells = ["" if value is None else value for value in row]
+        if any(_text(value) for value in cells):
+            kept.append(cells)
+            sheet_rows.append(first_line + offset)
+    dataset.wipe()
+    if headers:
+        dataset.headers = [_text(header) for header in headers]
+    for cells in kept:
+        dataset.append(cells)
     return sheet_rows
 
 
@@ -390,15 +482,25 @@ def check_dataset(dataset: tablib.Dataset, *, required_columns, template_name) -
 
     ``template_name`` names the export the user should start from (名册, 联络站表, ...).
     """
-    headers = {_text(header) for header in dataset.headers or []}
-    missing = [column for column in required_columns if column not in headers]
-    if missing:
+    header_index = _header_index(dataset, required_columns)
+    if header_index is None:
+        candidates = [dataset.headers or [], *dataset[:MAX_TITLE_ROWS]]
+        found = [sum(column in {_text(value) for value in row} for column in required_columns) for row in candidates]
+        best = max(range(len(found)), key=lambda index: found[index])
+        header_row = candidates[best]
+        missing = [column for column in required_columns if column not in {_text(value) for value in header_row}]
+        if best > 0 and found[best]:
+            raise ValidationError(
+                _("文件缺少必需的列：%(columns)s（列名行在第 %(row)d 行）。请以导出的%(template)s为模板填写。")
+                % {"columns": "、".join(missing), "row": best + 1, "template": template_name},
+                code="missing_columns",
+            )
         raise ValidationError(
-            _("文件缺少必需的列：%(columns)s。请以导出的%(template)s为模板填写，第一行为列名。")
+            _("文件缺少必需的列：%(columns)s。请以导出的%(template)s为模板填写，列名行之上可以有标题行。")
             % {"columns": "、".join(missing), "template": template_name},
             code="missing_columns",
         )
-    rows = sum(1 for row in dataset if any(_text(value) for value in row))
+    rows = sum(1 for row in dataset[header_index:] if any(_text(value) for value in row))
     if rows == 0:
         raise ValidationError(_("文件中没有数据行。"), code="empty")
     max_rows = getattr(settings, "ROSTER_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
@@ -414,24 +516,158 @@ def check_roster_dataset(dataset: tablib.Dataset) -> None:
     check_dataset(dataset, required_columns=REQUIRED_COLUMNS, template_name=_("名册"))
 
 
-def _decode_csv(data: bytes) -> str:
+def _refuse_encoding(detected: str):
+    return ValidationError(
+        _(
+            "无法读取这个 CSV 文件：它是 %(detected)s。"
+            "本系统读取 UTF-8（带或不带 BOM）、GBK/GB18030 和 UTF-16 编码的 CSV。"
+        )
+        % {"detected": detected}
+        + str(SAVE_AS_CSV),
+        code="bad_encoding",
+    )
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, told by its zero bytes: every ASCII character (commas,
+    digits, line ends) has one, always on the same side; Chinese characters seldom do."""
+    sample = data[:4096]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    for zeros, others, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= len(sample) // 20 and zeros >= 4 * others:
+            try:
+                text = data[: len(data) - len(data) % 2].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            # Binary data with the same pattern of zeros decodes to control characters; text has none.
+            return None if CONTROL_CHARACTERS.search(text) else text
+    return None
+
+
+def decode_csv(data: bytes) -> str:
+    """The text of an uploaded CSV; anything this import cannot read is refused with what it is and how to save it."""
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise _refuse_encoding(_("UTF-32 编码的文本"))
+    for bom, encoding, label in (
+        (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+        (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                raise _refuse_encoding(_("标明为 %(encoding)s 却含有无效字符的文本") % {"encoding": label}) from None
+    if data.startswith(ZIP_SIGNATURE):
+        raise ValidationError(
+            _("这是 Excel 工作簿（.xlsx），文件名却以 .csv 结尾：请把扩展名改回 .xlsx 后再导入。"), code="bad_type"
+        )
+    if data.startswith(OLE_SIGNATURE):
+        raise ValidationError(str(OLD_WORKBOOK), code="bad_type")
+    text = _utf16_without_bom(data)
+    if text is not None:
+        return text
     if b"\x00" in data:
-        raise ValidationError(_("CSV 文件内容无效：这不是文本文件。"), code="bad_type")
-    # Excel on Chinese Windows saves CSV as GBK unless told otherwise.
-    for encoding in ("utf-8-sig", "gb18030"):
+        raise ValidationError(
+            _(
+                "CSV 文件内容无效：这不是文本文件。"
+                "请在 Excel 或 WPS 中把表格另存为 Excel 工作簿（.xlsx）或 CSV 后再导入。"
+            ),
+            code="bad_type",
+        )
+    # Excel on Chinese Windows saves CSV as GBK unless told otherwise; GB18030 reads GBK and more.
+    for encoding in ("utf-8", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 编码的 CSV。"), code="bad_encoding")
+    for encoding, label in FOREIGN_ENCODINGS:
+        try:
+            data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        raise _refuse_encoding(_("%(encoding)s 编码的文本") % {"encoding": label})
+    raise _refuse_encoding(_("无法识别编码的文本"))
+
+
+def _lost_to_question_marks(dataset: tablib.Dataset) -> bool:
+    """Whether the header row's Chinese became question marks: the file was saved in an encoding without
+    Chinese (the "ANSI" of a Western system), which writes "?" for every character it lacks."""
+    return any("??" in _text(value) for value in dataset.headers or [])
+
+
+def _padded_dataset(rows: list[list]) -> tablib.Dataset:
+    """A dataset of ``rows`` (the first is the header), cut to the last column with a value and padded to it.
+
+    A title typed or merged into the first cell makes a row shorter than the rest.
+    """
+    width = max((index + 1 for row in rows for index, value in enumerate(row) if _text(value)), default=0)
+    dataset = tablib.Dataset()
+    if not rows:
+        return dataset
+    padded = [(list(row) + [None] * width)[:width] for row in rows]
+    dataset.headers = padded[0]
+    for row in padded[1:]:
+        dataset.append(row)
+    return dataset
+
+
+def csv_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ValidationError(_("无法读取 CSV 文件，请检查文件格式。"), code="bad_type") from None
+
+
+def _delimiter(text: str) -> str:
+    """Excel's "Unicode text" (UTF-16) is tab-separated; its CSV comma-separated."""
+    head = text[:20000]
+    return "\t" if head.count("\t") > head.count(",") else ","
+
+
+def read_xlsx_rows(data: bytes) -> list[list]:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = workbook.active
+        # The stored dimensions may claim thousands of empty columns; the rows are cut to their values instead.
+        sheet.reset_dimensions()
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        workbook.close()
+
+
+class SheetXLSX(XLSX):
+    """The xlsx format of the admin imports: reads a sheet as ``read_sheet_file`` does (rows of any length)."""
+
+    def create_dataset(self, in_stream):
+        return _padded_dataset(read_xlsx_rows(in_stream))
+
+
+class SheetCSV(CSV):
+    """The CSV format of the admin imports; their upload form has already turned the file into UTF-8 CSV."""
+
+    def create_dataset(self, in_stream):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode("utf-8-sig")
+        return _padded_dataset(csv_rows(in_stream))
+
+
+IMPORT_FORMATS = [SheetXLSX, SheetCSV]
 
 
 def _read_xlsx(data: bytes) -> tablib.Dataset:
+    if data.startswith(OLE_SIGNATURE):
+        raise ValidationError(str(OLD_WORKBOOK), code="bad_type")
     not_xlsx = ValidationError(
         _("文件内容不是有效的 Excel（.xlsx）表格。旧版 .xls 文件请先在 Excel 中另存为 .xlsx。"),
         code="bad_type",
     )
-    if not data.startswith(b"PK\x03\x04"):
+    if not data.startswith(ZIP_SIGNATURE):
         raise not_xlsx
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -442,7 +678,7 @@ def _read_xlsx(data: bytes) -> tablib.Dataset:
     if unpacked > 50 * settings.ROSTER_IMPORT_MAX_BYTES:
         raise not_xlsx
     try:
-        return XLSX().create_dataset(data)
+        return SheetXLSX().create_dataset(data)
     except Exception:
         raise not_xlsx from None
 
@@ -456,7 +692,11 @@ def read_roster_file(upload) -> RosterFile:
 
 
 def read_sheet_file(upload, *, required_columns, template_name) -> RosterFile:
-    """``read_roster_file`` for any import with these required columns; the roster's size and row limits apply."""
+    """``read_roster_file`` for any import with these required columns; the roster's size and row limits apply.
+
+    The dataset is returned as the sheet has it (title rows, blank rows and all): the import finds the header
+    row again, so that its messages count lines as the user sees them.
+    """
     max_bytes = settings.ROSTER_IMPORT_MAX_BYTES
     name = upload.name or ""
     if upload.size == 0:
@@ -468,20 +708,33 @@ def read_sheet_file(upload, *, required_columns, template_name) -> RosterFile:
         )
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ("xlsx", "csv"):
-        raise ValidationError(_("只能导入 Excel（.xlsx）或 CSV 文件。"), code="bad_type")
+        raise ValidationError(
+            _("只能导入 Excel（.xlsx）或 CSV 文件。Excel 另存的“Unicode 文本”（.txt）把扩展名改为 .csv 即可导入。"),
+            code="bad_type",
+        )
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
     if extension == "xlsx":
         dataset = _read_xlsx(data)
-        format_class, content = XLSX, data
+        format_class, content = SheetXLSX, data
     else:
-        text = _decode_csv(data)
-        try:
-            dataset = CSV().create_dataset(text)
-        except Exception:
-            raise ValidationError(_("无法读取 CSV 文件，请检查文件格式。"), code="bad_type") from None
-        format_class, content = CSV, text.encode("utf-8")
+        text = decode_csv(data)
+        rows = csv_rows(text, _delimiter(text))
+        dataset = _padded_dataset(rows)
+        if _header_index(dataset, required_columns) is None and _lost_to_question_marks(dataset):
+            raise ValidationError(
+                _(
+                    "这个 CSV 文件里的中文已经变成了问号：它是用不含中文的编码（如西文系统的 ANSI）另存的，"
+                    "文字已无法从中恢复。请回到原来的表格重新另存。"
+                )
+                + str(SAVE_AS_CSV),
+                code="bad_encoding",
+            )
+        # Handed on as comma-separated UTF-8, the one form the confirm step reads.
+        out = io.StringIO(newline="")
+        csv.writer(out).writerows(rows)
+        format_class, content = SheetCSV, out.getvalue().encode("utf-8")
     check_dataset(dataset, required_columns=required_columns, template_name=template_name)
     return RosterFile(dataset=dataset, format_class=format_class, content=content)
 
@@ -535,7 +788,7 @@ class SheetImportMixin:
     def before_import(self, dataset, **kwargs):
         self._user = kwargs.get("user")
         self._seen = {}
-        self._sheet_rows = normalise_dataset(dataset)
+        self._sheet_rows = normalise_dataset(dataset, self.required_columns)
         try:
             if self._user is None or not permissions.is_office_staff(self._user):
                 raise ValidationError(str(self.staff_only_message))
@@ -587,6 +840,8 @@ class SheetImportMixin:
 
 # Roster fields that are personal data, each with its mask.
 PERSONAL_COLUMNS = {"phone": mask_phone, "id_number": mask_id_number, "home_address": mask_address}
+# Fields whose cell may say "keep what is there" (see ``RosterResource._unchanged``).
+KEPT_IF_UNCHANGED = {*PERSONAL_COLUMNS, "representative_group", "professional_group"}
 
 
 # --- the roster resource ------------------------------------------------------------------------------
@@ -594,6 +849,7 @@ PERSONAL_COLUMNS = {"phone": mask_phone, "id_number": mask_id_number, "home_addr
 # What a roster row may change on a deputy and on a seat (the rest identifies them).
 DEPUTY_IMPORT_FIELDS = [name for name in DEPUTY_FIELD_COLUMNS if name != "code"]
 MEMBERSHIP_IMPORT_FIELDS = [name for name in MEMBERSHIP_FIELD_COLUMNS if name != "congress"]
+MEMBERSHIP_IMPORT_ATTNAMES = [Membership._meta.get_field(name).attname for name in MEMBERSHIP_IMPORT_FIELDS]
 # Rows per INSERT/UPDATE and codes per IN (...): well inside SQLite's and PostgreSQL's parameter limits.
 WRITE_BATCH = 500
 LOOKUP_CHUNK = 2000
@@ -690,7 +946,7 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
     region = Field(attribute="deputy__region", column_name=COL_REGION, widget=RegionCodeWidget())
     phone = Field(attribute="deputy__phone", column_name=COL_PHONE, widget=TextWidget())
     phone_public = Field(attribute="deputy__phone_public", column_name=COL_PHONE_PUBLIC, widget=YesNoWidget())
-    id_number = Field(attribute="deputy__id_number", column_name=COL_ID_NUMBER, widget=TextWidget())
+    id_number = Field(attribute="deputy__id_number", column_name=COL_ID_NUMBER, widget=IdNumberWidget())
     home_address = Field(attribute="deputy__home_address", column_name=COL_HOME_ADDRESS, widget=TextWidget())
     congress = Field(attribute="congress", column_name=COL_CONGRESS, widget=CongressCodeWidget())
     district = Field(attribute="district", column_name=COL_DISTRICT, widget=TextWidget())
@@ -807,6 +1063,27 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
     def get_instance(self, instance_loader, row):
         return self._seats.get((_text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))))
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        name = self.get_field_name(field)
+        if name in KEPT_IF_UNCHANGED and field.column_name in row and self._unchanged(name, instance, row):
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+
+    def _unchanged(self, name, instance, row) -> bool:
+        """Whether a cell says "as it is" without naming a value this import could look up or store again.
+
+        A personal column exported masked (to someone who may not see it in full) reads back as its mask, and
+        a group is named, not identified: the seat's own group, even one of an unrelated region, is kept.
+        """
+        cell = _text(row.get(self.fields[name].column_name))
+        if not cell or instance.pk is None:
+            return False
+        if name in PERSONAL_COLUMNS:
+            stored = getattr(instance.deputy, name)
+            return bool(stored) and cell == PERSONAL_COLUMNS[name](stored)
+        group = getattr(instance, name)
+        return group is not None and group.name == cell
+
     def after_init_instance(self, instance, new, row, **kwargs):
         if new:
             code = _text(row.get(COL_CODE))
@@ -829,7 +1106,13 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         if region is not None and not permissions.user_covers_region(user, region):
             errors[COL_REGION] = [_("区域“%(region)s”不在您的管辖范围内。") % {"region": region.name}]
         congress = instance.congress if instance.congress_id else None
-        if congress is not None and not permissions.user_covers_region(user, congress.region):
+        if (
+            congress is not None
+            and not permissions.user_covers_region(user, congress.region)
+            and (instance.pk is None or self._seat_changed(instance))
+        ):
+            # A seat in a congress above the office's (a county deputy's provincial seat) is the other
+            # office's to change; left as it is, it comes back in the file this office exported.
             errors[COL_CONGRESS] = [_("“%(congress)s”不在您的管辖范围内。") % {"congress": congress}]
         elif congress is not None and region is not None and not congress.region.contains(region):
             errors.setdefault(COL_REGION, []).append(
@@ -837,6 +1120,10 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
                 % {"region": region.name, "congress": congress}
             )
         return errors
+
+    def _seat_changed(self, seat) -> bool:
+        stored = self._stored[Membership, seat.pk]
+        return any(getattr(seat, attname) != getattr(stored, attname) for attname in MEMBERSHIP_IMPORT_ATTNAMES)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
         # An unchanged row outside the user's region must still be refused, not quietly skipped.

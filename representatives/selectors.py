@@ -44,6 +44,13 @@ def deputy_directory(*, user=None, filters=None, public: bool = False) -> Deputy
     return filterset
 
 
+def roster_seats(deputies: QuerySet[Deputy]) -> QuerySet[Membership]:
+    """The seats of ``deputies``, as the roster lists them: by deputy, then by level."""
+    return Membership.objects.filter(deputy__in=deputies.values("pk")).order_by(
+        "deputy__name", "deputy_id", "congress__level", "congress__code"
+    )
+
+
 def deputy_page(queryset: QuerySet[Deputy]) -> QuerySet[Deputy]:
     """Decorate one page of deputies with what the directory rows show, in a constant number of queries."""
     return _with_memberships(queryset)

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +19,8 @@ from .qr import qr_svg_inline, qr_svg_response
 from .uploads import serve_private_file
 
 PAGE_SIZE = 25
+# The directory's import-ready export (the roster), by the value of ``?export=``.
+ROSTER_EXPORTS = {"roster": "xlsx", "roster_csv": "csv"}
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -197,8 +199,13 @@ def staff_home(request):
 @permissions.region_reader_required
 def staff_directory(request):
     filterset = selectors.deputy_directory(user=request.user, filters=request.GET)
-    if request.GET.get("export") in ("xlsx", "csv"):
-        return _export(request, "directory", filterset.qs, request.GET["export"])
+    export = request.GET.get("export")
+    if export in ("xlsx", "csv"):
+        return _export(request, "directory", filterset.qs, export)
+    if export in ROSTER_EXPORTS:
+        if not permissions.can_export_roster(request.user):
+            raise PermissionDenied
+        return _export(request, "roster", filterset.qs, ROSTER_EXPORTS[export])
     page = paginate(request, filterset.qs)
     page.object_list = selectors.deputy_page(page.object_list)
     return render(
@@ -214,6 +221,11 @@ def _export(request, kind, queryset, file_format):
     if kind == "directory":
         resource = resources.DeputyDirectoryResource(user=request.user, filters=request.GET.urlencode())
         filename = _("代表名录")
+    elif kind == "roster":
+        # The same file as the admin's roster export, one row per seat, so that it imports back unchanged.
+        resource = resources.RosterResource(user=request.user, filters=request.GET.urlencode())
+        queryset = selectors.roster_seats(queryset)
+        filename = _("代表名册")
     else:
         resource = resources.ActivityResource()
         filename = _("履职记录")

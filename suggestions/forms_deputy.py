@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from representatives.forms import MultipleFileField, style_fields
 from representatives.models import Deputy, Membership
+from representatives.names import name_contains
 
 from .models import Evaluation, Suggestion
 
@@ -89,7 +90,7 @@ def search_deputies(queryset, text: str, limit: int = 20):
     text = text.strip()
     if not text:
         return queryset.none()
-    return queryset.filter(Q(name__contains=text) | Q(code__iexact=text))[:limit]
+    return queryset.filter(name_contains("name", text) | Q(code__iexact=text))[:limit]
 
 
 class InviteForm(forms.Form):

@@ -144,7 +144,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         UnitRuleSet,
     )
     from liaison_stations import services as station_services
-    from liaison_stations.models import Opinion, OpinionCategory, Proposal
+    from liaison_stations.models import Opinion, OpinionCategory, Proposal, StarRule
     from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, StationFactory, StationMemberFactory
     from representatives import services as deputy_services
     from representatives.models import ActivityKind, Group, Level, StateLog
@@ -191,6 +191,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     side.activity_attachment = side.activity.attachments.get()
 
     side.station = StationFactory(region=town, name=f"联络站{tag}")
+    StarRule.objects.create(region=county)
     StationMemberFactory(station=side.station, deputy=side.deputy)
     side.duty_day = DutyDayFactory(station=side.station, topic="接待主题")
     DutyShiftFactory(duty_day=side.duty_day, deputy=side.deputy)

@@ -534,11 +534,20 @@ def roster_congress(regions):
 def imported_roster(roster_congress, staff_a):
     """A roster already in the database, which the failing imports below try to change."""
     from representatives.resources import import_roster
-    from representatives.tests.conftest import roster_row, roster_upload
+    from representatives.tests.conftest import FEMALE_ID_NUMBER, roster_row, roster_upload
 
     rows = [
         roster_row(**{"代表编号": "D0001", "姓名": "李四", "代表小组": "", "专业小组": ""}),
-        roster_row(**{"代表编号": "D0002", "姓名": "王芳", "性别": "女", "代表小组": "", "专业小组": ""}),
+        roster_row(
+            **{
+                "代表编号": "D0002",
+                "姓名": "王芳",
+                "性别": "女",
+                "身份证号": FEMALE_ID_NUMBER,
+                "代表小组": "",
+                "专业小组": "",
+            }
+        ),
     ]
     assert import_roster(roster_upload(rows), user=staff_a).ok
     return rows

@@ -217,6 +217,8 @@ TABLE = {
         reader_page(),
         # The export is the same list as a file: another region's deputies must not ride along.
         reader_page(label="export", query="export=csv"),
+        # The import-ready roster carries ID numbers and addresses in full: office staff only, their region's.
+        office_page(label="roster", query="export=roster_csv"),
     ],
     "staff:deputy": reader_page(scope=READ_SCOPE, kwargs=pk("deputy")),
     "staff:activities": [reader_page(), reader_page(label="export", query="export=csv")],

@@ -18,7 +18,8 @@ STATION_ROW = {
     "开放时间": "每周三 9:00-12:00",
     "负责人": "陈主任",
     "联系电话": "0750-1234567",
-    "星级": "3",
+    # A good row carries no stars: a new station has no "七有" checks to support them.
+    "星级": "0",
     "在用": "是",
     "编入代表编号": "D1、D2",
 }

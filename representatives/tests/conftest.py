@@ -46,6 +46,10 @@ def groups(regions):
     )
 
 
+# A valid ID number for a woman born on the default row's birth date (the default row's is a man's).
+FEMALE_ID_NUMBER = "440703197002030029"
+
+
 def roster_row(**overrides):
     """One valid roster row for township A in congress 440703-16; keyword arguments replace columns."""
     row = {
@@ -60,7 +64,7 @@ def roster_row(**overrides):
         "所在区域代码": "440703001",
         "联系电话": "13800000001",
         "公开电话": "否",
-        "身份证号": "440703197002030011",
+        "身份证号": "440703197002030010",
         "家庭住址": "白沙街道一号",
         "届别代码": "440703-16",
         "选区": "第一选区",

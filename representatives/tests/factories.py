@@ -3,6 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
+from representatives import idnumbers
 from representatives.models import (
     ActivityKind,
     ActivityRecord,
@@ -75,7 +76,14 @@ class DeputyFactory(DjangoModelFactory):
     post = "经理"
     region = factory.SubFactory(RegionFactory)
     phone = "13812345678"
-    id_number = "440101197505011234"
+    # Valid for the birth date and sex (GB 11643), as the roster import and the admin check.
+    id_number = factory.LazyAttribute(
+        lambda deputy: (
+            idnumbers.build("440101", deputy.birth_date, 2 if deputy.gender == Gender.FEMALE else 1)
+            if deputy.birth_date
+            else ""
+        )
+    )
     home_address = "某市某区某街道某号"
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from representatives.models import ActivityRecord, Deputy, Membership, Region, Role, StateLog, User
 from representatives.services import activity_confirm
-from representatives.tests.conftest import roster_row, roster_upload
+from representatives.tests.conftest import FEMALE_ID_NUMBER, roster_row, roster_upload
 from representatives.tests.factories import (
     ActivityRecordFactory,
     ClerkFactory,
@@ -432,7 +432,17 @@ def _written():
 
 
 def test_the_admin_import_previews_then_imports_on_confirmation(staff_client, roster_ready):
-    rows = [roster_row(), roster_row(**{"代表编号": "D0002", "姓名": "王芳", "性别": "女"})]
+    rows = [
+        roster_row(),
+        roster_row(
+            **{
+                "代表编号": "D0002",
+                "姓名": "王芳",
+                "性别": "女",
+                "身份证号": FEMALE_ID_NUMBER,
+            }
+        ),
+    ]
     before = _written()
 
     preview = staff_client.post(_import_url(), {"resource": "0", "import_file": roster_upload(rows)})
@@ -456,7 +466,17 @@ def test_the_admin_import_previews_then_imports_on_confirmation(staff_client, ro
 def test_the_admin_preview_of_a_reimport_shows_updates_and_skips(staff_client, staff_a, roster_ready):
     from representatives.resources import import_roster
 
-    rows = [roster_row(), roster_row(**{"代表编号": "D0002", "姓名": "王芳", "性别": "女"})]
+    rows = [
+        roster_row(),
+        roster_row(
+            **{
+                "代表编号": "D0002",
+                "姓名": "王芳",
+                "性别": "女",
+                "身份证号": FEMALE_ID_NUMBER,
+            }
+        ),
+    ]
     assert import_roster(roster_upload(rows), user=staff_a).ok
     rows[1]["职务"] = "副主任"
 

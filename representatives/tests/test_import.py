@@ -17,7 +17,7 @@ from representatives.resources import (
     export_response,
     import_roster,
 )
-from representatives.tests.conftest import ROSTER_HEADERS, roster_row, roster_upload
+from representatives.tests.conftest import FEMALE_ID_NUMBER, ROSTER_HEADERS, roster_row, roster_upload
 from representatives.tests.factories import (
     ActivityRecordFactory,
     DeputyFactory,
@@ -58,7 +58,16 @@ def test_a_good_roster_creates_each_deputy_and_seat(roster_setup, staff_a, group
     upload = roster_upload(
         [
             roster_row(),
-            roster_row(**{"代表编号": "D0002", "姓名": "王芳", "性别": "F", "选举方式": "indirect", "代表小组": ""}),
+            roster_row(
+                **{
+                    "代表编号": "D0002",
+                    "姓名": "王芳",
+                    "性别": "F",
+                    "身份证号": FEMALE_ID_NUMBER,
+                    "选举方式": "indirect",
+                    "代表小组": "",
+                }
+            ),
         ]
     )
 
@@ -90,7 +99,17 @@ def test_a_dry_run_previews_without_writing_anything(roster_setup, staff_a):
 
 
 def test_reimporting_the_same_roster_updates_rows_instead_of_duplicating_them(roster_setup, staff_a):
-    rows = [roster_row(), roster_row(**{"代表编号": "D0002", "姓名": "王芳", "性别": "女"})]
+    rows = [
+        roster_row(),
+        roster_row(
+            **{
+                "代表编号": "D0002",
+                "姓名": "王芳",
+                "性别": "女",
+                "身份证号": FEMALE_ID_NUMBER,
+            }
+        ),
+    ]
     assert import_roster(roster_upload(rows), user=staff_a).ok
 
     rows[0].update({"姓名": "李四明", "状态": "辞职", "状态日期": "2024-05-06"})
@@ -173,7 +192,7 @@ def test_excel_date_cells_and_numeric_codes_are_read_as_dates_and_text(roster_se
     [
         ({"届别代码": "9999-99"}, ["第 3 行", "“届别代码”列", "届别代码“9999-99”不存在"]),
         ({"所在区域代码": "000000"}, ["第 3 行", "“所在区域代码”列", "区域代码“000000”不存在"]),
-        ({"出生日期": "1970-13-45"}, ["第 3 行", "“出生日期”列", "无法识别"]),
+        ({"出生日期": "1970-13-45"}, ["第 3 行", "“出生日期”列", "日期“1970-13-45”不存在"]),
         ({"代表小组": "不存在的小组"}, ["第 3 行", "“代表小组”列", "找不到名为“不存在的小组”的代表小组"]),
         ({"性别": "未知"}, ["第 3 行", "“性别”列", "不是有效的选项"]),
         ({"状态": "辞职"}, ["第 3 行", "“状态日期”列", "辞职或终止资格必须填写日期"]),
