@@ -102,7 +102,10 @@ class DeputyFile:
         return sum(row.speeches for row in self.attendance)
 
     @property
-    def voters_received(self) -> int:
+    def voters_at_days_served(self) -> int:
+        """Voters received at the duty days the deputy served (在其值班的接待日共接待选民): each day's whole count,
+        shared with the other deputies on duty that day, so it is not the deputy's own and files must not be added
+        up. A region's or station's total counts each duty day once (``liaison_stations/figures.py``)."""
         return sum(shift.duty_day.voters_received for shift in self.duty_shifts)
 
     @property

@@ -39,14 +39,17 @@ from .models import (
     StarRule,
     Station,
     StationMember,
+    StationVisit,
     Supervision,
 )
+from .permissions import visiting_leaders_for
 from .resources import REQUIRED_COLUMNS, StationResource, import_errors, read_station_file
 
 # Their timelines are readable in the StateLog admin by staff of the region each row belongs to.
 STATE_LOG_SCOPES[Station] = "region"
 STATE_LOG_SCOPES[DutyDay] = "station__region"
 STATE_LOG_SCOPES[Opinion] = "region"
+STATE_LOG_SCOPES[StationVisit] = "station__region"
 
 
 def _is_staff(request) -> bool:
@@ -222,6 +225,40 @@ class DutyDayAdmin(RegionScopedAdmin, admin.ModelAdmin):
         return False
 
 
+# --- leaders' visits ----------------------------------------------------------------------------------
+
+
+@admin.register(StationVisit)
+class StationVisitAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Corrections only: visits are recorded on the staff pages, whose service checks who may record whose."""
+
+    region_field = "station__region"
+    list_display = ["date", "station", "station_region", "visitor", "visitor_post", "purpose"]
+    list_select_related = ["station__region", "leader"]
+    list_filter = [("station__region", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["station__name", "visitor_name", "leader__first_name", "leader__last_name", "purpose"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["station"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    @admin.display(description=_("所在区域"), ordering="station__region__path")
+    def station_region(self, visit):
+        return visit.station.region.name
+
+    @admin.display(description=_("来访领导"))
+    def visitor(self, visit):
+        return visit.visitor
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A city's leaders visit a county's stations: the choices reach above the staff member's region.
+        if db_field.name == "leader":
+            kwargs["queryset"] = visiting_leaders_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_add_permission(self, request):
+        return False
+
+
 # --- opinions -----------------------------------------------------------------------------------------
 
 OPINION_TIMES = [
@@ -249,15 +286,21 @@ class SupervisionInline(ReadOnlyInline, admin.TabularInline):
 @admin.register(Opinion)
 class OpinionAdmin(RegionScopedAdmin, admin.ModelAdmin):
     inlines = [SupervisionInline]
-    list_display = ["received_at", "tracking_code", "title", "status", "unit", "deadline", "masked_phone", "region"]
+    list_display = ["received_at", "reference", "title", "status", "unit", "deadline", "masked_phone", "region"]
     list_select_related = ["unit", "region"]
     list_filter = ["status", "category", "source", "supervised", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title", "tracking_code"]
     date_hierarchy = "received_at"
     autocomplete_fields = ["station", "duty_day", "deputy"]
+
+    # The tracking code is the voter's credential: searchable (a voter who phones in quotes it), never shown.
+    @admin.display(description=_("意见编号"), ordering="pk")
+    def reference(self, opinion):
+        return opinion.reference
+
     # Everything a workflow step writes: changing it here would leave the timeline telling another story.
     readonly_fields = [
-        "tracking_code",
+        "reference",
         "status",
         "merged_into",
         "proposal",
@@ -272,7 +315,7 @@ class OpinionAdmin(RegionScopedAdmin, admin.ModelAdmin):
         *OPINION_TIMES,
     ]
     fieldsets = (
-        (None, {"fields": ("tracking_code", "status", "region", "station", "source", "duty_day", "deputy")}),
+        (None, {"fields": ("reference", "status", "region", "station", "source", "duty_day", "deputy")}),
         (_("反映人"), {"fields": ("voter_name", "voter_phone")}),
         (_("意见"), {"fields": ("title", "content", "category")}),
         (

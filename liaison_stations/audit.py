@@ -1,8 +1,19 @@
-"""Field-level history of stations, their members and duty days, and voter opinions with their steps."""
+"""Field-level history of stations, their members and duty days, leaders' visits, and voter opinions with their
+steps."""
 
 from representatives.audit import register
 
-from .models import DeadlineRule, DutyDay, DutyShift, Opinion, StandardCheck, Station, StationMember, Supervision
+from .models import (
+    DeadlineRule,
+    DutyDay,
+    DutyShift,
+    Opinion,
+    StandardCheck,
+    Station,
+    StationMember,
+    StationVisit,
+    Supervision,
+)
 
 register(Station, "region")
 register(StationMember, "station__region")
@@ -11,5 +22,6 @@ register(DutyDay, "station__region")
 register(DutyShift, "duty_day__station__region")
 register(Opinion, "region")
 register(Supervision, "opinion__region")
+register(StationVisit, "station__region")
 # Deadlines apply everywhere; their history is for superusers.
 register(DeadlineRule, None)

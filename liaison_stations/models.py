@@ -320,6 +320,20 @@ class Opinion(models.Model):
     def __str__(self):
         return self.title
 
+    # The tracking code is the voter's private credential (it lets its holder rate the outcome), so staff,
+    # deputies and units refer to an opinion by this number instead.
+    REFERENCE_PREFIX = "YJ"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.REFERENCE_PREFIX}{self.pk:07d}" if self.pk else ""
+
+    @classmethod
+    def pk_from_reference(cls, text: str) -> int | None:
+        """The id named by a reference as people type it (``YJ0000123``, ``yj123``, ``123``), or None."""
+        value = text.strip().upper().removeprefix(cls.REFERENCE_PREFIX)
+        return int(value) if value.isdigit() and len(value) <= 12 else None
+
     @property
     def is_overdue(self) -> bool:
         return (
@@ -435,3 +449,76 @@ class StarRule(models.Model):
             "评为 %(stars)d 星须“七有”中至少 %(needed)d 项达标（%(rule)s），该站目前记录的达标项只有 %(passed)d 项。"
             "请先记录“七有”检查，或降低星级。"
         ) % {"stars": stars, "needed": needed, "rule": self, "passed": passed}
+
+
+class StationVisit(models.Model):
+    """A visit of a standing-committee member or leader to a station (常委会组成人员/领导到联络站活动).
+
+    The visitor is an account with the leader role, or, for a visitor without one, a name and post typed in:
+    exactly one of the two. A visitor is at a station once a day, so a visit recorded both by the office and by
+    the leader is refused the second time instead of being counted twice.
+    """
+
+    class Step(models.TextChoices):
+        """The steps on a visit's timeline (``StateLog``); a visit has no state of its own."""
+
+        RECORDED = "recorded", _("已登记")
+        UPDATED = "updated", _("已修改")
+        DELETED = "deleted", _("已删除")
+
+    station = models.ForeignKey(Station, verbose_name=_("联络站"), on_delete=models.PROTECT, related_name="visits")
+    date = models.DateField(_("日期"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("领导"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="station_visits",
+    )
+    visitor_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    visitor_post = models.CharField(_("职务"), max_length=100, blank=True)
+    purpose = models.CharField(_("活动内容"), max_length=200)
+    findings = models.TextField(_("发现的问题和意见"), max_length=3000)
+    follow_up = models.TextField(_("后续跟进"), blank=True, max_length=3000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("领导到联络站活动")
+        verbose_name_plural = _("领导到联络站活动")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["station", "-date"]), models.Index(fields=["leader", "-date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(leader__isnull=False, visitor_name="") | Q(leader__isnull=True) & ~Q(visitor_name=""),
+                name="station_visit_has_one_visitor",
+            ),
+            models.UniqueConstraint(
+                fields=["station", "date", "leader"],
+                condition=Q(leader__isnull=False),
+                name="station_visit_once_per_leader_day",
+            ),
+            models.UniqueConstraint(
+                fields=["station", "date", "visitor_name"],
+                condition=Q(leader__isnull=True),
+                name="station_visit_once_per_visitor_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.visitor} @ {self.station} {self.date}"
+
+    @property
+    def visitor(self) -> str:
+        """Who came: the leader's name as their account shows it, or the name typed in."""
+        if self.leader_id is not None:
+            return self.leader.get_full_name() or self.leader.username
+        return self.visitor_name

@@ -1,9 +1,11 @@
 """Who may see and do what with stations, duty days and voter opinions."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from representatives.models import Role, User
 from representatives.permissions import (
     is_deputy,
+    is_leader,
     is_office_staff,
     is_unit_clerk,
     region_scope_q,
@@ -11,7 +13,7 @@ from representatives.permissions import (
     user_covers_region,
 )
 
-from .models import DutyDay, Opinion, Station
+from .models import DutyDay, Opinion, Station, StationVisit
 
 # A unit sees an opinion from the moment it is assigned to it; before that it is the office's business.
 UNIT_VISIBLE_STATES = ("assigned", "replied", "fed_back", "closed")
@@ -69,3 +71,36 @@ def can_reply_opinion(user, opinion: Opinion) -> bool:
 def sees_voter_phone(user, opinion: Opinion) -> bool:
     """The voter's phone number is shown in full to office staff only; everyone else sees it masked."""
     return can_handle_opinion(user, opinion)
+
+
+def station_visits_for(user) -> QuerySet[StationVisit]:
+    """Leaders' visits to stations: read by staff and leaders, at the stations of their region and below."""
+    if sees_region_data(user):
+        return StationVisit.objects.filter(region_scope_q(user, "station__region"))
+    return StationVisit.objects.none()
+
+
+def can_record_visit(user, station: Station, leader=None) -> bool:
+    """Staff of the station's region record anyone's visit; a leader records their own, within their region."""
+    if can_manage_station(user, station):
+        return True
+    return is_leader(user) and leader is not None and leader.pk == user.pk and user_covers_region(user, station.region)
+
+
+def can_change_visit(user, visit: StationVisit) -> bool:
+    """Corrections and removals are the office's: staff of the station's region."""
+    return can_manage_station(user, visit.station)
+
+
+def visiting_leaders_for(user) -> QuerySet[User]:
+    """Leader accounts a user may name as a station's visitor or filter the visits by: those of the user's
+    region, of the regions above it (a city's leaders visit a county's stations) and of the regions below."""
+    leaders = User.objects.filter(role=Role.LEADER)
+    if user.is_authenticated and user.is_superuser:
+        return leaders
+    if not sees_region_data(user) or not user.region_id:
+        return leaders.none()
+    path = user.region.path
+    parts = path.rstrip("/").split("/")
+    ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
+    return leaders.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors))

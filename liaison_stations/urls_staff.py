@@ -3,11 +3,17 @@
 from django.urls import path
 
 from . import views_staff as views
+from . import views_visits
 
 patterns = [
     path("stations/", views.station_list, name="stations"),
     path("stations/new/", views.station_new, name="station_new"),
     path("stations/statistics/", views.station_statistics, name="station_statistics"),
+    path("stations/visits/", views_visits.station_visit_list, name="station_visits"),
+    path("stations/visits/new/", views_visits.station_visit_new, name="station_visit_new"),
+    path("stations/visits/<int:pk>/", views_visits.station_visit_detail, name="station_visit"),
+    path("stations/visits/<int:pk>/edit/", views_visits.station_visit_edit, name="station_visit_edit"),
+    path("stations/visits/<int:pk>/delete/", views_visits.station_visit_delete, name="station_visit_delete"),
     path("stations/<int:pk>/", views.station_detail, name="station"),
     path("stations/<int:pk>/edit/", views.station_edit, name="station_edit"),
     path("stations/<int:pk>/checks/", views.station_checks, name="station_checks"),

@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
 from django.utils.functional import cached_property
@@ -25,7 +26,10 @@ COUNT_CACHE_SECONDS = 60
 
 def cached_count(queryset: QuerySet) -> int:
     """``queryset.count()``, kept for COUNT_CACHE_SECONDS when it was slow (the comment above says why)."""
-    sql, params = queryset.query.sql_with_params()
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0  # ``none()``, or a filter that can match nothing: no SQL to run
     key = "pagecount:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:

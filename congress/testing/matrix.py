@@ -85,6 +85,7 @@ class Side:
     activity_attachment: object = None
     station: object = None
     duty_day: object = None
+    visit: object = None
     opinion: object = None
     suggestion: object = None
     suggestion_attachment: object = None
@@ -144,6 +145,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         UnitRuleSet,
     )
     from liaison_stations import services as station_services
+    from liaison_stations import services_visits as visit_services
     from liaison_stations.models import Opinion, OpinionCategory, Proposal, StarRule
     from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, StationFactory, StationMemberFactory
     from representatives import services as deputy_services
@@ -195,6 +197,15 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     StationMemberFactory(station=side.station, deputy=side.deputy)
     side.duty_day = DutyDayFactory(station=side.station, topic="接待主题")
     DutyShiftFactory(duty_day=side.duty_day, deputy=side.deputy)
+    # A leader's visit to the station, recorded by the leader: what the visit pages list.
+    side.visit = visit_services.station_visit_record(
+        station=side.station,
+        date=datetime.date(year, 3, 2),
+        by=side.leader,
+        leader=side.leader,
+        purpose=f"{scoped}走访联络站",
+        findings=f"{private}群众反映停车难",
+    )
 
     opinion = station_services.opinion_receive(
         source=Opinion.Source.VISIT,
@@ -291,6 +302,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         .first(),
         "liaison_stations.Station": side.station,
         "liaison_stations.DutyDay": side.duty_day,
+        "liaison_stations.StationVisit": side.visit,
         "liaison_stations.Opinion": side.opinion,
         "liaison_stations.Supervision": side.opinion.supervisions.get(),
         "suggestions.Suggestion": side.suggestion,

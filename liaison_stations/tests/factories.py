@@ -3,8 +3,8 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from liaison_stations.models import DutyDay, DutyShift, Opinion, Station, StationMember
-from representatives.tests.factories import DeputyFactory, RegionFactory
+from liaison_stations.models import DutyDay, DutyShift, Opinion, Station, StationMember, StationVisit
+from representatives.tests.factories import DeputyFactory, LeaderFactory, RegionFactory
 
 
 class StationFactory(DjangoModelFactory):
@@ -52,3 +52,16 @@ class OpinionFactory(DjangoModelFactory):
     voter_phone = "13900001111"
     title = factory.Sequence(lambda n: f"路灯不亮{n}")
     content = "小区门口路灯坏了三个月。"
+
+
+class StationVisitFactory(DjangoModelFactory):
+    """A leader's visit with an account; pass ``leader=None, visitor_name=…, visitor_post=…`` for one without."""
+
+    class Meta:
+        model = StationVisit
+
+    station = factory.SubFactory(StationFactory)
+    date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=1))
+    leader = factory.SubFactory(LeaderFactory, region=factory.SelfAttribute("..station.region"))
+    purpose = "调研联络站建设"
+    findings = "群众反映停车难。"
