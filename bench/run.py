@@ -36,7 +36,9 @@ FALLBACK_SEED_FLAGS = {
     "city": ["--deputies", "6000", "--activities-per-year", "5", "--years", "2"],
     "province": ["--deputies", "300000", "--activities-per-year", "5", "--years", "2"],
 }
+FIRST_LOAD_TIMEOUT_S = 900
 TARGETS = {
+    "first_load_ms": 2000,
     "p95_ms": 150,
     "throughput_rps": 100,
     "reminder_sweep_s": 10,
@@ -69,6 +71,8 @@ def bench_env(args) -> dict:
             "PYTHONPATH": str(ROOT),
             # Recycling workers would reset their memory mid-run and hide what the run really costs.
             "GUNICORN_MAX_REQUESTS": "0",
+            # A slow first load is measured, not cut off at the deployment's 60 s and reported as an error.
+            "GUNICORN_TIMEOUT": str(FIRST_LOAD_TIMEOUT_S),
         }
     )
     return env
@@ -209,10 +213,11 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 class Browser:
-    def __init__(self, port: int):
+    def __init__(self, port: int, timeout: float = 60):
         self.port = port
+        self.timeout = timeout
         self.cookies: dict[str, str] = {}
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
     def request(self, method: str, url: str, body: dict | None = None) -> tuple[int, bytes, float]:
         headers = {
@@ -239,7 +244,7 @@ class Browser:
             except (http.client.HTTPException, OSError):
                 # gunicorn's sync workers close idle keep-alive connections; reconnect once.
                 self.conn.close()
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
                 if attempt:
                     raise
                 started = time.perf_counter()
@@ -275,7 +280,7 @@ def django_setup(env) -> None:
     django.setup()
 
 
-def build_pages() -> list[dict]:
+def build_pages(export_list_roles=("staff_county",)) -> list[dict]:
     """The main pages per role, with real object ids and the number of their last page."""
     from django.contrib.auth import get_user_model
     from django.urls import reverse
@@ -311,6 +316,16 @@ def build_pages() -> list[dict]:
             (role, "station list", reverse("staff:stations"), True),
             (role, "dashboard", reverse("staff:dashboard"), False),
         ]
+    # Measured for their first load and latency, but left out of the throughput mix, so that views/s stay
+    # comparable with the runs before these pages were measured (bench/README.md).
+    reports = [
+        ("staff", "year report", reverse("staff:year_report", args=[year]), False),
+        ("staff_county", "year report", reverse("staff:year_report", args=[year]), False),
+        ("staff", "station statistics", reverse("staff:station_statistics"), False),
+        ("staff", "unit assessment", reverse("staff:unit_assessment"), False),
+        ("staff", "group checklists", reverse("staff:groups"), False),
+        ("staff", "scores", reverse("staff:scores"), False),
+    ]
     pages += [
         ("staff", "deputy page", reverse("staff:deputy", args=[county_deputy.pk]), False),
         ("staff", "deputy file", reverse("staff:deputy_file", args=[county_deputy.pk, year]), False),
@@ -324,7 +339,47 @@ def build_pages() -> list[dict]:
         ("clerk", "unit suggestions", reverse("unit:suggestions"), True),
         ("clerk", "unit opinions", reverse("unit:opinions"), True),
     ]
-    return [{"role": r, "name": n, "url": u, "list": is_list} for r, n, u, is_list in pages]
+    found = [{"role": r, "name": n, "url": u, "list": is_list} for r, n, u, is_list in pages]
+    found += [{"role": r, "name": n, "url": u, "list": is_list, "report": True} for r, n, u, is_list in reports]
+    exports = export_pages(year, county_deputy, export_list_roles)
+    return found + [{**page, "first_only": True} for page in exports]
+
+
+def export_pages(year: int, deputy, list_roles=("staff_county",)) -> list[dict]:
+    """Every download a staff member can ask for, with the filters the pages start with.
+
+    Loaded once each, with the cache emptied (``measure_first_loads``): repeating an export twenty times would
+    measure nothing the first load does not. The lists are exported as a county's office sees them; a whole
+    province's 3 million activity records in one spreadsheet is beyond what a request can build (bench/README.md);
+    ``list_roles`` adds other roles' (the SQLite demo's city).
+    """
+    from django.urls import reverse
+
+    def export(role, name, url, file_format="xlsx"):
+        sep = "&" if "?" in url else "?"
+        return {"role": role, "name": f"export: {name}", "url": f"{url}{sep}export={file_format}", "list": False}
+
+    return [
+        export("staff", "year report", reverse("staff:year_report", args=[year])),
+        export("staff_county", "year report", reverse("staff:year_report", args=[year])),
+        export("staff", "station statistics", reverse("staff:station_statistics")),
+        export("staff", "unit assessment", reverse("staff:unit_assessment")),
+        export("staff", "group checklists", reverse("staff:groups")),
+        export("staff", "scores", reverse("staff:scores")),
+        export("staff", "deputy file", reverse("staff:deputy_file", args=[deputy.pk, year])),
+        export("staff", "station list", reverse("staff:stations")),
+    ] + [
+        page
+        for role in list_roles
+        for page in (
+            export(role, "deputy directory", reverse("staff:directory")),
+            export(role, "deputy directory (csv)", reverse("staff:directory"), "csv"),
+            export(role, "activity list", reverse("staff:activities")),
+            export(role, "opinion list", reverse("staff:opinions")),
+            export(role, "suggestion list", reverse("staff:suggestions")),
+            export(role, "station list", reverse("staff:stations")),
+        )
+    ]
 
 
 def permissions_public_station():
@@ -354,6 +409,8 @@ def count_queries(pages: list[dict]) -> None:
     setup_test_environment()
     clients = {}
     for page in list(pages):
+        if page.get("first_only"):
+            continue
         role = page["role"]
         if role not in clients:
             clients[role] = logged_in_client(role)
@@ -391,6 +448,8 @@ def explain_slow(pages: list[dict], threshold_ms: float) -> list[dict]:
 
     found = []
     for page in pages:
+        if page.get("first_only"):
+            continue
         client = logged_in_client(page["role"])
         with CaptureQueriesContext(connection) as ctx:
             client.get(page["url"], secure=True)
@@ -414,6 +473,8 @@ def percentile(values: list[float], fraction: float) -> float:
 def measure_latency(args, pages: list[dict], login_url: str) -> None:
     browsers = {}
     for page in pages:
+        if page.get("first_only"):
+            continue
         role = page["role"]
         if role not in browsers:
             browsers[role] = Browser(args.port)
@@ -433,6 +494,55 @@ def measure_latency(args, pages: list[dict], login_url: str) -> None:
         page["p50_ms"] = round(statistics.median(times), 1)
         page["p95_ms"] = round(percentile(times, 0.95), 1)
         page["max_ms"] = round(max(times), 1)
+
+
+def fresh_workers(gunicorn: subprocess.Popen, workers: int) -> None:
+    """Replaces every gunicorn worker with a new one forked from the arbiter, as a restart or a deploy does.
+
+    The new workers start with nothing a request left in their memory (URL shapes, database connections), only
+    what the arbiter loaded before forking (``congress.warmup``).
+    """
+    old = set(children(gunicorn.pid))
+    for pid in old:
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        current = set(children(gunicorn.pid))
+        if len(current) >= workers and not current & old:
+            # Forked from a loaded arbiter, a worker is ready within milliseconds; a request sent before that
+            # would wait in the listen queue and be counted against the page.
+            time.sleep(1.0)
+            return
+        time.sleep(0.05)
+    raise SystemExit("gunicorn workers did not come back")
+
+
+def measure_first_loads(args, pages: list[dict], login_url: str, gunicorn: subprocess.Popen) -> None:
+    """Each page's first load after the cache was emptied: fresh workers, the bench's Redis database flushed.
+
+    This is what the first visitor after a deploy, a Redis restart or an expiry waits for; the "cold" column
+    of ``measure_latency`` comes after the in-process query count has already filled the shared cache.
+    """
+    import redis
+
+    server = redis.Redis(host=args.redis_host, port=6379, db=args.redis_db)
+    browsers = {}
+    for page in pages:
+        role = page["role"]
+        if role not in browsers:
+            browsers[role] = Browser(args.port, timeout=FIRST_LOAD_TIMEOUT_S)
+            if role != "anonymous":
+                browsers[role].login(login_url, role)
+    for page in pages:
+        fresh_workers(gunicorn, args.workers)
+        server.flushdb()
+        browser = browsers[page["role"]]
+        browser.conn.close()
+        status, body, elapsed = browser.request("GET", page["url"])
+        page["first_ms"] = round(elapsed * 1000, 1)
+        page["first_status"] = status
+        page["first_bytes"] = len(body)
+        log(f"first load {page['role']} {page['name']}: {page['first_ms']} ms (HTTP {status})")
 
 
 def measure_form_post(args) -> dict:
@@ -738,13 +848,16 @@ def measure_celery(args, env) -> dict:
 
 def print_table(report: dict) -> None:
     print()
-    header = f"{'role':<13}{'page':<34}{'queries':>8}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}  rows"
+    header = (
+        f"{'role':<13}{'page':<34}{'queries':>8}{'first ms':>10}{'cold ms':>9}{'p50 ms':>9}{'p95 ms':>9}"
+        f"{'max ms':>9}  rows"
+    )
     print(header)
     print("-" * len(header))
     for page in report["pages"]:
         print(
-            f"{page['role']:<13}{page['name']:<34}{page.get('queries', ''):>8}{page.get('cold_ms', ''):>9}"
-            f"{page.get('p50_ms', ''):>9}"
+            f"{page['role']:<13}{page['name']:<34}{page.get('queries', ''):>8}{page.get('first_ms', ''):>10}"
+            f"{page.get('cold_ms', ''):>9}{page.get('p50_ms', ''):>9}"
             f"{page.get('p95_ms', ''):>9}{page.get('max_ms', ''):>9}  {page.get('rows', '')}"
         )
     print()
@@ -766,6 +879,18 @@ def check_targets(report: dict) -> list[str]:
         lines.append(f"[{mark}] {label}: {value} {unit} (target {limit})")
 
     pages = report.get("pages", [])
+    first = [p for p in pages if p.get("first_ms") is not None]
+    slowest = max(first, key=lambda p: p["first_ms"], default=None)
+    if slowest:
+        check(
+            f"slowest first load ({slowest['role']} {slowest['name']})",
+            slowest["first_ms"],
+            TARGETS["first_load_ms"],
+            "ms",
+        )
+    for page in first:
+        if page["first_status"] != 200:
+            lines.append(f"[MISS] first load of {page['role']} {page['name']}: HTTP {page['first_status']}")
     worst = max((p for p in pages if p.get("p95_ms") is not None), key=lambda p: p["p95_ms"], default=None)
     if worst:
         check(f"worst p95 ({worst['role']} {worst['name']})", worst["p95_ms"], TARGETS["p95_ms"], "ms")
@@ -808,7 +933,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=30, help="seconds of the throughput run")
     parser.add_argument("--roster-rows", type=int, default=6000)
     parser.add_argument("--task-timeout", type=float, default=600)
-    parser.add_argument("--skip", default="", help="comma-separated: http,throughput,sweep,scoring,roster,celery")
+    parser.add_argument("--skip", default="", help="comma-separated: first,http,throughput,sweep,scoring,roster,celery")
     parser.add_argument("--explain", type=float, default=0, help="print EXPLAIN ANALYZE of queries over N ms")
     parser.add_argument("--output", help="JSON file (default bench/results/<scale>.json)")
     args = parser.parse_args()
@@ -838,17 +963,21 @@ def main() -> None:
         report["slow_queries"] = explain_slow(pages, args.explain)
     gunicorn = None
     try:
-        if not {"http", "throughput"} <= skip:
+        if not {"first", "http", "throughput"} <= skip:
             log("starting gunicorn")
             gunicorn = start_gunicorn(args, env)
             login_url = reverse("login")
+            if "first" not in skip:
+                log(f"first loads: {len(pages)} pages, each with fresh workers and the cache emptied")
+                measure_first_loads(args, pages, login_url, gunicorn)
             if "http" not in skip:
                 log(f"latency: {len(pages)} pages x {args.samples} requests")
                 measure_latency(args, pages, login_url)
                 pages.append(measure_form_post(args))
             if "throughput" not in skip:
                 log(f"throughput: {args.clients} clients for {args.duration:.0f} s")
-                report["throughput"] = measure_throughput(args, [p for p in pages if p["role"]], login_url)
+                browsed = [p for p in pages if p["role"] and not p.get("first_only") and not p.get("report")]
+                report["throughput"] = measure_throughput(args, browsed, login_url)
             report["web_workers"] = [memory_mb(pid) for pid in children(gunicorn.pid)]
     finally:
         if gunicorn:

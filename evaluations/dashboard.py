@@ -1,9 +1,12 @@
 """The figures behind the statistics dashboard and the annual report (统计看板、年度报告).
 
-Everything is counted in the database with conditional aggregation, one query per source table, so a page
-costs the same number of queries for a township with ten deputies as for a province with a hundred thousand.
-Each figure is defined the way the staff list it links to counts rows, wherever that list's filters allow;
-where they do not (a deputy's seat being both serving and directly elected, ratings), the docstring says so.
+Every figure is a sum of summary rows kept current as the data changes (``representatives.tallies``; what each
+counter counts is defined once, next to its data: ``representatives/figures.py``, ``liaison_stations/figures.py``
+and ``suggestions/figures.py``). One query adds up all of them for the chosen region, split by the regions
+below it, so a page costs the same for a township with ten deputies as for a province with three million
+activity records. Each figure is defined the way the staff list it links to counts rows, wherever that list's
+filters allow; where they do not (a deputy's seat being both serving and directly elected, ratings), the
+docstring says so.
 
 Definitions offices rely on:
 
@@ -21,17 +24,13 @@ Definitions offices rely on:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
-from django.utils import timezone
+from django.db.models import Q
 
-from liaison_stations import permissions as station_permissions
-from liaison_stations.models import Opinion, Rating
-from liaison_stations.selectors import StationFigures, station_statistics
-from representatives import permissions
-from representatives.models import ActivityKind, ActivityRecord, Level, Membership, Region
-from suggestions import permissions as suggestion_permissions
-from suggestions.models import Assignment, Evaluation, Reply, ReplyClass, Suggestion
+from liaison_stations import selectors as station_selectors
+from liaison_stations.selectors import StationFigures
+from representatives import permissions, tallies
+from representatives.models import ActivityKind, ActivityRecord, HandlingUnit, Level, Region
+from suggestions.models import Evaluation, ReplyClass, Suggestion
 
 S = Suggestion.Status
 REGISTERED_STATES = (S.REGISTERED, S.ASSIGNED, S.REPLIED, S.CLOSED)
@@ -43,38 +42,19 @@ def percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def _under(field: str, region: Region | None) -> Q:
-    return Q(**{f"{field}__path__startswith": region.path}) if region is not None else Q()
-
-
-def _tally(queryset, path_field: str, rows: list[Region], metrics: dict, per_row=()) -> tuple[dict, list[dict]]:
-    """One query: each metric over the whole queryset, and those named in ``per_row`` for each row region too.
-
-    ``metrics`` maps a name to ``(function, column, condition)``; counts are distinct so joins cannot inflate them.
-    """
-    expressions = {}
-    for name, (function, column, condition) in metrics.items():
-        options = {"distinct": True} if function is Count else {}
-        expressions[f"{name}__all"] = function(column, filter=condition or None, **options)
-        if name in per_row:
-            for index, region in enumerate(rows):
-                scope = Q(**{f"{path_field}__startswith": region.path}) & condition
-                expressions[f"{name}__{index}"] = function(column, filter=scope, **options)
-    result = queryset.aggregate(**expressions)
-    total = {name: result[f"{name}__all"] or 0 for name in metrics}
-    split = [{name: result.get(f"{name}__{index}") or 0 for name in per_row} for index in range(len(rows))]
-    return total, split
-
-
 # Figures --------------------------------------------------------------------------------------------------------
 
 
 @dataclass
 class LevelFigures:
     level: int
-    label: str
     serving: int = 0
     direct: int = 0
+
+    @property
+    def label(self) -> str:
+        # Labelled when shown, in the visitor's language: the figures are kept in the cache for every language.
+        return str(Level(self.level).label)
 
 
 @dataclass
@@ -92,11 +72,17 @@ class DeputyFigures:
 @dataclass
 class ActivityFigures:
     total: int = 0
-    # (kind, label, count) for every kind, in the order of ActivityKind, so charts keep their colours.
-    by_kind: list[tuple[str, str, int]] = field(default_factory=list)
+    # {kind: count} for every kind
+    kinds: dict[str, int] = field(default_factory=dict)
     # {(month 1..12, kind): count}
     by_month: dict[tuple[int, str], int] = field(default_factory=dict)
     voters_at_reports: int = 0
+
+    @property
+    def by_kind(self) -> list[tuple[str, str, int]]:
+        """(kind, label, count) for every kind, in the order of ActivityKind so charts keep their colours; labelled
+        when shown, in the visitor's language."""
+        return [(kind.value, str(kind.label), self.kinds.get(kind.value, 0)) for kind in ActivityKind]
 
 
 @dataclass
@@ -286,211 +272,132 @@ class Figures:
         return self.units[::-1][: min(RANKED_UNITS, len(self.units) // 2)]
 
 
-# Queries --------------------------------------------------------------------------------------------------------
+# Reading the tallies ----------------------------------------------------------------------------------------------
+
+DEPUTY_SOURCES = ("deputies",)
+YEAR_SOURCES = ("reports", "activities", "opinions", "suggestions", "duty_days")
 
 
-def _deputies(user, region, rows, start, end) -> tuple[DeputyFigures, list[dict]]:
-    serving = Membership.objects.filter(deputy=OuterRef("pk"), status=Membership.Status.SERVING)
-    direct = serving.filter(election=Membership.Election.DIRECT)
-    reported = ActivityRecord.objects.filter(
-        deputy=OuterRef("pk"),
-        kind=ActivityKind.REPORT_TO_VOTERS,
-        status=ActivityRecord.Status.CONFIRMED,
-        date__gte=start,
-        date__lte=end,
-    )
-    queryset = (
-        permissions.deputies_for(user)
-        .filter(_under("region", region))
-        .annotate(is_serving=Exists(serving), is_direct=Exists(direct), has_reported=Exists(reported))
-    )
-    total, split = _tally(
-        queryset,
-        "region__path",
-        rows,
-        {
-            "serving": (Count, "id", Q(is_serving=True)),
-            "direct": (Count, "id", Q(is_direct=True)),
-            "reported": (Count, "id", Q(is_direct=True, has_reported=True)),
-        },
-        per_row=("serving", "direct", "reported"),
-    )
-    levels = {
-        row["congress__level"]: row
-        for row in Membership.objects.filter(
-            permissions.region_scope_q(user, "deputy__region"),
-            _under("deputy__region", region),
-            status=Membership.Status.SERVING,
-        )
-        .values("congress__level")
-        .annotate(
-            serving=Count("deputy", distinct=True),
-            direct=Count("deputy", filter=Q(election=Membership.Election.DIRECT), distinct=True),
-        )
-        .order_by()
-    }
+def _deputies(found: tallies.Sums, rows) -> tuple[DeputyFigures, list[dict]]:
+    def counts(index=None):
+        return {
+            "serving": found.total("deputies", "serving", row=index),
+            "direct": found.total("deputies", "direct", row=index),
+            "reported": found.total("reports", "reported", row=index),
+        }
+
+    total = counts()
     by_level = [
         LevelFigures(
             level=level.value,
-            label=str(level.label),
-            serving=levels.get(level.value, {}).get("serving", 0),
-            direct=levels.get(level.value, {}).get("direct", 0),
+            serving=found.total("deputies", f"level_serving|{level.value}"),
+            direct=found.total("deputies", f"level_direct|{level.value}"),
         )
         for level in Level
     ]
-    figures = DeputyFigures(
-        serving=total["serving"], direct=total["direct"], reported=total["reported"], by_level=by_level
-    )
-    return figures, split
+    return DeputyFigures(**total, by_level=by_level), [counts(index) for index in range(len(rows))]
 
 
-def _activities(user, region, rows, start, end) -> tuple[ActivityFigures, list[dict]]:
-    queryset = (
-        permissions.activities_for(user)
-        .filter(_under("deputy__region", region))
-        .filter(status=ActivityRecord.Status.CONFIRMED, date__gte=start, date__lte=end)
-    )
-    by_month, kinds, voters = {}, dict.fromkeys(ActivityKind.values, 0), 0
-    for row in (
-        queryset.annotate(month=TruncMonth("date"))
-        .values("month", "kind")
-        .annotate(n=Count("id"), voters=Sum("voters_attended"))
-        .order_by()
-    ):
-        by_month[(row["month"].month, row["kind"])] = row["n"]
-        kinds[row["kind"]] = kinds.get(row["kind"], 0) + row["n"]
-        if row["kind"] == ActivityKind.REPORT_TO_VOTERS:
-            voters += row["voters"] or 0
-    _total, split = _tally(queryset, "deputy__region__path", rows, {"n": (Count, "id", Q())}, per_row=("n",))
+def _activities(found: tallies.Sums, rows) -> tuple[ActivityFigures, list[dict]]:
+    confirmed = [(kind, f"{ActivityRecord.Status.CONFIRMED}|{kind}") for kind in ActivityKind.values]
+    kinds = {kind: found.total("activities", key) for kind, key in confirmed}
+    by_month = {
+        (month, kind): n
+        for month in range(1, 13)
+        for kind, key in confirmed
+        if (n := found.total("activities", key, month=month))
+    }
     figures = ActivityFigures(
         total=sum(kinds.values()),
-        by_kind=[(kind.value, str(kind.label), kinds.get(kind.value, 0)) for kind in ActivityKind],
+        kinds=kinds,
         by_month=by_month,
-        voters_at_reports=voters,
+        voters_at_reports=found.total("activities", "report_voters"),
     )
+    split = [
+        {"n": sum(found.total("activities", key, row=index) for _kind, key in confirmed)} for index in range(len(rows))
+    ]
     return figures, split
 
 
-def _opinions(user, region, start, end) -> OpinionFigures:
-    queryset = (
-        station_permissions.opinions_for(user)
-        .filter(_under("region", region))
-        .filter(received_at__date__gte=start, received_at__date__lte=end)
-        .exclude(status=Opinion.Status.MERGED)
-    )
-    months = {m: OpinionMonth(month=m) for m in range(1, 13)}
-    figures = OpinionFigures(months=list(months.values()))
-    for row in (
-        queryset.annotate(month=TruncMonth("received_at"))
-        .values("month")
-        .annotate(
-            collected=Count("id"),
-            fed_back=Count("id", filter=Q(status=Opinion.Status.FED_BACK)),
-            closed=Count("id", filter=Q(status=Opinion.Status.CLOSED)),
-            satisfied=Count("id", filter=Q(rating=Rating.SATISFIED)),
-            basic=Count("id", filter=Q(rating=Rating.BASIC)),
-            unsatisfied=Count("id", filter=Q(rating=Rating.UNSATISFIED)),
+def _opinions(found: tallies.Sums) -> OpinionFigures:
+    def month(m: int) -> OpinionMonth:
+        return OpinionMonth(
+            month=m,
+            collected=found.total("opinions", "collected", month=m),
+            fed_back=found.total("opinions", "fed_back", month=m),
+            closed=found.total("opinions", "closed", month=m),
         )
-        .order_by()
-    ):
-        # TruncMonth works in the current time zone, so an opinion left at 23:30 on 31 March stays in March.
-        month = months[row["month"].month]
-        month.collected, month.fed_back, month.closed = row["collected"], row["fed_back"], row["closed"]
-        figures.satisfied += row["satisfied"]
-        figures.basic += row["basic"]
-        figures.unsatisfied += row["unsatisfied"]
-    return figures
+
+    return OpinionFigures(
+        months=[month(m) for m in range(1, 13)],
+        satisfied=found.total("opinions", "rating|satisfied"),
+        basic=found.total("opinions", "rating|basic"),
+        unsatisfied=found.total("opinions", "rating|unsatisfied"),
+    )
 
 
-def _suggestions(user, region, rows, year) -> tuple[SuggestionFigures, list[UnitFigures], list[dict]]:
-    base = suggestion_permissions.suggestions_for(user).filter(_under("region", region), year=year)
-    late = Assignment.objects.filter(
-        suggestion=OuterRef("pk"), status=Assignment.Status.ACTIVE, deadline__lt=timezone.localdate()
-    )
-    metrics = {f"status_{state}": (Count, "id", Q(status=state)) for state in SUGGESTION_STATES}
-    metrics.update(
-        received=(Count, "id", Q()),
-        registered=(Count, "id", Q(status__in=REGISTERED_STATES)),
-        replied=(Count, "id", Q(replied_at__isnull=False)),
-        key=(Count, "id", Q(is_key=True)),
-        rehandled=(Count, "id", Q(round__gt=1)),
-        overdue=(Count, "id", Q(Exists(late))),
-    )
-    total, split = _tally(base, "region__path", rows, metrics, per_row=("received", "registered", "replied"))
+def _suggestions(found: tallies.Sums, rows) -> tuple[SuggestionFigures, list[UnitFigures], list[dict]]:
+    def total(key: str, index=None) -> int:
+        return found.total("suggestions", key, row=index)
 
-    judged = (
-        Assignment.objects.filter(suggestion__in=base, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT])
-        .exclude(status=Assignment.Status.REASSIGNED)
-        .filter(Q(status=Assignment.Status.DONE) | Q(deadline__lt=timezone.localdate()))
+    by_status = {state: total(f"status|{state}") for state in SUGGESTION_STATES}
+    figures = SuggestionFigures(
+        received=sum(by_status.values()),
+        by_status=by_status,
+        replied=total("replied"),
+        key=total("key"),
+        rehandled=total("rehandled"),
+        overdue=total("overdue"),
+        due=total("due"),
+        on_time=total("on_time"),
+        satisfied=total(f"final|{Evaluation.Value.SATISFIED}"),
+        basic=total(f"final|{Evaluation.Value.BASIC}"),
+        unsatisfied=total(f"final|{Evaluation.Value.UNSATISFIED}"),
+        unsatisfied_ever=total("unsatisfied_ever"),
+        replies_a=total(f"reply|{ReplyClass.A}"),
+        replies_b=total(f"reply|{ReplyClass.B}"),
+        replies_c=total(f"reply|{ReplyClass.C}"),
+        promises_reported=total("promise_reported"),
+        promises_kept=total("promise_kept"),
     )
-    on_time = Q(status=Assignment.Status.DONE, done_at__date__lte=F("deadline"))
-    parts, part_split = _tally(
-        judged,
-        "suggestion__region__path",
-        rows,
-        {"due": (Count, "id", Q()), "on_time": (Count, "id", on_time)},
-        per_row=("due", "on_time"),
-    )
+    due = {int(key.split("|")[1]): total(key) for key in found.keys("suggestions", "unit_due|")}
+    names = dict(HandlingUnit.objects.filter(pk__in=[unit for unit, n in due.items() if n]).values_list("pk", "name"))
     units = [
-        UnitFigures(unit_id=row["unit_id"], name=row["unit__name"], due=row["due"], on_time=row["on_time"])
-        for row in judged.values("unit_id", "unit__name")
-        .annotate(due=Count("id"), on_time=Count("id", filter=on_time))
-        .order_by()
+        UnitFigures(unit_id=unit, name=name, due=due[unit], on_time=total(f"unit_on_time|{unit}"))
+        for unit, name in names.items()
     ]
     units.sort(key=lambda u: (-(u.on_time_rate or 0), -u.due, u.name, u.unit_id))
 
-    final = Q(round=F("suggestion__round"))
-    ratings = Evaluation.objects.filter(suggestion__in=base).aggregate(
-        satisfied=Count("id", filter=final & Q(value=Evaluation.Value.SATISFIED)),
-        basic=Count("id", filter=final & Q(value=Evaluation.Value.BASIC)),
-        unsatisfied=Count("id", filter=final & Q(value=Evaluation.Value.UNSATISFIED)),
-        unsatisfied_ever=Count("id", filter=Q(value=Evaluation.Value.UNSATISFIED)),
-    )
-    b_class = Q(reply_class=ReplyClass.B)
-    replies = Reply.objects.filter(
-        assignment__suggestion__in=base, assignment__round=F("assignment__suggestion__round")
-    ).aggregate(
-        a=Count("id", filter=Q(reply_class=ReplyClass.A)),
-        b=Count("id", filter=b_class),
-        c=Count("id", filter=Q(reply_class=ReplyClass.C)),
-        reported=Count("id", filter=b_class & Q(promise_done_at__isnull=False)),
-        kept=Count("id", filter=b_class & Q(promise_confirmed_at__isnull=False)),
-    )
-    figures = SuggestionFigures(
-        received=total["received"],
-        by_status={state: total[f"status_{state}"] for state in SUGGESTION_STATES},
-        replied=total["replied"],
-        key=total["key"],
-        rehandled=total["rehandled"],
-        overdue=total["overdue"],
-        due=parts["due"],
-        on_time=parts["on_time"],
-        satisfied=ratings["satisfied"],
-        basic=ratings["basic"],
-        unsatisfied=ratings["unsatisfied"],
-        unsatisfied_ever=ratings["unsatisfied_ever"],
-        replies_a=replies["a"],
-        replies_b=replies["b"],
-        replies_c=replies["c"],
-        promises_reported=replies["reported"],
-        promises_kept=replies["kept"],
-    )
-    merged = [{**counts, **part_split[index]} for index, counts in enumerate(split)]
-    return figures, units, merged
+    def split(index: int) -> dict:
+        registered = sum(total(f"status|{state}", index) for state in REGISTERED_STATES)
+        received = sum(total(f"status|{state}", index) for state in SUGGESTION_STATES)
+        return {
+            "received": received,
+            "registered": registered,
+            "replied": total("replied", index),
+            "due": total("due", index),
+            "on_time": total("on_time", index),
+        }
+
+    return figures, units, [split(index) for index in range(len(rows))]
 
 
 def compute(*, user, region: Region | None, year: int) -> Figures:
     """All figures for ``region`` (or, for a superuser without one, everything) in calendar year ``year``.
 
-    The caller has checked that ``region`` lies within the user's; every query is scoped by the user too.
+    The caller has checked that ``region`` lies within the user's; the tallies are read within the user's too.
     """
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    table, station_total = station_statistics(user=user, region=region, date_from=start, date_to=end)
-    regions = [row.region for row in table]
-    deputies, deputy_split = _deputies(user, region, regions, start, end)
-    activities, activity_split = _activities(user, region, regions, start, end)
-    opinions = _opinions(user, region, start, end)
-    suggestions, units, suggestion_split = _suggestions(user, region, regions, year)
+    scope_root, regions = station_selectors.statistics_rows(user=user, region=region)
+    wanted = {name: Q() for name in (*DEPUTY_SOURCES, *station_selectors.STATION_SOURCES)}
+    wanted |= {name: Q(year=year) for name in YEAR_SOURCES}
+    found = tallies.sums(
+        wanted, where=station_selectors.statistics_scope(user=user, scope_root=scope_root), rows=regions
+    )
+    table, station_total = station_selectors.station_figures(found, scope_root=scope_root, rows=regions)
+    deputies, deputy_split = _deputies(found, regions)
+    activities, activity_split = _activities(found, regions)
+    opinions = _opinions(found)
+    suggestions, units, suggestion_split = _suggestions(found, regions)
 
     rows = [
         RegionRow(
@@ -532,3 +439,9 @@ def compute(*, user, region: Region | None, year: int) -> Figures:
         suggestions=suggestions,
         units=units,
     )
+
+
+def cached(*, user, region: Region | None, year: int) -> Figures:
+    """``compute``, kept until the tallies change (per scope, region, year, day and language)."""
+    key = f"dashboard:{permissions.scope_key(user)}:{region.pk if region else '-'}:{year}"
+    return tallies.cached(key, lambda: compute(user=user, region=region, year=year))

@@ -24,8 +24,8 @@ the unit's average on the others. Otherwise a unit that answers C (留作参考)
 the promise points for free, and a unit whose promises are not due yet would lose them unfairly. A unit with
 no measurable rate at all is listed without a score and ranked last.
 
-The whole table takes three queries whatever the number of units: the units, the rule set, one grouped
-aggregate over the parts.
+The whole table takes three queries whatever the number of units: the units, the rule set, one sum of the
+summary rows (``representatives.tallies``).
 """
 
 import datetime
@@ -33,20 +33,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from representatives import tallies
 from representatives.models import HandlingUnit
 from representatives.permissions import handling_units_for, region_scope_q
-from suggestions.models import Assignment, Evaluation, Reply, ReplyClass
 
 from .models import UnitRuleSet
 
-A = Assignment.Status
-REPLYING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SPLIT)
-SATISFIED_VALUES = (Evaluation.Value.SATISFIED, Evaluation.Value.BASIC)
 COUNTS = (
     "assigned",
     "replied",
@@ -63,6 +60,8 @@ COUNTS = (
     "promises_due_unkept",
     "rehandled",
 )
+# Worked out from other counters rather than kept.
+DERIVED = ("open",)
 ONE_DECIMAL = Decimal("0.1")
 
 
@@ -189,55 +188,24 @@ def score(row: UnitRow, rules: UnitRuleSet) -> Decimal | None:
     return Decimal(total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
-def _aggregates(parts, today: datetime.date):
-    replying = Q(role__in=REPLYING_ROLES)
-    done = Q(status=A.DONE)
+def suggestions_url(year: int, unit: HandlingUnit | None = None, *, path: str | None = None, **extra) -> str:
+    """The office's suggestion list narrowed as far as its filters go (unit, year, overdue, status).
 
-    def reply(**conditions):
-        return Q(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **conditions)))
-
-    rating = Evaluation.objects.filter(suggestion=OuterRef("suggestion_id"), round=OuterRef("round"))
-    promise = {"reply_class": ReplyClass.B}
-    return (
-        parts.order_by()
-        .values("unit_id")
-        .annotate(
-            assigned=Count("pk"),
-            replied=Count("pk", filter=done),
-            on_time=Count("pk", filter=done & Q(done_at__date__lte=F("deadline"))),
-            overdue=Count("pk", filter=Q(status=A.ACTIVE, deadline__lt=today)),
-            open=Count("pk", filter=Q(status=A.ACTIVE, deadline__gte=today) | Q(status=A.REASSIGN_REQUESTED)),
-            class_a=Count("pk", filter=reply(reply_class=ReplyClass.A)),
-            class_b=Count("pk", filter=reply(reply_class=ReplyClass.B)),
-            class_c=Count("pk", filter=reply(reply_class=ReplyClass.C)),
-            rated=Count("pk", filter=replying & Q(Exists(rating))),
-            satisfied=Count("pk", filter=replying & Q(Exists(rating.filter(value__in=SATISFIED_VALUES)))),
-            promises=Count("pk", filter=reply(**promise)),
-            promises_kept=Count("pk", filter=reply(**promise, promise_confirmed_at__isnull=False)),
-            promises_due_unkept=Count(
-                "pk", filter=reply(**promise, promise_confirmed_at__isnull=True, promised_date__lt=today)
-            ),
-            rehandled=Count("pk", filter=Q(round__gte=2)),
-            average=Avg(F("done_at") - F("assigned_at"), filter=done),
-        )
-    )
-
-
-def suggestions_url(year: int, unit: HandlingUnit | None = None, **extra) -> str:
-    """The office's suggestion list narrowed as far as its filters go (unit, year, overdue, status)."""
+    ``path``: the list's address, when the caller has reversed it already (once for a province's 1,000 units,
+    not three times per unit).
+    """
     params = {"year": year}
     if unit is not None:
         params["unit"] = unit.pk
     params.update(extra)
-    return f"{reverse('staff:suggestions')}?{urlencode(params)}"
+    return f"{path or reverse('staff:suggestions')}?{urlencode(params)}"
 
 
-def _links(row: UnitRow, year: int) -> dict:
-    general = suggestions_url(year, row.unit)
+def _links(row: UnitRow, year: int, path: str) -> dict:
     return {
-        "general": general,
-        "overdue": suggestions_url(year, row.unit, overdue="true"),
-        "open": suggestions_url(year, row.unit, status="assigned"),
+        "general": suggestions_url(year, row.unit, path=path),
+        "overdue": suggestions_url(year, row.unit, path=path, overdue="true"),
+        "open": suggestions_url(year, row.unit, path=path, status="assigned"),
     }
 
 
@@ -266,30 +234,32 @@ class Assessment:
 
 
 def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment:
-    """The ranked table of the units ``user`` may see, counting only suggestions in the user's region."""
+    """The ranked table of the units ``user`` may see, counting only suggestions in the user's region.
+
+    The counts are sums of the ``unit_parts`` tallies (suggestions/figures.py counts them, as the module
+    docstring defines them), kept current as parts change: a province's year is never counted in the visit.
+    """
     today = today or timezone.localdate()
     units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
     rules = rule_set_for(user.region if user.region_id else None, year)
-    start, end = year_range(year)
-    parts = (
-        Assignment.objects.filter(region_scope_q(user, "suggestion__region"))
-        .filter(unit__in=handling_units_for(user), assigned_at__gte=start, assigned_at__lt=end)
-        .exclude(status=A.REASSIGNED)
-    )
-    figures = {row.pop("unit_id"): row for row in _aggregates(parts, today)}
+    found = tallies.sums({"unit_parts": Q(year=year)}, where=region_scope_q(user), today=today)
     rows, total = [], UnitRow(unit=None)
+    path = reverse("staff:suggestions")
     for unit in units:
-        found = figures.get(unit.pk, {})
-        average = found.get("average")
-        row = UnitRow(unit=unit, **{name: found.get(name) or 0 for name in COUNTS})
-        if average is not None:
-            row.reply_time = average * row.replied
+
+        def count(name: str, unit=unit) -> int:
+            return found.total("unit_parts", f"{name}|{unit.pk}")
+
+        row = UnitRow(unit=unit, **{name: count(name) for name in COUNTS if name not in DERIVED})
+        # Still active within the deadline, or waiting for the office to decide a transfer request.
+        row.open = count("active") - row.overdue + count("reassign_requested")
+        row.reply_time = datetime.timedelta(microseconds=count("reply_us"))
         row.score = score(row, rules) if row.assigned else None
-        row.links = _links(row, year)
+        row.links = _links(row, year, path)
         rows.append(row)
         for name in (*COUNTS, "reply_time"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    total.links = _links(total, year)
+    total.links = _links(total, year, path)
     return Assessment(year=year, rules=rules, rows=_rank(rows), total=total)
 
 

@@ -19,10 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison_stations.models import Opinion
-from representatives import refresh_cache
-from representatives.auth import users_with_region
 from representatives.models import ActivityKind, Region
-from representatives.permissions import region_reader_required, regions_for, scope_key
+from representatives.permissions import region_reader_required, regions_for
 from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
 from suggestions.models import Suggestion
 
@@ -390,37 +388,11 @@ def _dashboard_tables(figures: Figures, links: Links) -> dict:
     }
 
 
-# Counting a whole city's year takes about a second on PostgreSQL and grows with the data (bench/README.md);
-# statistics a few minutes old are fine for an office, so the figures are kept per scope, region and year and
-# recomputed in the background once they are older than FIGURES_FRESH_SECONDS (refresh_cache).
-FIGURES_FRESH_SECONDS = 5 * 60
-FIGURES_KEEP_SECONDS = 2 * 60 * 60
-
-
-def cached_figures(user, region: Region | None, year: int) -> Figures:
-    return refresh_cache.get(
-        "evaluations.views_dashboard.compute_figures",
-        f"dashboard:figures:{scope_key(user)}:{region.pk if region else '-'}:{year}",
-        fresh_seconds=FIGURES_FRESH_SECONDS,
-        keep_seconds=FIGURES_KEEP_SECONDS,
-        user_id=user.pk,
-        region_id=region.pk if region else None,
-        year=year,
-    )
-
-
-@refresh_cache.computer
-def compute_figures(*, user_id: int, region_id: int | None, year: int) -> Figures:
-    user = users_with_region().get(pk=user_id)
-    region = Region.objects.get(pk=region_id) if region_id else None
-    return dashboard.compute(user=user, region=region, year=year)
-
-
 @region_reader_required
 def dashboard_view(request):
     region = _region(request)
     year = _year(request.GET.get("year"))
-    figures = cached_figures(request.user, region, year)
+    figures = dashboard.cached(user=request.user, region=region, year=year)
     links = Links(year, region)
     form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, user=request.user)
     return render(
@@ -442,7 +414,7 @@ def year_report(request, year: int):
     if not FIRST_YEAR <= year <= timezone.localdate().year:
         raise Http404
     region = _region(request)
-    figures = dashboard.compute(user=request.user, region=region, year=year)
+    figures = dashboard.cached(user=request.user, region=region, year=year)
     links = Links(year, region)
     sections = report_sections(figures, links)
     if request.GET.get("export") == "xlsx":
@@ -522,7 +494,7 @@ def report_xlsx(figures: Figures, sections: list[Section]) -> HttpResponse:
         units.append([_cell(unit.name), unit.due, unit.on_time, _cell(unit.on_time_rate)])
     book = tablib.Databook([summary, levels, _region_sheet(figures), units])
     export_format = EXPORT_FORMATS["xlsx"]()
-    response = HttpResponse(book.export("xlsx"), content_type=export_format.get_content_type())
+    response = HttpResponse(export_format.export_data(book), content_type=export_format.get_content_type())
     name = figures.region.name if figures.region else _("全部区域")
     filename = _("%(year)s年度代表工作统计_%(region)s.xlsx") % {"year": figures.year, "region": name}
     response["Content-Disposition"] = attachment_disposition(filename)

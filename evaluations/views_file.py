@@ -115,11 +115,7 @@ def _user_name(user) -> str:
 
 def _xlsx_response(book_or_sheet, filename: str) -> HttpResponse:
     export_format = EXPORT_FORMATS["xlsx"]()
-    if isinstance(book_or_sheet, tablib.Databook):
-        data = book_or_sheet.export("xlsx")
-    else:
-        data = export_format.export_data(book_or_sheet)
-    response = HttpResponse(data, content_type=export_format.get_content_type())
+    response = HttpResponse(export_format.export_data(book_or_sheet), content_type=export_format.get_content_type())
     response["Content-Disposition"] = attachment_disposition(f"{filename}.xlsx")
     return response
 

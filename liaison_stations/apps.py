@@ -10,10 +10,11 @@ class LiaisonStationsConfig(AppConfig):
         from representatives import options_cache, panels, workdays
 
         # ``audit`` registers this app's models with django-auditlog on import.
-        from . import audit, services, views_deputy, views_unit  # noqa: F401
+        from . import audit, figures, services, views_deputy, views_unit  # noqa: F401
         from .models import Station
 
         workdays.deadline_recomputers.append(services.recompute_provisional_deadlines)
         options_cache.register(Station)
+        figures.register()
         panels.deputy_home_panels.append(views_deputy.deputy_home_panel)
         panels.unit_home_panels.append(views_unit.unit_home_panel)

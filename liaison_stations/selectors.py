@@ -3,14 +3,15 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from representatives import tallies
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership, Region
-from representatives.permissions import handling_units_for, regions_for
+from representatives.permissions import handling_units_for, region_scope_q, regions_for
 
 from . import permissions
 from .filters import DutyDayFilter, OpinionFilter, StationFilter
@@ -153,89 +154,62 @@ class StationFigures:
         return round(100 * self.satisfied / self.rated, 1) if self.rated else None
 
 
-def _per_region(queryset, path_field: str, rows: list[Region], **aggregates) -> dict:
-    """One query: every aggregate computed for each row region with a conditional filter on its path."""
-    expressions = {}
-    for index, region in enumerate(rows):
-        scope = Q(**{f"{path_field}__startswith": region.path})
-        for name, (function, column, condition) in aggregates.items():
-            expressions[f"{name}_{index}"] = function(column, filter=scope & condition, distinct=function is Count)
-    return queryset.aggregate(**expressions) if expressions else {}
+# The sources whose tallies (representatives.tallies, counted as liaison_stations/figures.py says) make the figures.
+STATION_SOURCES = ("stations", "station_members")
+PERIOD_SOURCES = ("duty_days", "opinions")
+
+
+def statistics_rows(*, user, region: Region | None) -> tuple[Region | None, list[Region]]:
+    """The region the figures add up (None: every region) and its rows: the regions right below it."""
+    scope_root = region or (user.region if user.region_id else None)
+    if scope_root is None:
+        return None, list(Region.objects.filter(parent__isnull=True))
+    return scope_root, list(regions_for(user).filter(parent=scope_root).order_by("path")) or [scope_root]
+
+
+def statistics_scope(*, user, scope_root: Region | None) -> Q:
+    """The tallies the user may add up: their region's, and only those under ``scope_root``."""
+    where = region_scope_q(user, "region")
+    return where & Q(region__path__startswith=scope_root.path) if scope_root is not None else where
+
+
+def station_figures(found: tallies.Sums, *, scope_root: Region | None, rows: list[Region]):
+    """The table of ``station_statistics`` from tallies summed with ``rows`` (and the rest of the scope as -1)."""
+
+    def figures(region: Region | None, index: int | None) -> StationFigures:
+        def total(name: str, key: str) -> int:
+            return found.total(name, key, row=index)
+
+        resolved = total("opinions", Opinion.Status.FED_BACK) + total("opinions", Opinion.Status.CLOSED)
+        ratings = {rating: total("opinions", f"rating|{rating}") for rating in Rating.values}
+        return StationFigures(
+            region=region,
+            stations=total("stations", "active"),
+            deputies_assigned=total("station_members", "members"),
+            duty_days_held=total("duty_days", "held"),
+            voters_received=total("duty_days", "voters"),
+            opinions_collected=total("opinions", "collected"),
+            opinions_resolved=resolved,
+            rated=sum(ratings.values()),
+            satisfied=ratings[Rating.SATISFIED] + ratings[Rating.BASIC],
+        )
+
+    table = [figures(region, index) for index, region in enumerate(rows)]
+    # Chosen a township (no rows below it), or every region: the rows already make the whole.
+    whole = scope_root is not None and scope_root not in rows
+    return table, figures(scope_root if whole else None, None)
 
 
 def station_statistics(*, user, region: Region | None, date_from: datetime.date | None, date_to: datetime.date | None):
-    """Figures per child region of ``region`` plus a total row, in a fixed number of queries."""
-    scope_root = region or (user.region if user.region_id else None)
-    if scope_root is None:
-        rows = list(Region.objects.filter(parent__isnull=True))
-    else:
-        rows = list(regions_for(user).filter(parent=scope_root).order_by("path")) or [scope_root]
+    """Figures per child region of ``region`` plus a total row, from the tallies, in a fixed number of queries.
 
-    period = Q()
-    if date_from:
-        period &= Q(date__gte=date_from)
-    if date_to:
-        period &= Q(date__lte=date_to)
-    received = Q()
-    if date_from:
-        received &= Q(received_at__date__gte=date_from)
-    if date_to:
-        received &= Q(received_at__date__lte=date_to)
-
-    all_regions = rows + ([scope_root] if scope_root is not None and scope_root not in rows else [])
-    station_scope = permissions.stations_for(user).filter(is_active=True)
-    stations = _per_region(
-        station_scope,
-        "region__path",
-        all_regions,
-        stations=(Count, "id", Q()),
-        deputies=(Count, "members__deputy", Q()),
-    )
-    duty = _per_region(
-        permissions.duty_days_for(user).filter(period, status=DutyDay.Status.HELD),
-        "station__region__path",
-        all_regions,
-        held=(Count, "id", Q()),
-        voters=(Sum, "voters_received", Q()),
-    )
-    opinions = _per_region(
-        permissions.opinions_for(user).filter(received).exclude(status=Opinion.Status.MERGED),
-        "region__path",
-        all_regions,
-        collected=(Count, "id", Q()),
-        resolved=(Count, "id", Q(status__in=Opinion.RESOLVED_STATES)),
-        rated=(Count, "id", ~Q(rating="")),
-        satisfied=(Count, "id", Q(rating__in=[Rating.SATISFIED, Rating.BASIC])),
-    )
-
-    def figures(index: int, region: Region) -> StationFigures:
-        return StationFigures(
-            region=region,
-            stations=stations.get(f"stations_{index}") or 0,
-            deputies_assigned=stations.get(f"deputies_{index}") or 0,
-            duty_days_held=duty.get(f"held_{index}") or 0,
-            voters_received=duty.get(f"voters_{index}") or 0,
-            opinions_collected=opinions.get(f"collected_{index}") or 0,
-            opinions_resolved=opinions.get(f"resolved_{index}") or 0,
-            rated=opinions.get(f"rated_{index}") or 0,
-            satisfied=opinions.get(f"satisfied_{index}") or 0,
-        )
-
-    table = [figures(i, r) for i, r in enumerate(rows)]
-    if scope_root is not None and scope_root not in rows:
-        total = figures(len(rows), scope_root)
-    else:
-        total = StationFigures(region=None)
-        for row in table:
-            for name in (
-                "stations",
-                "deputies_assigned",
-                "duty_days_held",
-                "voters_received",
-                "opinions_collected",
-                "opinions_resolved",
-                "rated",
-                "satisfied",
-            ):
-                setattr(total, name, getattr(total, name) + getattr(row, name))
-    return table, total
+    Whole months of the period are read from the monthly tallies; days of a month the period covers only in
+    part are counted now, under the chosen region (at most two months' rows).
+    """
+    scope_root, rows = statistics_rows(user=user, region=region)
+    months, partial = tallies.period(date_from, date_to)
+    wanted = {name: Q() for name in STATION_SOURCES} | dict.fromkeys(PERIOD_SOURCES, months)
+    under = scope_root.path if scope_root is not None else None
+    live = [(name, tallies.Buckets(period=days, under=under)) for days in partial for name in PERIOD_SOURCES]
+    found = tallies.sums(wanted, where=statistics_scope(user=user, scope_root=scope_root), rows=rows, live=live)
+    return station_figures(found, scope_root=scope_root, rows=rows)

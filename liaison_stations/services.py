@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Deputy, HandlingUnit
 from representatives.permissions import deputies_for, is_deputy, is_office_staff, user_covers_region
@@ -66,6 +67,7 @@ def station_assign_deputies(*, station: Station, deputies, by) -> int:
     existing = set(station.members.values_list("deputy_id", flat=True))
     new = [StationMember(station=station, deputy=d) for d in deputies if d.pk not in existing]
     StationMember.objects.bulk_create(new)
+    tallies.saved(StationMember, created=new)  # bulk_create sends no signal that would mark the counters
     return len(new)
 
 

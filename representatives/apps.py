@@ -9,9 +9,12 @@ class RepresentativesConfig(AppConfig):
     def ready(self):
         from . import (
             audit,  # noqa: F401  registers models with django-auditlog
+            figures,
             options_cache,
         )
         from .models import Congress, Group, HandlingUnit, Region
 
         # The long pick lists of the filter forms (options_cache explains why).
         options_cache.register(Region, HandlingUnit, Congress, Group)
+        # The deputies' and activity records' counters of the region figures (tallies.py explains why).
+        figures.register()

@@ -680,3 +680,53 @@ class OutgoingMessage(models.Model):
 
     def __str__(self):
         return f"{self.channel} → {self.to}"
+
+
+class Tally(models.Model):
+    """One counter of the figures that add up a whole region (``representatives.tallies`` keeps them).
+
+    ``source`` names the rows counted and ``key`` what about them; ``region`` is where the counter adds up, a
+    ``year`` and ``month`` (0 when the figure has none) when it belongs to a period, and ``counts_from`` the
+    first day it counts, for figures that depend on the date (a deadline passing makes a part due). Counters
+    are rewritten a bucket at a time: every counter of one ``source`` computed from the rows of ``bucket`` (a
+    region) in one ``year``.
+    """
+
+    source = models.CharField(max_length=30)
+    bucket = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(default=0)
+    month = models.PositiveSmallIntegerField(default=0)
+    key = models.CharField(max_length=60)
+    counts_from = models.DateField(null=True, blank=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("汇总计数")
+        verbose_name_plural = _("汇总计数")
+        indexes = [
+            models.Index(fields=["source", "year"], name="tally_read"),
+            models.Index(fields=["source", "bucket", "year"], name="tally_bucket"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.key} = {self.value}"
+
+
+class TallyMark(models.Model):
+    """A bucket of ``Tally`` rows whose source rows changed and that is to be counted again.
+
+    Written in the same transaction as the change, so a committed change always leaves its mark; a recount
+    deletes exactly the marks it read. ``region`` empty: every bucket of the source; ``year`` empty: every year.
+    """
+
+    source = models.CharField(max_length=30)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("待重算的汇总")
+        verbose_name_plural = _("待重算的汇总")
+
+    def __str__(self):
+        return f"{self.source} {self.region_id or '*'} {self.year or '*'}"

@@ -9,6 +9,9 @@ shown while one Celery task computes it again; only a figure never computed, or 
 
 Compute functions are marked with ``@computer`` and named by their dotted path; they take JSON-serialisable
 keyword arguments (ids, years), since the refresh runs in the worker, which imports them by that path.
+
+Figures are kept per language: a computed value may hold labels (an activity type's name), and the worker
+computes it again in the language of the visit that asked for it.
 """
 
 import logging
@@ -17,6 +20,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -44,6 +48,7 @@ def _lock_key(key: str) -> str:
 
 
 def get(name: str, key: str, *, fresh_seconds: int, keep_seconds: int, **kwargs):
+    key = f"{key}:{translation.get_language()}"
     entry = cache.get(key)
     if entry is None:
         return store(name, key, keep_seconds=keep_seconds, **kwargs)
@@ -69,7 +74,7 @@ def _schedule(name: str, key: str, keep_seconds: int, kwargs: dict) -> None:
     from .tasks import refresh_cached
 
     try:
-        refresh_cached.delay(name, key, keep_seconds, kwargs)
+        refresh_cached.delay(name, key, keep_seconds, kwargs, translation.get_language())
     except Exception:
         # The broker is down: the page still has its (older) figures, and the next visit tries again.
         cache.delete(_lock_key(key))

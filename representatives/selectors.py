@@ -1,10 +1,9 @@
 """Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from . import permissions, refresh_cache
-from .auth import users_with_region
+from . import permissions, tallies
 from .filters import ActivityFilter, DeputyFilter
 from .models import ActivityRecord, Deputy, Group, Membership, Region
 
@@ -89,31 +88,22 @@ def activity_timeline(record: ActivityRecord):
     return timeline(record)
 
 
-# Counting a province's millions of records costs seconds; figures a few minutes old are fine on the start
-# page (the lists themselves are exact). refresh_cache keeps them and recomputes them in the background.
-SUMMARY_FRESH_SECONDS = 60
-SUMMARY_KEEP_SECONDS = 60 * 60
-
-
 def staff_summary(*, user) -> dict:
-    """The few counts on the staff start page, in one query each, per scope."""
-    return refresh_cache.get(
-        "representatives.selectors.compute_staff_summary",
-        f"staff_summary:{permissions.scope_key(user)}",
-        fresh_seconds=SUMMARY_FRESH_SECONDS,
-        keep_seconds=SUMMARY_KEEP_SECONDS,
-        user_id=user.pk,
-    )
+    """The few counts on the staff start page: sums of the tallies of the user's region (tallies.py), kept in
+    the cache until the data changes."""
+    return tallies.cached(f"staff_summary:{permissions.scope_key(user)}", lambda: _staff_summary(user))
 
 
-@refresh_cache.computer
-def compute_staff_summary(*, user_id: int) -> dict:
-    user = users_with_region().get(pk=user_id)
-    activities = permissions.activities_for(user)
+def _staff_summary(user) -> dict:
+    found = tallies.sums({"deputies": Q(), "activities": Q()}, where=permissions.region_scope_q(user))
+
+    def records(status: str) -> int:
+        return sum(found.total("activities", key) for key in found.keys("activities", f"{status}|"))
+
     return {
-        "deputies": permissions.deputies_for(user).count(),
-        "pending_activities": activities.filter(status=ActivityRecord.Status.PENDING).count(),
-        "confirmed_activities": activities.filter(status=ActivityRecord.Status.CONFIRMED).count(),
+        "deputies": found.total("deputies", "all"),
+        "pending_activities": records(ActivityRecord.Status.PENDING),
+        "confirmed_activities": records(ActivityRecord.Status.CONFIRMED),
     }
 
 

@@ -10,7 +10,9 @@ class SuggestionsConfig(AppConfig):
         from liaison_stations import services as station_services
 
         # ``audit`` registers this app's models with django-auditlog on import.
-        from . import audit, services  # noqa: F401
+        from . import audit, figures, services  # noqa: F401
+
+        figures.register()
 
         station_services.suggestion_drafter = services.draft_from_opinion
 

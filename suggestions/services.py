@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Congress, Deputy, HandlingUnit, Membership, Role, User
 from representatives.notices import notify
@@ -251,6 +252,7 @@ def _start_round(suggestion: Suggestion, parts, *, deadline: datetime.date, co_d
         for unit, role in parts
     ]
     Assignment.objects.bulk_create(created)
+    tallies.saved(Assignment, created=created)  # bulk_create sends no signal that would mark the counters
     return created
 
 

@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from representatives import refresh_cache, tasks
 
@@ -32,7 +33,13 @@ def get(scope="city"):
     return refresh_cache.get(NAME, f"things:{scope}", fresh_seconds=60, keep_seconds=3600, scope=scope)
 
 
+def kept(key: str) -> str:
+    """Where ``refresh_cache`` keeps ``key``: per language."""
+    return f"{key}:{translation.get_language()}"
+
+
 def age(key: str, seconds: int) -> None:
+    key = kept(key)
     computed_at, value = cache.get(key)
     cache.set(key, (computed_at - seconds, value), 3600)
 
@@ -56,10 +63,10 @@ def test_an_old_figure_is_served_while_one_refresh_is_queued(monkeypatch):
     assert get() == 101  # the old figure, at once
     assert get() == 101
     assert len(queued) == 1  # a second visit does not queue a second refresh
-    name, key, keep, kwargs = queued[0]
-    tasks.refresh_cached(name, key, keep, kwargs)  # what the worker runs
+    name, key, keep, kwargs, language = queued[0]
+    tasks.refresh_cached(name, key, keep, kwargs, language)  # what the worker runs
     assert get() == 102
-    assert cache.get("things:city:refreshing") is None
+    assert cache.get(kept("things:city") + ":refreshing") is None
 
 
 def test_when_the_broker_is_down_the_old_figure_is_served_and_the_next_visit_tries_again(monkeypatch):
@@ -70,7 +77,7 @@ def test_when_the_broker_is_down_the_old_figure_is_served_and_the_next_visit_tri
     get()
     age("things:city", 61)
     assert get() == 101
-    assert cache.get("things:city:refreshing") is None
+    assert cache.get(kept("things:city") + ":refreshing") is None
 
 
 def test_only_marked_functions_can_be_called_through_the_task():
@@ -92,3 +99,31 @@ def test_a_figure_not_refreshed_for_keep_seconds_is_computed_again_in_the_reques
     refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=1, scope="city")
     time.sleep(1.1)
     assert refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=1, scope="city") == 102
+
+
+@refresh_cache.computer
+def label_things(*, scope: str) -> str:
+    return str(translation.gettext("代表"))
+
+
+def test_figures_are_kept_per_language_and_refreshed_in_the_language_that_asked(monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.refresh_cached, "delay", lambda *args: queued.append(args))
+    name = "representatives.tests.test_refresh_cache.label_things"
+
+    def labels():
+        return refresh_cache.get(name, "labels", fresh_seconds=60, keep_seconds=3600, scope="city")
+
+    with translation.override("en"):
+        assert labels() == "Deputy"
+    with translation.override("zh-hans"):
+        assert labels() == "代表"
+    with translation.override("en"):
+        age("labels", 61)
+        assert labels() == "Deputy"
+    # The worker runs with no visitor's language active: it takes the one the task carries.
+    with translation.override("zh-hans"):
+        tasks.refresh_cached(*queued[0])
+        assert labels() == "代表"
+    with translation.override("en"):
+        assert labels() == "Deputy"
