@@ -2,8 +2,10 @@
 ``staff`` (office staff and leaders) and, from the suggestions app on, ``unit`` (handling-unit clerks)."""
 
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from evaluations import urls as evaluation_urls
 from liaison_stations import urls as stations_urls
@@ -15,6 +17,8 @@ admin.site.site_header = admin.site.site_title = _("人大代表工作平台")
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers and bookmarking tools ask the site root for its icon whatever the page says.
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.ico"), permanent=True), name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include(representatives_urls.account_patterns + suggestion_urls.file_patterns)),

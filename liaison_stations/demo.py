@@ -212,3 +212,137 @@ def add_working_days_cached(start: datetime.date) -> datetime.date:
     if start not in _deadline_cache:
         _deadline_cache[start] = add_working_days(start, 15).date
     return _deadline_cache[start]
+
+
+@builder("voters")
+def build_voters(ctx: DemoContext) -> None:
+    """Opinions as voters leave them on the public station form, taken through the real services.
+
+    The bulk builder above writes finished rows; these go step by step as in real use, so the demo also holds
+    what that leaves behind: the public's steps with no signed-in user, a voter's own rating on the tracking
+    page, one still waiting at every stage, one published, one the voter rated unsatisfied.
+    """
+    from . import services
+
+    staff, clerk = ctx.accounts.get("staff"), ctx.accounts.get("clerk")
+    if staff is None or clerk is None:
+        return
+    rng = ctx.rng("voters")
+    stations = list(Station.objects.filter(region__path__startswith=staff.region.path).order_by("pk")[:50])
+    if not stations:
+        return
+    stages = ["received", "sorted", "assigned", "replied", "fed_back", "rated", "published", "unsatisfied"]
+    for stage in stages:
+        station = rng.choice(stations)
+        category = rng.choice(list(TITLES))
+        title = rng.choice(TITLES[category])
+        opinion = services.opinion_receive(
+            source=Opinion.Source.ONLINE,
+            station=station,
+            voter_name=rng.choice("赵钱孙李周吴郑王冯陈") + rng.choice(["先生", "女士"]),
+            voter_phone=f"13{rng.randint(100000000, 999999999)}",
+            title=title,
+            content="我通过联络站网页反映：" + title + "，请帮忙协调解决。",
+            by=None,
+        )
+        ctx.created[Opinion] = ctx.created.get(Opinion, 0) + 1
+        if stage == "received":
+            continue
+        services.opinion_sort(opinion=opinion, category=category, by=staff)
+        if stage == "sorted":
+            continue
+        services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=clerk.unit, by=staff)
+        services.opinion_assign(opinion=opinion, by=staff)
+        if stage == "assigned":
+            continue
+        services.opinion_reply(opinion=opinion, by=clerk, text="已安排人员现场核查，正在整改。")
+        if stage == "replied":
+            continue
+        services.opinion_feed_back(opinion=opinion, by=staff, feedback="已电话告知反映人办理结果。")
+        if stage == "fed_back":
+            continue
+        rating = Rating.UNSATISFIED if stage == "unsatisfied" else Rating.SATISFIED
+        services.opinion_rate_by_voter(tracking_code=opinion.tracking_code, rating=rating)
+        if stage == "rated":
+            continue
+        services.opinion_close(
+            opinion=opinion,
+            by=staff,
+            publish=stage == "published",
+            public_summary=f"{title}：承办单位已核实处理。" if stage == "published" else "",
+        )
+
+
+VISITS_PER_YEAR = 4
+VISIT_PURPOSES = [
+    "调研联络站规范化建设",
+    "参加进站接待选民活动",
+    "督导民生实事项目意见收集",
+    "检查“七有”标准落实情况",
+    "听取代表和群众对常委会工作的意见建议",
+]
+VISIT_FINDINGS = [
+    "群众反映老旧小区停车难，建议统筹规划停车位。",
+    "站内工作台账不够规范，意见办理结果反馈不及时。",
+    "部分代表进站履职次数偏少，需加强排班督促。",
+    "群众反映村道路面破损，已转交镇政府核查。",
+    "无。",
+]
+VISIT_FOLLOW_UPS = ["已交有关部门办理，下月回访。", "已要求联络站限期整改。", ""]
+# Members of the city's standing committee without an account of their own, and the county's.
+CITY_VISITORS = [("陈国强", "市人大常委会副主任"), ("林秀英", "市人大常委会委员")]
+COUNTY_VISITOR = ("黄志明", "%(county)s人大常委会主任")
+
+
+@builder("leader_visits")
+def build_leader_visits(ctx: DemoContext) -> None:
+    """Leaders' visits to stations (常委会组成人员/领导到联络站活动) last year and this, through the service: the
+    demo leader's own, recorded by the leader, and visitors without an account, recorded by the offices."""
+    from . import services_visits
+    from .models import StationVisit
+
+    leader, staff = ctx.accounts.get("leader"), ctx.accounts.get("staff")
+    if leader is None or staff is None:
+        return
+    county_staff = ctx.accounts.get("staff_county")
+    rng = ctx.rng("leader_visits")
+    city_stations = list(
+        Station.objects.filter(region__path__startswith=staff.region.path, is_active=True).order_by("pk")[:200]
+    )
+    county_stations = (
+        list(
+            Station.objects.filter(region__path__startswith=county_staff.region.path, is_active=True)
+            .select_related("region__parent")
+            .order_by("pk")[:50]
+        )
+        if county_staff is not None
+        else []
+    )
+    if not city_stations:
+        return
+    today = ctx.today
+    for year in (today.year - 1, today.year):
+        first, last = datetime.date(year, 1, 1), min(today, datetime.date(year, 12, 31))
+        leader_stations = rng.sample(city_stations, min(VISITS_PER_YEAR, len(city_stations)))
+        visits = [(station, leader, None, leader) for station in leader_stations]
+        visits += [(rng.choice(city_stations), None, rng.choice(CITY_VISITORS), staff) for _ in range(2)]
+        for station in rng.sample(county_stations, min(2, len(county_stations))):
+            county = station.region.parent.name if station.region.parent_id else station.region.name
+            name, post = COUNTY_VISITOR
+            visits.append((station, None, (name, post % {"county": county}), county_staff))
+        for station, account, visitor, by in visits:
+            try:
+                services_visits.station_visit_record(
+                    station=station,
+                    date=first + datetime.timedelta(days=rng.randint(0, (last - first).days)),
+                    by=by,
+                    leader=account,
+                    visitor_name=visitor[0] if visitor else "",
+                    visitor_post=visitor[1] if visitor else "",
+                    purpose=rng.choice(VISIT_PURPOSES),
+                    findings=rng.choice(VISIT_FINDINGS),
+                    follow_up=rng.choice(VISIT_FOLLOW_UPS),
+                )
+            except services_visits.TransitionError:
+                continue  # the same visitor drawn twice for one station and day
+            ctx.created[StationVisit] = ctx.created.get(StationVisit, 0) + 1

@@ -1,4 +1,5 @@
-"""Excel downloads for the staff pages: stations, voter opinions with every lifecycle timestamp, statistics."""
+"""Excel downloads for the staff pages: stations, leaders' visits, voter opinions with every lifecycle timestamp,
+statistics."""
 
 import tablib
 from django.http import HttpResponse
@@ -22,7 +23,7 @@ from representatives.resources import (
 )
 
 from . import permissions
-from .models import Opinion, OpinionCategory, Proposal, Rating, Station
+from .models import Opinion, OpinionCategory, Proposal, Rating, Station, StationVisit
 
 
 class StationResource(SafeExportMixin, resources.ModelResource):
@@ -67,7 +68,7 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
     logged); everyone else gets it masked.
     """
 
-    tracking_code = Field(attribute="tracking_code", column_name=gettext_lazy("查询码"))
+    reference = Field(attribute="reference", column_name=gettext_lazy("意见编号"))
     title = Field(attribute="title", column_name=gettext_lazy("标题"))
     content = Field(attribute="content", column_name=gettext_lazy("内容"))
     category = Field(attribute="category", column_name=gettext_lazy("类别"), widget=ChoiceWidget(OpinionCategory))
@@ -78,7 +79,7 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
     voter_name = Field(attribute="voter_name", column_name=gettext_lazy("反映人"))
     voter_phone = Field(column_name=gettext_lazy("联系电话"))
     status = Field(attribute="status", column_name=gettext_lazy("状态"), widget=ChoiceWidget(Opinion.Status))
-    merged_into = Field(attribute="merged_into__tracking_code", column_name=gettext_lazy("合并到"))
+    merged_into = Field(attribute="merged_into__reference", column_name=gettext_lazy("合并到"))
     proposal = Field(attribute="proposal", column_name=gettext_lazy("拟办意见"), widget=ChoiceWidget(Proposal))
     proposal_note = Field(attribute="proposal_note", column_name=gettext_lazy("拟办说明"))
     unit = Field(attribute="unit__name", column_name=gettext_lazy("承办单位"))
@@ -102,7 +103,7 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
         model = Opinion
         name = gettext_lazy("选民意见")
         fields = (
-            "tracking_code",
+            "reference",
             "title",
             "content",
             "category",
@@ -147,6 +148,43 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
 
     def filter_export(self, queryset, **kwargs):
         return queryset.select_related("region", "station", "deputy", "unit", "merged_into")
+
+
+class StationVisitResource(SafeExportMixin, resources.ModelResource):
+    """One row per leader's visit: the list's rows, so the file's count is the figure's."""
+
+    date = Field(attribute="date", column_name=gettext_lazy("日期"), widget=DateWidget())
+    station = Field(attribute="station__name", column_name=gettext_lazy("联络站"))
+    region = Field(attribute="station__region__name", column_name=gettext_lazy("所在乡镇（街道）"))
+    visitor = Field(attribute="visitor", column_name=gettext_lazy("来访领导"))
+    visitor_post = Field(attribute="visitor_post", column_name=gettext_lazy("职务"))
+    purpose = Field(attribute="purpose", column_name=gettext_lazy("活动内容"))
+    findings = Field(attribute="findings", column_name=gettext_lazy("发现的问题和意见"))
+    follow_up = Field(attribute="follow_up", column_name=gettext_lazy("后续跟进"))
+    recorded_at = Field(attribute="recorded_at", column_name=gettext_lazy("登记时间"), widget=LocalDateTimeWidget())
+
+    class Meta:
+        model = StationVisit
+        name = gettext_lazy("领导到联络站活动")
+        fields = (
+            "date",
+            "station",
+            "region",
+            "visitor",
+            "visitor_post",
+            "purpose",
+            "findings",
+            "follow_up",
+            "recorded_at",
+        )
+        export_order = fields
+
+    def filter_export(self, queryset, **kwargs):
+        return queryset.select_related("station__region", "leader")
+
+
+def station_visits_response(queryset):
+    return export_response(StationVisitResource(), queryset, _("领导到联络站活动"))
 
 
 def stations_response(queryset):

@@ -16,7 +16,7 @@ from representatives.models import Deputy, HandlingUnit, Region
 from representatives.permissions import regions_for
 
 from . import permissions
-from .models import OpinionCategory, Proposal, Rating, StandardItem, Station
+from .models import Opinion, OpinionCategory, Proposal, Rating, StandardItem, Station
 
 
 def handling_units_for(user):
@@ -277,18 +277,19 @@ class SortForm(OpinionActionForm):
 
 
 class MergeForm(OpinionActionForm):
-    into = forms.CharField(label=_("合并到（查询码）"), max_length=16)
+    into = forms.CharField(label=_("合并到（意见编号）"), max_length=16)
     note = forms.CharField(label=_("说明"), required=False, max_length=500)
 
     def clean_into(self):
-        code = self.cleaned_data["into"].strip().upper()
+        typed = self.cleaned_data["into"].strip()
+        pk = Opinion.pk_from_reference(typed)
         target = (
-            permissions.opinions_for(self.user).filter(tracking_code=code).select_related("region").first()
-            if code
+            permissions.opinions_for(self.user).filter(pk=pk).select_related("region").first()
+            if pk is not None
             else None
         )
         if target is None:
-            raise forms.ValidationError(_("在您的区域内找不到查询码为 %(code)s 的意见。") % {"code": code})
+            raise forms.ValidationError(_("在您的区域内找不到编号为 %(reference)s 的意见。") % {"reference": typed})
         return target
 
 

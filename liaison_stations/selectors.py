@@ -14,8 +14,8 @@ from representatives.models import Deputy, Membership, Region
 from representatives.permissions import handling_units_for, region_scope_q, regions_for
 
 from . import permissions
-from .filters import DutyDayFilter, OpinionFilter, StationFilter
-from .models import DutyDay, DutyShift, Opinion, Rating, Station, StationMember
+from .filters import DutyDayFilter, OpinionFilter, StationFilter, StationVisitFilter
+from .models import DutyDay, DutyShift, Opinion, Rating, Station, StationMember, StationVisit
 
 
 def station_list(*, user, filters=None) -> StationFilter:
@@ -123,6 +123,89 @@ def published_outcomes(*, station=None, region=None) -> QuerySet[Opinion]:
     if region is not None:
         queryset = queryset.filter(region__path__startswith=region.path)
     return queryset
+
+
+def opinions_handled_on_the_spot_query(year: int, region: Region | None) -> dict[str, str]:
+    """The staff opinion list's parameters (``staff:opinions``) that list what ``opinions_handled_on_the_spot``
+    counts: ``handled=on_the_spot``, received in the year, in the region."""
+    query = {
+        "handled": "on_the_spot",
+        "received_from": datetime.date(year, 1, 1).isoformat(),
+        "received_to": datetime.date(year, 12, 31).isoformat(),
+    }
+    if region is not None:
+        query["region"] = str(region.pk)
+    return query
+
+
+def opinions_handled_on_the_spot(user, year: int, region: Region | None) -> QuerySet[Opinion]:
+    """Opinions handled on the spot (当场答复/现场办结): answered on the spot when the office proposed how to handle
+    them (``filters.HANDLED_ON_THE_SPOT``), received in ``year`` (local time, as "opinions collected" counts),
+    in ``region`` and below (None: everything the user sees).
+
+    These are the rows of the staff opinion list with ``opinions_handled_on_the_spot_query(year, region)``: the
+    same FilterSet filters both, so the figure is the list's count.
+    """
+    filterset = opinion_list(user=user, filters=opinions_handled_on_the_spot_query(year, region))
+    # A region the user does not see is not a filter the list applies; nothing of it is counted either.
+    return filterset.qs.none() if filterset.form.errors else filterset.qs
+
+
+# Leaders' visits to stations ------------------------------------------------------------------------------------
+
+
+def station_visit_list(*, user, filters=None) -> StationVisitFilter:
+    queryset = (
+        permissions.station_visits_for(user)
+        .select_related("station__region", "leader", "recorded_by")
+        .order_by("-date", "-id")
+    )
+    filterset = StationVisitFilter(
+        filters or {},
+        queryset=queryset,
+        regions=regions_for(user),
+        stations=permissions.stations_for(user),
+        leaders=permissions.visiting_leaders_for(user).order_by("last_name", "first_name", "username"),
+    )
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+def leader_visits_query(year: int, region: Region | None) -> dict[str, str]:
+    """The staff visit list's parameters (``staff:station_visits``) that list what ``leader_visits`` counts."""
+    query = {"year": str(year)}
+    if region is not None:
+        query["region"] = str(region.pk)
+    return query
+
+
+def leader_visits(user, year: int, region: Region | None) -> QuerySet[StationVisit]:
+    """The visits the figure "leaders' visits to stations in year Y" (常委会组成人员/领导到联络站活动次数) counts:
+    dated in ``year``, at stations in ``region`` and below (None: everything the user sees), each visit once.
+
+    These are the rows of the staff visit list with ``leader_visits_query(year, region)``: the same FilterSet
+    filters both, so the figure is the list's count (a region the user does not see gives none in both).
+    """
+    return station_visit_list(user=user, filters=leader_visits_query(year, region)).qs
+
+
+def station_visit_detail(*, user, pk) -> StationVisit:
+    return get_object_or_404(
+        permissions.station_visits_for(user).select_related("station__region", "leader", "recorded_by"), pk=pk
+    )
+
+
+def station_visits_at(station: Station, *, limit: int = 10) -> list[StationVisit]:
+    """A station's latest visits, for its staff page (the caller has already checked the station is readable)."""
+    return list(StationVisit.objects.filter(station=station).select_related("leader").order_by("-date", "-id")[:limit])
+
+
+def station_visit_timeline(visit: StationVisit):
+    steps = timeline(visit)
+    labels = dict(StationVisit.Step.choices)
+    for step in steps:
+        step.to_label = labels.get(step.to_state, step.to_state)
+    return steps
 
 
 # Statistics -----------------------------------------------------------------------------------------------------

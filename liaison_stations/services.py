@@ -161,7 +161,8 @@ def opinion_receive(
     )
     opinion.full_clean()
     opinion.save()
-    record_transition(obj=opinion, from_state="", to_state=opinion.status, by=by)
+    # Without a user the opinion came through the public station form.
+    record_transition(obj=opinion, from_state="", to_state=opinion.status, by=by, public=by is None)
     return opinion
 
 
@@ -189,9 +190,8 @@ def opinion_merge(*, opinion: Opinion, into: Opinion, by, note: str = "") -> Opi
     _require(into.status != S.MERGED, _("不能合并到一条已被合并的意见。"))
     _require(into.region_id == opinion.region_id or permissions.can_handle_opinion(by, into), _("您无权办理目标意见。"))
     opinion.merged_into = into
-    return _move(
-        opinion, S.MERGED, by, note or _("与 %(code)s 合并") % {"code": into.tracking_code}, sorted_at=timezone.now()
-    )
+    note = note or _("与 %(reference)s 合并") % {"reference": into.reference}
+    return _move(opinion, S.MERGED, by, note, sorted_at=timezone.now())
 
 
 @transaction.atomic
@@ -298,7 +298,7 @@ def opinion_rate_by_voter(*, tracking_code: str, rating: str) -> Opinion:
     _require(rating in Rating.values, _("未知的评价。"))
     opinion.rating = rating
     opinion.save(update_fields=["rating"])
-    record_transition(obj=opinion, from_state=S.FED_BACK, to_state=S.FED_BACK, by=None, note=_("选民评价"))
+    record_transition(obj=opinion, from_state=S.FED_BACK, to_state=S.FED_BACK, by=None, note=_("选民评价"), public=True)
     return opinion
 
 

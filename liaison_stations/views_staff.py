@@ -163,6 +163,9 @@ def station_detail(request, pk):
             "check_rows": [(label, checks.get(item)) for item, label in StandardItem.choices],
             "checks_passed": sum(1 for check in checks.values() if check.passed),
             "upcoming": selectors.upcoming_duty_days(station=station),
+            "visits": selectors.station_visits_at(station),
+            # Staff record anyone's visit; a leader, their own.
+            "can_record_visit": permissions.can_record_visit(user, station, leader=user),
             "can_manage": can_manage,
             "assign_form": AssignDeputiesForm(
                 candidates=_assign_candidates(user, station), visible=deputies_for(user), limit=ASSIGN_PICK_LIST_LIMIT
@@ -505,7 +508,7 @@ def _run_action(action, opinion, data, by):
         return _("意见已梳理。")
     if action == "merge":
         services.opinion_merge(opinion=opinion, into=data["into"], note=data["note"], by=by)
-        return _("意见已合并到 %(code)s。") % {"code": data["into"].tracking_code}
+        return _("意见已合并到 %(reference)s。") % {"reference": data["into"].reference}
     if action == "propose":
         services.opinion_propose(
             opinion=opinion,

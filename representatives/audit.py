@@ -86,14 +86,21 @@ register(ActivityRecord, "deputy__region")
 register(User, "region", exclude_fields=["password", "last_login"])
 
 
-def record_transition(*, obj, from_state: str, to_state: str, by, note: str = "") -> StateLog:
-    """Append one step to ``obj``'s timeline; called by every service that changes a workflow state."""
+def record_transition(*, obj, from_state: str, to_state: str, by, note: str = "", public: bool = False) -> StateLog:
+    """Append one step to ``obj``'s timeline; called by every service that changes a workflow state.
+
+    ``by`` is the signed-in user; without one the step is the public's (``public=True``: a voter's form or
+    rating) or the system's (sweeps, imports, tasks).
+    """
+    signed_in = by is not None and by.is_authenticated
+    origin = StateLog.Origin.USER if signed_in else StateLog.Origin.PUBLIC if public else StateLog.Origin.SYSTEM
     return StateLog.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
         from_state=from_state,
         to_state=to_state,
-        actor=by if by is not None and by.is_authenticated else None,
+        actor=by if signed_in else None,
+        origin=origin,
         note=note,
     )
 

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
 
@@ -663,7 +663,9 @@ def seed(
         for step in discover():
             started, in_database = time.monotonic(), ctx.copy_seconds()
             # Builders write in bulk; the region figures' summary rows are counted once at the end instead.
-            with tallies.paused():
+            # The demo's data (names, districts, the sheets it imports) are in the office's language, whatever
+            # language the caller happens to have active.
+            with tallies.paused(), translation.override(settings.LANGUAGE_CODE):
                 step.build(ctx)
             ctx.timings[step.name] = time.monotonic() - started
             if ctx.use_copy:
@@ -1249,3 +1251,175 @@ def account_lines(ctx: DemoContext) -> list[str]:
 
 def summary_lines(ctx: DemoContext) -> list[str]:
     return [f"  {model._meta.verbose_name}：{count:,}" for model, count in ctx.created.items()]
+
+
+@builder("earlier_term")
+def build_earlier_term(ctx: DemoContext) -> None:
+    """The city's and each county's previous term, ended: offices look back at it (year reports, files).
+
+    Most of today's city and county deputies were re-elected and hold an ended seat in it as well; a few
+    deputies served only then. Their records of the term's last year are in the books.
+    """
+    rng = ctx.rng("earlier_term")
+
+    def election_for(congress):
+        direct = congress.level in (Level.COUNTY, Level.TOWNSHIP)
+        return Membership.Election.DIRECT if direct else Membership.Election.INDIRECT
+
+    people = _People(rng)
+    previous: dict[int, Congress] = {}
+    fresh = []
+    for region in [ctx.city, *ctx.counties]:
+        level = Level.CITY if region.pk == ctx.city.pk else Level.COUNTY
+        term, start, _end = current_term(level, ctx.today)
+        fresh.append(
+            Congress(
+                level=level,
+                region=region,
+                term_number=term - 1,
+                start_date=_add_years(start, -5),
+                end_date=start - datetime.timedelta(days=1),
+                code=f"{region.code}-{int(level)}-{term - 1}",
+            )
+        )
+    for congress in ctx.bulk_create(Congress, fresh):
+        previous[congress.region.pk] = congress
+
+    current_of = {
+        c.pk: region_pk for (level, region_pk), c in ctx.congresses.items() if level in (Level.CITY, Level.COUNTY)
+    }
+    seats = list(
+        Membership.objects.filter(congress_id__in=current_of).values_list("deputy_id", "congress_id", "district")
+    )
+    # Re-elected deputies: about two thirds of today's city and county deputies (bounded, for the big scales).
+    reelected = rng.sample(seats, min(len(seats) * 2 // 3, 3000))
+    memberships = [
+        {
+            "deputy_id": deputy_id,
+            "congress_id": previous[current_of[congress_id]].pk,
+            "district": district,
+            "election": election_for(previous[current_of[congress_id]]),
+            "status": Membership.Status.TERM_ENDED,
+            "status_date": previous[current_of[congress_id]].end_date,
+        }
+        for deputy_id, congress_id, district in reelected
+    ]
+    if ctx.demo_deputy_id is not None and not any(m["deputy_id"] == ctx.demo_deputy_id for m in memberships):
+        county = ctx.counties[next(e.county for e in ctx.roster if e.deputy_id == ctx.demo_deputy_id)]
+        congress = previous[county.pk]
+        memberships.append(
+            {
+                "deputy_id": ctx.demo_deputy_id,
+                "congress_id": congress.pk,
+                "district": _("第%(n)s选区") % {"n": 1},
+                "election": election_for(congress),
+                "status": Membership.Status.TERM_ENDED,
+                "status_date": congress.end_date,
+            }
+        )
+
+    # Deputies of the previous term only, with the records they left in its last year.
+    former, records = [], []
+    reviewer = ctx.accounts.get("staff")
+    last_year = min(c.end_date for c in previous.values()).year
+    number = Deputy.objects.count() + 1
+    for county_index, county in enumerate(ctx.counties):
+        townships = [t for t, c in zip(ctx.townships, ctx.county_of, strict=True) if c == county_index]
+        for _i in range(3):
+            township = rng.choice(townships)
+            gender = Gender.MALE if rng.random() < 0.7 else Gender.FEMALE
+            birth = datetime.date(1955, 1, 1) + datetime.timedelta(days=rng.randrange(365 * 15))
+            work_unit, post = people.job(county, township)
+            former.append(
+                {
+                    "code": f"P{number:07d}",
+                    "name": people.name(gender),
+                    "gender": gender,
+                    "birth_date": birth,
+                    "work_unit": work_unit,
+                    "post": post,
+                    "region_id": township.pk,
+                    # Offices did not always keep these for earlier terms: the cells stay blank.
+                    "phone": "",
+                    "id_number": "",
+                    "home_address": "",
+                }
+            )
+            number += 1
+    ctx.insert_rows(Deputy, former)
+    for index, deputy in enumerate(former):
+        county = ctx.counties[index // 3]
+        congress = previous[county.pk]
+        memberships.append(
+            {
+                "deputy_id": deputy["id"],
+                "congress_id": congress.pk,
+                "district": _("第%(n)s选区") % {"n": rng.randint(1, 12)},
+                "election": election_for(congress),
+                "status": Membership.Status.TERM_ENDED,
+                "status_date": congress.end_date,
+            }
+        )
+        for kind in (ActivityKind.REPORT_TO_VOTERS, ActivityKind.RESEARCH):
+            day = datetime.date(last_year, rng.randint(3, 10), rng.randint(1, 28))
+            evening = datetime.datetime(day.year, day.month, day.day, 18, tzinfo=timezone.get_current_timezone())
+            records.append(
+                {
+                    "deputy_id": deputy["id"],
+                    "kind": kind,
+                    "date": day,
+                    "place": f"{county.name}人大常委会会议室",
+                    "status": ActivityRecord.Status.CONFIRMED,
+                    "description": _("向选区选民报告履职情况，听取意见建议%(n)s条") % {"n": rng.randint(3, 30)}
+                    if kind == ActivityKind.REPORT_TO_VOTERS
+                    else _("就%(topic)s开展专题调研") % {"topic": rng.choice(TOPICS)},
+                    "voters_attended": rng.randint(30, 220) if kind == ActivityKind.REPORT_TO_VOTERS else None,
+                    "created_at": evening,
+                    "reviewed_by_id": reviewer.pk if reviewer else None,
+                    "reviewed_at": evening + datetime.timedelta(days=3),
+                }
+            )
+    ctx.insert_rows(Membership, memberships)
+    ctx.insert_rows(ActivityRecord, records)
+
+
+@builder("roster_import")
+def build_roster_import(ctx: DemoContext) -> None:
+    """A few deputies entered the way offices add them: a roster sheet through the import, optional cells blank."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import resources
+
+    staff = ctx.accounts.get("staff_county") or ctx.accounts.get("staff")
+    if staff is None:
+        return
+    township = next(
+        (t for t in ctx.townships if t.path.startswith(staff.region.path) and t.pk != staff.region.pk), None
+    )
+    congress = ctx.congresses.get((Level.TOWNSHIP, township.pk)) if township else None
+    if congress is None:
+        return
+    # The sheet's column names are fixed Chinese, whatever the interface language.
+    headers = [str(field.column_name) for field in resources.RosterResource().get_export_fields()]
+    filled = {
+        resources.COL_REGION: township.code,
+        resources.COL_CONGRESS: congress.code,
+        resources.COL_ELECTION: str(Membership.Election.DIRECT.label),
+        resources.COL_STATUS: str(Membership.Status.SERVING.label),
+    }
+    lines = [",".join(headers)]
+    rng = ctx.rng("roster_import")
+    people = _People(rng)
+    for n in range(3):
+        row = dict.fromkeys(headers, "")
+        row.update(filled)
+        gender = Gender.MALE if n % 2 else Gender.FEMALE
+        row[resources.COL_CODE] = f"I{ctx.today:%y%m}{n + 1:03d}"
+        row[resources.COL_NAME] = people.name(gender)
+        row[resources.COL_GENDER] = str(gender.label)
+        lines.append(",".join(row[h] for h in headers))
+    upload = SimpleUploadedFile("名册.csv", ("\n".join(lines) + "\n").encode("utf-8-sig"))
+    outcome = resources.import_roster(upload, user=staff)
+    if not outcome.ok:
+        raise RuntimeError("demo roster import refused: " + "; ".join(outcome.errors))
+    ctx.created[Deputy] = ctx.created.get(Deputy, 0) + 3

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import idnumbers
 
@@ -352,6 +353,8 @@ class Membership(models.Model):
         SERVING = "serving", _("在任")
         RESIGNED = "resigned", _("辞职")
         TERMINATED = "terminated", _("终止资格")
+        # The congress's five years are over: the seat ends with the term, however the deputy served.
+        TERM_ENDED = "term_ended", _("任期届满")
 
     class Election(models.TextChoices):
         DIRECT = "direct", _("直接选举")
@@ -409,7 +412,7 @@ class Membership(models.Model):
 
     def clean(self):
         if self.status != self.Status.SERVING and not self.status_date:
-            raise ValidationError({"status_date": _("辞职或终止资格必须填写日期。")})
+            raise ValidationError({"status_date": _("辞职、终止资格或任期届满必须填写日期。")})
         for field, kind in (
             ("representative_group", Group.Kind.REPRESENTATIVE),
             ("professional_group", Group.Kind.PROFESSIONAL),
@@ -550,7 +553,16 @@ class StateLog(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30)
+
+    class Origin(models.TextChoices):
+        USER = "user", _("用户")
+        PUBLIC = "public", pgettext_lazy("who took a step", "群众")
+        SYSTEM = "system", _("系统")
+
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Who took a step that has no ``actor``: a voter on the public pages, or the system (sweeps, imports, the
+    # demo builder). A step whose user was later deleted keeps USER and shows as a removed account.
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.SYSTEM, db_default=Origin.SYSTEM)
     note = models.TextField(blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -562,6 +574,15 @@ class StateLog(models.Model):
 
     def __str__(self):
         return f"{self.from_state} → {self.to_state}"
+
+    @property
+    def actor_label(self) -> str:
+        """Who took the step, as the timeline shows it, in the active language."""
+        if self.actor_id is not None and self.actor is not None:
+            return self.actor.get_full_name() or self.actor.username
+        if self.origin == self.Origin.USER:
+            return str(_("已删除的账号"))
+        return str(self.get_origin_display())
 
 
 class ExportLog(models.Model):

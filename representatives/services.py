@@ -105,9 +105,9 @@ def activity_return(*, record: ActivityRecord, by, reason: str) -> ActivityRecor
 
 @transaction.atomic
 def membership_end(*, membership: Membership, status: str, on, by, note: str = "") -> Membership:
-    """Record a resignation or termination of a seat, with its date."""
-    if status not in (Membership.Status.RESIGNED, Membership.Status.TERMINATED):
-        raise TransitionError(_("只能把代表资格改为辞职或终止。"))
+    """Record a resignation, termination or the end of the term of a seat, with its date."""
+    if status not in (Membership.Status.RESIGNED, Membership.Status.TERMINATED, Membership.Status.TERM_ENDED):
+        raise TransitionError(_("只能把代表资格改为辞职、终止或任期届满。"))
     membership = Membership.objects.select_for_update().select_related("deputy__region").get(pk=membership.pk)
     if not permissions.can_edit_deputy(by, membership.deputy):
         raise TransitionError(_("您无权修改这名代表的资格。"))

@@ -237,7 +237,8 @@ def staff_deputy(request, pk):
     deputy = selectors.deputy_for_user(user=request.user, pk=pk)
     full = permissions.can_see_private_fields(request.user, deputy)
     masked = {
-        "phone": deputy.phone if full else mask_phone(deputy.phone),
+        # A phone the deputy published is public: every role sees it as the public does.
+        "phone": deputy.phone if full or deputy.phone_public else mask_phone(deputy.phone),
         "id_number": deputy.id_number if full else mask_id_number(deputy.id_number),
         "home_address": deputy.home_address if full else mask_address(deputy.home_address),
     }

@@ -520,6 +520,7 @@ def _flush(ctx: DemoContext, batch: _Batch, content_type) -> None:
                 "from_state": from_state,
                 "to_state": to_state,
                 "actor_id": actor.pk if actor else None,
+                "origin": StateLog.Origin.USER if actor else StateLog.Origin.SYSTEM,
                 "note": note,
                 "at": at,
             }

@@ -569,7 +569,7 @@ def draft_from_opinion(opinion, deputy: Deputy, by) -> str:
         title=opinion.title[:200],
         category="other",
         body=opinion.content,
-        source_opinion=opinion.tracking_code,
+        source_opinion=opinion.reference,
     )
     record_transition(obj=suggestion, from_state="", to_state=S.DRAFT, by=by, note=_("由选民意见转来"))
     _tell(_deputy_users(deputy), suggestion, _("选民意见已转为您的建议草稿，请完善后提交"), "me:suggestion")

@@ -30,3 +30,8 @@ PAGE_COUNT_CACHE_AFTER_SECONDS = 3600
 # Tests that step the clock would otherwise queue refreshes on the real broker, for a worker that never comes
 # (or for the real-worker test's, ahead of its own task); the refresh_cache tests switch it on.
 REFRESH_IN_BACKGROUND = False
+# A variable that fails to resolve in one of the project's templates fails the test that renders it
+# (congress/testing/templates.py); Django's and other packages' templates keep their silent lookups.
+from congress.testing.templates import LOUD_UNDEFINED  # noqa: E402
+
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = LOUD_UNDEFINED  # noqa: F405

@@ -129,6 +129,8 @@ TABLE = {
         }
     ),
     "set_language": public(method="post", data={"language": "en", "next": "/"}),
+    # The site's icon, asked of the root by every new browser: a redirect to the static file for everyone.
+    "favicon": public(),
     # The admin site itself; the per-model pages come from the registry below.
     "admin:index": admin_page(),
     "admin:login": public(),
@@ -234,6 +236,17 @@ TABLE = {
         reader_page(label="region", query=lambda world, side: f"region={world[side].county.pk}"),
     ],
     "staff:station": reader_page(scope=READ_SCOPE, kwargs=pk("station")),
+    # Leaders' visits: the region's readers read them; staff record anyone's, a leader their own (the new page);
+    # corrections and removals are the staff's. A region outside the reader's lists nothing, not everything.
+    "staff:station_visits": [
+        reader_page(),
+        reader_page(label="export", query="export=xlsx"),
+        reader_page(label="year", query=lambda world, side: f"year={world.year}&region={world[side].county.pk}"),
+    ],
+    "staff:station_visit_new": reader_page(),
+    "staff:station_visit": reader_page(scope=READ_SCOPE, kwargs=pk("visit")),
+    "staff:station_visit_edit": office_page(scope=OFFICE_SCOPE, kwargs=pk("visit")),
+    "staff:station_visit_delete": office_page(scope=OFFICE_SCOPE, kwargs=pk("visit"), method="post"),
     "staff:station_edit": office_page(scope=OFFICE_SCOPE, kwargs=pk("station")),
     "staff:station_checks": office_page(scope=OFFICE_SCOPE, kwargs=pk("station")),
     "staff:station_assign": office_page(scope=OFFICE_SCOPE, kwargs=pk("station"), method="post"),

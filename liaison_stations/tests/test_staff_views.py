@@ -559,8 +559,10 @@ class TestOpinionList:
     def test_the_list_shows_the_columns_and_marks_overdue_rows(self, client, staff_a, opinion_a, unit_a):
         in_state(opinion_a, S.ASSIGNED, unit=unit_a, deadline=TODAY - datetime.timedelta(days=1))
         body = login(client, staff_a).get(reverse("staff:opinions")).content.decode()
-        for text in (opinion_a.tracking_code, opinion_a.title, "白沙代表联络站", "已交办", unit_a.name, "table-danger"):
+        for text in (opinion_a.reference, opinion_a.title, "白沙代表联络站", "已交办", unit_a.name, "table-danger"):
             assert text in body
+        # The tracking code is the voter's credential: staff refer to the opinion by its number.
+        assert opinion_a.tracking_code not in body
 
     def test_the_overdue_filter_keeps_only_overdue_assigned_opinions(self, client, staff_a, station_a, unit_a):
         late = in_state(
@@ -620,7 +622,7 @@ class TestOpinionList:
         ):
             assert column in headers
             assert data[0][headers.index(column)] not in (None, "")
-        assert [row[headers.index("查询码")] for row in data] == [opinion_a.tracking_code]
+        assert [row[headers.index("意见编号")] for row in data] == [opinion_a.reference]
         assert data[0][headers.index("联系电话")] == "13900001111"
 
     def test_the_export_masks_the_voter_phone_for_leaders(self, client, leader_a, opinion_a):
@@ -635,7 +637,7 @@ class TestOpinionList:
         rows = workbook_rows(
             login(client, staff_a).get(reverse("staff:opinions"), {"due": "recently_overdue", "export": "xlsx"})
         )
-        assert [row[0] for row in rows[1:]] == [late.tracking_code]
+        assert [row[0] for row in rows[1:]] == [late.reference]
 
     @pytest.mark.parametrize("rows", [5, 50])
     def test_the_list_runs_a_constant_number_of_queries(
@@ -714,19 +716,19 @@ class TestOpinionWorkflow:
         assert "只有刚接收的意见需要梳理。" in messages_of(response)
         assert opinion_a.status == S.SORTED and opinion_a.category == "urban"
 
-    def test_staff_merge_an_opinion_into_another_by_its_code(self, client, staff_a, opinion_a, station_a):
+    def test_staff_merge_an_opinion_into_another_by_its_number(self, client, staff_a, opinion_a, station_a):
         earlier = OpinionFactory(station=station_a)
-        act(login(client, staff_a), opinion_a, "merge", into=earlier.tracking_code.lower())
+        act(login(client, staff_a), opinion_a, "merge", into=earlier.reference.lower())
         opinion_a.refresh_from_db()
         assert opinion_a.status == S.MERGED and opinion_a.merged_into == earlier
 
     def test_an_opinion_cannot_be_merged_into_one_outside_the_users_region(self, client, staff_a, opinion_a, opinion_b):
-        response = act(login(client, staff_a), opinion_a, "merge", into=opinion_b.tracking_code)
+        response = act(login(client, staff_a), opinion_a, "merge", into=opinion_b.reference)
         opinion_a.refresh_from_db()
         assert response.context["forms"]["merge"].errors and opinion_a.status == S.RECEIVED
 
     def test_merging_into_itself_is_refused(self, client, staff_a, opinion_a):
-        response = act(login(client, staff_a), opinion_a, "merge", into=opinion_a.tracking_code)
+        response = act(login(client, staff_a), opinion_a, "merge", into=opinion_a.reference)
         opinion_a.refresh_from_db()
         assert "不能把意见合并到它自己。" in messages_of(response) and opinion_a.status == S.RECEIVED
 
@@ -777,7 +779,7 @@ class TestOpinionWorkflow:
         opinion_a.refresh_from_db()
         draft = Suggestion.objects.get(deputy=deputy_a)
         assert opinion_a.status == S.CONVERTED and str(draft.pk) in opinion_a.suggestion_ref
-        assert (draft.status, draft.source_opinion) == ("draft", opinion_a.tracking_code)
+        assert (draft.status, draft.source_opinion) == ("draft", opinion_a.reference)
 
     def test_an_opinion_cannot_go_to_a_deputy_without_a_serving_seat(self, client, staff_a, opinion_a, deputy_a):
         in_state(opinion_a, S.SORTED, category="urban")

@@ -1,3 +1,4 @@
+import datetime
 from io import StringIO
 
 import pytest
@@ -60,13 +61,22 @@ def test_region_tree_has_materialised_paths(output):
     assert all(4 <= row["n"] <= 8 for row in per_county)
 
 
-def test_current_congresses_at_all_five_levels(output):
-    assert set(Congress.objects.values_list("level", flat=True)) == set(Level.values)
-    assert Congress.objects.filter(level=Level.TOWNSHIP).count() == Region.objects.filter(level=4).count()
+def test_current_congresses_at_all_five_levels_and_the_previous_term_ended(output):
     today = timezone.localdate()
+    current = Congress.objects.filter(start_date__lte=today, end_date__gte=today)
+    assert set(current.values_list("level", flat=True)) == set(Level.values)
+    assert current.filter(level=Level.TOWNSHIP).count() == Region.objects.filter(level=4).count()
     for congress in Congress.objects.select_related("region"):
-        assert congress.start_date <= today <= congress.end_date
         assert congress.code == f"{congress.region.code}-{congress.level}-{congress.term_number}"
+    # The city's and each county's previous term: over the day before the current one began, seats ended.
+    for congress in Congress.objects.exclude(pk__in=current):
+        successor = current.get(region=congress.region, level=congress.level)
+        assert (congress.term_number, congress.end_date) == (
+            successor.term_number - 1,
+            successor.start_date - datetime.timedelta(days=1),
+        )
+        assert set(congress.memberships.values_list("status", flat=True)) == {Membership.Status.TERM_ENDED}
+    assert Congress.objects.exclude(pk__in=current).count() == 1 + Region.objects.filter(level=3).count()
 
 
 def test_six_demo_accounts_log_in_with_their_roles(output, client):
@@ -94,11 +104,21 @@ def test_six_demo_accounts_log_in_with_their_roles(output, client):
 
 
 def test_deputies_seats_and_activities_pass_model_validation(output):
-    assert Deputy.objects.count() == 50
+    today = timezone.localdate()
+    on_todays_roster = Deputy.objects.filter(memberships__congress__end_date__gte=today).distinct()
+    # The 50 asked for, and the 3 the demo adds through a roster sheet as offices do.
+    assert on_todays_roster.count() == 50 + 3
+    # Three deputies per county served the previous term only.
+    assert Deputy.objects.exclude(pk__in=on_todays_roster).count() == 3 * Region.objects.filter(level=3).count()
     for deputy in Deputy.objects.select_related("region"):
         deputy.full_clean()
         assert deputy.region.level == Region.Level.TOWNSHIP
-        assert len(deputy.id_number) == 18
+        # Blank only where offices leave it blank: the earlier term's records and the sheet's optional cells.
+        assert (
+            len(deputy.id_number) == 18
+            or not deputy.memberships.filter(status="serving").exists()
+            or (deputy.code.startswith("I"))
+        )
         assert deputy.memberships.exists()
     for membership in Membership.objects.select_related("congress", "deputy", "representative_group"):
         membership.full_clean()

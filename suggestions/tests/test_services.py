@@ -352,5 +352,5 @@ def test_an_opinion_becomes_a_draft_in_the_deputys_lowest_congress(flow, regions
 
     opinion = OpinionFactory(station__region=regions.town_a, title="村道破损")
     ref = services.draft_from_opinion(opinion, flow.author.deputy, flow.staff)
-    draft = Suggestion.objects.get(source_opinion=opinion.tracking_code)
+    draft = Suggestion.objects.get(source_opinion=opinion.reference)
     assert (draft.status, draft.congress, draft.title) == (S.DRAFT, flow.congress, "村道破损") and str(draft.pk) in ref
