@@ -13,7 +13,7 @@ import decimal
 import io
 import re
 import zipfile
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406 - escapes the text we write; no XML is parsed here
 
 from django.utils import timezone
 
