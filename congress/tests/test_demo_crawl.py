@@ -145,8 +145,9 @@ class Crawl:
             if TRACE:
                 TRACE.write(f"{time.perf_counter() - started:.3f} {self.language} {url}\n")
                 TRACE.flush()
-        # Downloads stream from an open file until the response is closed, as a server would close it.
-        response.close()
+        if response.streaming:
+            # A download streams from an open file; reading it to the end closes it, as a server would.
+            b"".join(response.streaming_content)
         status = response.status_code
         if status >= 500 or status == 404:
             self.problems.append(f"{url} (linked from {found_on}) answered {status}")
