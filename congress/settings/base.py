@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "congress.security",
+    "core",
     "representatives",
     "liaison_stations",
     "suggestions",
