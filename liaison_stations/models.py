@@ -227,9 +227,11 @@ class Opinion(models.Model):
         CLOSED = "closed", _("已办结")
         MERGED = "merged", _("已合并")
         TRANSFERRED = "transferred", _("已转上级人大")
+        # A voter's message to one deputy (码上找代表) waits here for that deputy to answer it or pass it on.
+        WITH_DEPUTY = "with_deputy", _("待代表处理")
         CONVERTED = "converted", _("已转为代表建议")
 
-    OPEN_STATES = ("received", "sorted", "proposed", "assigned", "replied")
+    OPEN_STATES = ("with_deputy", "received", "sorted", "proposed", "assigned", "replied")
     RESOLVED_STATES = ("fed_back", "closed")
 
     tracking_code = models.CharField(_("查询码"), max_length=16, unique=True, default=new_tracking_code, editable=False)
@@ -245,13 +247,25 @@ class Opinion(models.Model):
         Deputy, verbose_name=_("接待代表"), null=True, blank=True, on_delete=models.SET_NULL, related_name="opinions"
     )
     voter_name = models.CharField(_("反映人"), max_length=50)
-    voter_phone = models.CharField(_("联系电话"), max_length=20)
+    # Only a message to a deputy may come without a number; the station forms require one.
+    voter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # The voter asked for the tracking code and the answer by SMS (a mobile number is then required).
+    sms_updates = models.BooleanField(_("短信告知"), default=False)
     title = models.CharField(_("标题"), max_length=100)
     content = models.TextField(_("内容"), max_length=3000)
     category = models.CharField(_("类别"), max_length=20, choices=OpinionCategory.choices, blank=True)
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    # The deputy a voter wrote to from the deputy's page or card; set once, kept after the message is passed on.
+    addressed_to = models.ForeignKey(
+        Deputy,
+        verbose_name=_("留言代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
     )
     proposal = models.CharField(_("拟办意见"), max_length=20, choices=Proposal.choices, blank=True)
     proposal_note = models.TextField(_("拟办说明"), blank=True, max_length=2000)
@@ -315,6 +329,7 @@ class Opinion(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False), name="opinion_merged_has_target"
             ),
+            models.Index(fields=["addressed_to", "status", "-received_at"]),
         ]
 
     def __str__(self):
@@ -325,6 +340,11 @@ class Opinion(models.Model):
     REFERENCE_PREFIX = "YJ"
 
     @property
+            models.CheckConstraint(
+                condition=~Q(status="with_deputy") | Q(addressed_to__isnull=False),
+                name="opinion_with_deputy_has_deputy",
+            ),
+            models.CheckConstraint(condition=~Q(sms_updates=True) | ~Q(voter_phone=""), name="opinion_sms_has_phone"),
     def reference(self) -> str:
         return f"{self.REFERENCE_PREFIX}{self.pk:07d}" if self.pk else ""
 

@@ -104,3 +104,30 @@ def visiting_leaders_for(user) -> QuerySet[User]:
     parts = path.rstrip("/").split("/")
     ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
     return leaders.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors))
+
+
+# Voters' messages to one deputy (码上找代表) ----------------------------------------------------------------------
+
+
+def messages_for(user) -> QuerySet[Opinion]:
+    """The messages voters addressed to the signed-in deputy, whatever became of them; nobody else's."""
+    if is_deputy(user):
+        return Opinion.objects.filter(addressed_to_id=user.deputy_id)
+    return Opinion.objects.none()
+
+
+def can_take_message(user, opinion: Opinion) -> bool:
+    """Answering a message or passing it to a station: only the deputy it was written to, while it waits."""
+    return (
+        is_deputy(user)
+        and opinion.addressed_to_id is not None
+        and opinion.addressed_to_id == user.deputy_id
+        and opinion.status == Opinion.Status.WITH_DEPUTY
+    )
+
+
+def message_stations(user) -> QuerySet[Station]:
+    """The stations a deputy may pass a message to: the active ones they are assigned to."""
+    if is_deputy(user):
+        return Station.objects.filter(members__deputy_id=user.deputy_id, is_active=True)
+    return Station.objects.none()

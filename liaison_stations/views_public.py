@@ -30,6 +30,7 @@ STATION_OUTCOMES_PER_PAGE = 20
 # What a voter reads for each state. Worded for the voter, not the office: a transferred opinion is being
 # handled elsewhere and must never read as refused.
 PUBLIC_STATUS = {
+    S.WITH_DEPUTY: gettext_lazy("已送达代表，等待代表答复"),
     S.RECEIVED: gettext_lazy("已收到，等待工作人员梳理"),
     S.SORTED: gettext_lazy("已梳理，正在研究办理方式"),
     S.PROPOSED: gettext_lazy("已提出办理意见，即将交办"),
@@ -176,7 +177,11 @@ def _steps(opinion: Opinion) -> list[tuple[str, object]]:
         (sorted_label, opinion.sorted_at),
         (PROPOSAL_STEP.get(opinion.proposal, _("拟办")), opinion.proposed_at),
         (_("交承办单位办理"), opinion.assigned_at),
-        (_("承办单位答复"), opinion.replied_at),
+        # A message to a deputy that the deputy answered never went to a unit.
+        (
+            _("代表答复") if opinion.addressed_to_id and not opinion.assigned_at else _("承办单位答复"),
+            opinion.replied_at,
+        ),
         (_("向您反馈"), opinion.fed_back_at),
     ]
     # For a transfer or conversion, the closing date is when it left this office, not when it was solved.

@@ -162,3 +162,17 @@ class PersonalDataExportMixin:
                 filters=self.export_filters,
             )
         return dataset
+
+
+def record_contact_shown(*, deputy, user, about: str):
+    """Log that ``user`` was shown ``deputy``'s private contact, and why, in the deputy's audit history (an
+    "access" entry that the region's office reads in the admin with the rest of the deputy's history)."""
+    from auditlog.models import LogEntry
+
+    return LogEntry.objects.log_create(
+        deputy,
+        force_log=True,
+        action=LogEntry.Action.ACCESS,
+        actor=user,
+        additional_data={REGION_KEY: deputy.region.path, "shown": "contact", "about": about},
+    )

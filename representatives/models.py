@@ -751,3 +751,76 @@ class TallyMark(models.Model):
 
     def __str__(self):
         return f"{self.source} {self.region_id or '*'} {self.year or '*'}"
+
+
+class ReportRatingPoll(models.Model):
+    """Voters' own rating of a deputy's report to voters (述职评议), opened on one report-to-voters record.
+
+    Staff or the deputy open it and show its QR code at the meeting; each voter rates once (see ``ReportRating``).
+    """
+
+    # A meeting's voters rate on the day or soon after; a link still open months later would collect ratings
+    # from people who were not there.
+    OPEN_DAYS = 7
+
+    record = models.OneToOneField(
+        ActivityRecord, verbose_name=_("述职记录"), on_delete=models.CASCADE, related_name="rating_poll"
+    )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("开启人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开启时间"), default=timezone.now)
+    closes_at = models.DateTimeField(_("截止时间"))
+
+    class Meta:
+        verbose_name = _("述职评议")
+        verbose_name_plural = _("述职评议")
+
+    def __str__(self):
+        return str(self.record)
+
+    def is_open(self, now=None) -> bool:
+        return (now or timezone.now()) < self.closes_at
+
+
+class ReportRating(models.Model):
+    """One voter's rating of a report to voters: one per device, and one per mobile number when one is given.
+
+    A rating that names a mobile number counts only once the number is confirmed with the code sent to it.
+    """
+
+    class Value(models.TextChoices):
+        SATISFIED = "satisfied", _("满意")
+        BASIC = "basic", _("基本满意")
+        UNSATISFIED = "unsatisfied", _("不满意")
+
+    poll = models.ForeignKey(ReportRatingPoll, on_delete=models.CASCADE, related_name="ratings")
+    value = models.CharField(_("评价"), max_length=12, choices=Value.choices)
+    comment = models.CharField(_("意见"), max_length=300, blank=True)
+    # A keyed hash of the random token in the voter's signed cookie: the token itself is never stored.
+    device = models.CharField(max_length=64)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(_("验证时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("评价时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("选民评价")
+        verbose_name_plural = _("选民评价")
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "device"], name="report_rating_once_per_device"),
+            models.UniqueConstraint(
+                fields=["poll", "phone"], condition=~Q(phone=""), name="report_rating_once_per_phone"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.poll} · {self.get_value_display()}"
+
+    @property
+    def counted(self) -> bool:
+        return not self.phone or self.verified_at is not None

@@ -17,3 +17,14 @@ def mask_id_number(id_number: str) -> str:
 
 def mask_address(address: str) -> str:
     return f"{address[:6]}…" if len(address) > 6 else "***" if address else ""
+
+
+def handler_contact(deputy) -> dict[str, str]:
+    """How a handling unit's clerk reaches a suggestion's lead deputy before handling it (办前沟通): the phone in
+    full, published or not, and the e-mail.
+
+    Only for the clerks of a unit that is handling the deputy's suggestion, for as long as its part is open
+    (``suggestions.deputy_contact``), and every showing is logged (``audit.record_contact_shown``); every
+    other role keeps the rules above.
+    """
+    return {"phone": deputy.phone, "email": deputy.email}

@@ -20,6 +20,7 @@ from representatives.views import paginate, querystring_without_page
 from representatives.workdays import add_working_days
 
 from . import selectors, services
+from .deputy_contact import lead_deputy_contact
 from .forms_unit import ContactForm, CoOpinionForm, PromiseDoneForm, ReassignRequestForm, ReplyForm
 from .models import Assignment, Reply, ReplyClass, Suggestion
 
@@ -193,6 +194,7 @@ def _render(request, suggestion: Suggestion, state: _State, bound: dict | None =
         "unit/suggestions/detail.html",
         {
             "suggestion": suggestion,
+            "lead_contact": lead_deputy_contact(user=request.user, suggestion=suggestion, parts=state.parts),
             "deputy": suggestion.deputy,
             "cosigners": [c for c in suggestion.cosigners.all() if c.status == c.Status.ACCEPTED],
             "own_parts": sorted(state.own, key=lambda part: (-part.round, part.pk)),

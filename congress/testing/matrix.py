@@ -87,6 +87,7 @@ class Side:
     duty_day: object = None
     visit: object = None
     opinion: object = None
+    message: object = None
     suggestion: object = None
     suggestion_attachment: object = None
     reply: object = None
@@ -145,6 +146,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         UnitRuleSet,
     )
     from liaison_stations import services as station_services
+    from liaison_stations import services_messages as message_services
     from liaison_stations import services_visits as visit_services
     from liaison_stations.models import Opinion, OpinionCategory, Proposal, StarRule
     from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, StationFactory, StationMemberFactory
@@ -221,6 +223,10 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     station_services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=side.unit, by=side.staff)
     side.opinion = station_services.opinion_assign(opinion=opinion, by=side.staff)
     station_services.opinion_supervise(opinion=side.opinion, by=side.staff, note=f"{private}督办")
+    # A voter's message to the deputy (码上找代表), still waiting for the deputy.
+    side.message = message_services.message_to_deputy(
+        deputy=side.deputy, voter_name="李四", voter_phone="", title=f"{private}留言", content=f"{private}留言内容"
+    )
 
     suggestion = suggestion_services.suggestion_create(
         deputy=side.deputy,

@@ -203,6 +203,11 @@ TABLE = {
     "me:opinions": deputy_page(),
     "me:opinion_new": deputy_page(),
     "me:opinion": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("opinion")),
+    "me:messages": deputy_page(),
+    "me:message": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("message")),
+    # An empty form: the deputy's own message answers with the form again, anyone else's is missing.
+    "me:message_answer": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("message"), method="post", data={}),
+    "me:message_pass": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("message"), method="post", data={}),
     "me:suggestions": deputy_page(),
     "me:suggestion_new": deputy_page(),
     "me:suggestion": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("suggestion")),
@@ -334,6 +339,8 @@ TABLE = {
 }
 
 ADMIN_MODEL_VIEWS = ("changelist", "change", "history")
+    "public:deputy_message": public(scope=PUBLIC_SCOPE, kwargs=public_id("deputy")),
+    "public:deputy_message_done": public(scope=PUBLIC_SCOPE, kwargs=public_id("deputy")),
 # Model admins scoped to the user's region by their own code rather than by ``RegionScopedAdmin``.
 ADMIN_SCOPED_ELSEWHERE = {"axes.AccessAttempt"}
 # Model admins not scoped by region, and which signed-in roles may read them. The scoped ones need no entry.
