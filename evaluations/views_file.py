@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core.pagination import paginate
 from representatives import selectors as deputy_selectors
 from representatives.permissions import (
     deputy_required,
@@ -18,7 +19,6 @@ from representatives.permissions import (
     staff_required,
 )
 from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
-from representatives.views import paginate, querystring_without_page
 
 from . import deputy_file as reads
 from . import permissions, services
@@ -334,7 +334,6 @@ def staff_scores(request):
             "filter": filterset,
             "page": page,
             "ranked": len(ranking),
-            "querystring": querystring_without_page(request),
             "export_query": _querystring(request, year=year, rule_set=rule_set.pk, export="xlsx"),
             "warning_links": [
                 {

@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.pagination import paginate
 from representatives.permissions import deputy_required
 from representatives.privacy import mask_phone
-from representatives.views import paginate, querystring_without_page
 
 from . import selectors, services
 from .forms import DutyDayRecordForm, VisitOpinionForm
@@ -33,7 +33,7 @@ def my_duty_days(request):
     return render(
         request,
         "me/stations/duty_days.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
@@ -68,7 +68,7 @@ def my_opinions(request):
     return render(
         request,
         "me/stations/opinions.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from core.pagination import paginate
 from representatives.qr import qr_svg_response
-from representatives.views import paginate, querystring_without_page
 
 from . import permissions, ratelimit, selectors, services
 from .filters import StationFilter
@@ -75,7 +75,7 @@ def station_list(request):
     return render(
         request,
         "public/stations/station_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
@@ -92,7 +92,6 @@ def station_detail(request, public_id):
             "public_deputy_ids": public_deputy_ids,
             "duty_days": selectors.upcoming_duty_days(station=station),
             "page": paginate(request, selectors.published_outcomes(station=station), STATION_OUTCOMES_PER_PAGE),
-            "querystring": querystring_without_page(request),
         },
     )
 
@@ -250,5 +249,5 @@ def outcomes(request):
     return render(
         request,
         "public/stations/outcomes.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import cached_count, paginate
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership
-from representatives.pagination import cached_count
 from representatives.permissions import (
     deputies_for,
     is_office_staff,
@@ -25,7 +25,6 @@ from representatives.permissions import (
     staff_required,
 )
 from representatives.privacy import mask_phone
-from representatives.views import paginate, querystring_without_page
 
 from . import exports, permissions, selectors, services, services_checks
 from .filters import StatisticsFilter
@@ -84,7 +83,6 @@ def station_list(request):
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs),
-            "querystring": querystring_without_page(request),
             "can_create": is_office_staff(request.user),
         },
     )
@@ -244,7 +242,6 @@ def duty_day_list(request):
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs),
-            "querystring": querystring_without_page(request),
             "can_plan": is_office_staff(request.user),
         },
     )
@@ -425,7 +422,6 @@ def opinion_list(request):
         {
             "filter": filterset,
             "page": paginate(request, queryset),
-            "querystring": querystring_without_page(request),
             "base_querystring": params.urlencode(),
             "due": due,
             "recently_overdue_count": cached_count(_due_filter(base, "recently_overdue")),

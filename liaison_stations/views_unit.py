@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pagination import paginate
 from representatives.permissions import unit_clerk_required
 from representatives.privacy import mask_phone
-from representatives.views import paginate, querystring_without_page
 
 from . import permissions, selectors, services
 from .forms import UnitReplyForm
@@ -47,7 +47,6 @@ def unit_opinions(request):
             "filter": filterset,
             "page": page,
             "tab": tab,
-            "querystring": querystring_without_page(request),
             "today": timezone.localdate(),
         },
     )

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
 from representatives.permissions import is_office_staff, region_reader_required, staff_required
-from representatives.views import paginate, querystring_without_page
 
 from . import exports, permissions, selectors, services_visits
 from .forms_visits import StationVisitForm
@@ -29,7 +29,6 @@ def station_visit_list(request):
         {
             "filter": filterset,
             "page": paginate(request, filterset.qs),
-            "querystring": querystring_without_page(request),
         },
     )
 

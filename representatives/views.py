@@ -10,7 +10,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import pagination, panels, permissions, selectors, services
+from core.pagination import paginate
+
+from . import panels, permissions, selectors, services
 from .forms import ActivityForm, ReturnForm
 from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
@@ -18,14 +20,8 @@ from .privacy import mask_address, mask_id_number, mask_phone
 from .qr import qr_svg_inline, qr_svg_response
 from .uploads import serve_private_file
 
-PAGE_SIZE = 25
 # The directory's import-ready export (the roster), by the value of ``?export=``.
 ROSTER_EXPORTS = {"roster": "xlsx", "roster_csv": "csv"}
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    """Every list page goes through here: pages past the middle are read from the end (see pagination)."""
-    return pagination.paginate(request, queryset, per_page)
 
 
 def safe_next(request, default: str) -> str:
@@ -37,12 +33,6 @@ def safe_next(request, default: str) -> str:
     ):
         return target
     return default
-
-
-def querystring_without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def home(request):
@@ -66,7 +56,7 @@ def public_directory(request):
     return render(
         request,
         "public/deputy_directory.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
@@ -104,7 +94,6 @@ def my_home(request):
         {
             "deputy": deputy,
             "page": page,
-            "querystring": querystring_without_page(request),
             "panels": render_panels(panels.deputy_home_panels, request, deputy),
         },
     )
@@ -211,7 +200,7 @@ def staff_directory(request):
     return render(
         request,
         "staff/deputy_directory.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 
@@ -264,7 +253,7 @@ def staff_activities(request):
     return render(
         request,
         "staff/activity_list.html",
-        {"filter": filterset, "page": page, "querystring": querystring_without_page(request)},
+        {"filter": filterset, "page": page},
     )
 
 

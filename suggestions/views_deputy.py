@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
 from representatives.permissions import deputy_required
-from representatives.views import paginate, querystring_without_page
 
 from . import permissions, selectors, services
 from .forms_deputy import (
@@ -91,7 +91,6 @@ def suggestions(request):
             "statuses": S.choices,
             "waiting": _open_invitations(user.deputy_id).count(),
             "page": paginate(request, queryset),
-            "querystring": querystring_without_page(request),
         },
     )
 

@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
 from representatives.models import HandlingUnit, Role, User
 from representatives.permissions import handling_units_for, is_office_staff, region_reader_required
-from representatives.views import paginate, querystring_without_page
 
 from . import exports, permissions, selectors, services
 from .forms_staff import (
@@ -138,7 +138,6 @@ def suggestions(request):
         {
             "filter": filterset,
             "page": page,
-            "querystring": querystring_without_page(request),
             "today": today,
             "supervised": supervised[:SUPERVISED_PANEL_SIZE],
             "more_supervised": len(supervised) > SUPERVISED_PANEL_SIZE,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
 from representatives.permissions import unit_clerk_required
-from representatives.views import paginate, querystring_without_page
 from representatives.workdays import add_working_days
 
 from . import selectors, services
@@ -94,7 +94,6 @@ def suggestions(request):
             "page": page,
             "tab": tab,
             "show": show,
-            "querystring": querystring_without_page(request),
             "due_soon_days": DUE_SOON_DAYS,
         },
     )

@@ -5,10 +5,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.pagination import MirroredPaginator, paginate, with_unique_ordering
 from representatives.models import Deputy, Region
-from representatives.pagination import MirroredPaginator, paginate, with_unique_ordering
 
-from .factories import DeputyFactory
+from representatives.tests.factories import DeputyFactory
 
 PER_PAGE = 5
 

@@ -9,12 +9,15 @@ would not mirror each other), so a primary-key tie-break is added when the order
 
 import hashlib
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
+from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 PK_NAMES = {"pk", "id"}
@@ -22,6 +25,8 @@ PK_NAMES = {"pk", "id"}
 # million opinions in a city's scope takes longer than the rest of the page, and a total a minute old is fine on
 # a list of thousands. Counts of small lists (a township's, a unit's) are fast and stay exact.
 COUNT_CACHE_SECONDS = 60
+# Rows on a list page, unless the list asks for another size.
+PAGE_SIZE = 25
 
 
 def cached_count(queryset: QuerySet) -> int:
@@ -88,5 +93,7 @@ class MirroredPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=window), number, self)
 
 
-def paginate(request, queryset, per_page: int) -> Page:
+def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
+    """Every list page goes through here: the page asked for by ``?page=``, pages past the middle read from the
+    end. Links to other pages keep the rest of the query string with ``{% querystring page=n %}``."""
     return MirroredPaginator(queryset, per_page).get_page(request.GET.get("page"))
