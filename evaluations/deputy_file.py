@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from liaison_stations.models import DutyDay, DutyShift
+from representatives import services_ratings
 from representatives.models import ActivityKind, ActivityRecord, Deputy, Region
 from representatives.permissions import sees_region_data
 from suggestions.models import CoSigner, Evaluation, Suggestion
@@ -87,7 +88,12 @@ class DeputyFile:
 
     @cached_property
     def reports(self) -> list[ActivityRecord]:
-        return self._of_kinds([ActivityKind.REPORT_TO_VOTERS])
+        reports = self._of_kinds([ActivityKind.REPORT_TO_VOTERS])
+        # The voters' own ratings of each report (述职评议 by QR code), one query for the year's reports.
+        counts = services_ratings.counts_by_record([record.pk for record in reports]) if reports else {}
+        for record in reports:
+            record.voter_counts = counts.get(record.pk)
+        return reports
 
     @cached_property
     def trainings(self) -> list[ActivityRecord]:

@@ -18,3 +18,11 @@ class LiaisonStationsConfig(AppConfig):
         figures.register()
         panels.deputy_home_panels.append(views_deputy.deputy_home_panel)
         panels.unit_home_panels.append(views_unit.unit_home_panel)
+        from . import views_report_rating
+
+        panels.activity_panels.append(views_report_rating.activity_panel)
+        from representatives import work_queue as staff_work_queue
+
+        from . import work_queue
+
+        staff_work_queue.sources.append(work_queue.staff_queue)

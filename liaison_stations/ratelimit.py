@@ -24,8 +24,14 @@ logger = logging.getLogger(__name__)
 DEFAULT_LIMITS = {
     "opinion": ((5, 10 * 60), (50, 24 * 60 * 60)),
     "track": ((30, 10 * 60),),
+    # A report meeting's voters often share one address (the venue's Wi-Fi, a carrier's NAT): room for a hall.
+    "report_rating": ((60, 10 * 60), (300, 24 * 60 * 60)),
 }
-SETTINGS_NAMES = {"opinion": "OPINION_FORM_RATE_LIMITS", "track": "TRACKING_RATE_LIMITS"}
+SETTINGS_NAMES = {
+    "opinion": "OPINION_FORM_RATE_LIMITS",
+    "track": "TRACKING_RATE_LIMITS",
+    "report_rating": "REPORT_RATING_RATE_LIMITS",
+}
 
 # Only used while the shared cache is down; a bounded LRU so an outage under a flood cannot grow it without end.
 local_cache = LocMemCache("ratelimit-fallback", {"OPTIONS": {"MAX_ENTRIES": 10_000}})

@@ -51,12 +51,13 @@ class ActivityForm(forms.ModelForm):
 
     class Meta:
         model = ActivityRecord
-        fields = ["kind", "date", "place", "description", "voters_attended", "voter_rating"]
+        # The voters' rating is the voters' own (述职评议 by QR code), no longer typed in by the deputy.
+        fields = ["kind", "date", "place", "description", "voters_attended"]
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 5}),
         }
-        help_texts = {"voters_attended": _("仅向选民述职时填写。"), "voter_rating": _("仅向选民述职时填写。")}
+        help_texts = {"voters_attended": _("仅向选民述职时填写。")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,8 @@ Panel = Callable[..., tuple[str, dict] | None]
 deputy_home_panels: list[Panel] = []
 staff_home_panels: list[Panel] = []
 unit_home_panels: list[Panel] = []
+# On an activity record's page (the deputy's and the office's), called with (request, record).
+activity_panels: list[Panel] = []
 
 
 def render_panels(panels: list[Panel], request, *args) -> list[str]:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
 
-from . import panels, permissions, selectors, services
+from . import panels, permissions, selectors, services, work_queue
 from .forms import ActivityForm, ReturnForm
 from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
@@ -154,7 +154,12 @@ def my_activity(request, pk):
     return render(
         request,
         "me/activity_detail.html",
-        {"record": record, "timeline": selectors.activity_timeline(record), "can_edit": record.is_editable_by_deputy},
+        {
+            "record": record,
+            "timeline": selectors.activity_timeline(record),
+            "can_edit": record.is_editable_by_deputy,
+            "panels": render_panels(panels.activity_panels, request, record),
+        },
     )
 
 
@@ -180,6 +185,7 @@ def staff_home(request):
         "staff/home.html",
         {
             "summary": selectors.staff_summary(user=request.user),
+            "queue": work_queue.grouped(work_queue.items_for(request.user)),
             "panels": render_panels(panels.staff_home_panels, request),
         },
     )
@@ -250,10 +256,20 @@ def staff_activities(request):
     if request.GET.get("export") in ("xlsx", "csv"):
         return _export(request, "activities", filterset.qs, request.GET["export"])
     page = paginate(request, filterset.qs)
+    filters = request.GET.copy()
+    filters.pop("page", None)
     return render(
         request,
         "staff/activity_list.html",
-        {"filter": filterset, "page": page},
+        {
+            "filter": filterset,
+            "page": page,
+            "panels": render_panels(panels.activity_panels, request, record),
+            # Bulk confirm/return (views_bulk): office staff only; "all matching" when the list is the pending ones.
+            "can_bulk": permissions.is_office_staff(request.user),
+            "all_pending": filterset.form.cleaned_data.get("status") == ActivityRecord.Status.PENDING,
+            "filters": filters.urlencode(),
+        },
     )
 
 

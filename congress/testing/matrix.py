@@ -88,6 +88,7 @@ class Side:
     visit: object = None
     opinion: object = None
     message: object = None
+    poll: object = None
     suggestion: object = None
     suggestion_attachment: object = None
     reply: object = None
@@ -223,6 +224,20 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     station_services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=side.unit, by=side.staff)
     side.opinion = station_services.opinion_assign(opinion=opinion, by=side.staff)
     station_services.opinion_supervise(opinion=side.opinion, by=side.staff, note=f"{private}督办")
+    # A report to voters with the voters' rating open (述职评议).
+    from representatives.models import ActivityRecord, ReportRatingPoll
+
+    report = ActivityRecord.objects.create(
+        deputy=side.deputy,
+        kind=ActivityKind.REPORT_TO_VOTERS,
+        date=datetime.date(year, 4, 1),
+        place="某村",
+        description="述职",
+        voters_attended=40,
+    )
+    side.poll = ReportRatingPoll.objects.create(
+        record=report, opened_by=side.staff, closes_at=timezone.now() + datetime.timedelta(days=7)
+    )
     # A voter's message to the deputy (码上找代表), still waiting for the deputy.
     side.message = message_services.message_to_deputy(
         deputy=side.deputy, voter_name="李四", voter_phone="", title=f"{private}留言", content=f"{private}留言内容"

@@ -203,6 +203,9 @@ TABLE = {
     "me:opinions": deputy_page(),
     "me:opinion_new": deputy_page(),
     "me:opinion": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("opinion")),
+    # Opening voters' rating of a report: the research record is refused with a message, on the deputy's own side.
+    "me:report_rating_open": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("activity"), method="post"),
+    "staff:report_rating_open": office_page(scope=OFFICE_SCOPE, kwargs=pk("activity"), method="post"),
     "me:messages": deputy_page(),
     "me:message": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("message")),
     # An empty form: the deputy's own message answers with the form again, anyone else's is missing.
@@ -231,6 +234,11 @@ TABLE = {
     "staff:activities": [reader_page(), reader_page(label="export", query="export=csv")],
     "staff:activity": reader_page(scope=READ_SCOPE, kwargs=pk("activity")),
     "staff:activity_confirm": office_page(scope=OFFICE_SCOPE, kwargs=pk("activity"), method="post"),
+    # Bulk review: staff only; another region's ticked record is not in the reviewer's list (views_bulk).
+    "staff:activity_bulk": office_page(
+        method="post",
+        data=lambda world, side: {"action": "confirm", "scope": "selected", "id": [world["A"].activity.pk]},
+    ),
     "staff:activity_return": office_page(
         scope=OFFICE_SCOPE, kwargs=pk("activity"), method="post", data={"reason": "请补充照片"}
     ),
@@ -279,6 +287,9 @@ TABLE = {
     "staff:suggestions": reader_page(),
     "staff:suggestions_overdue": reader_page(),
     "staff:suggestion": reader_page(scope=READ_SCOPE, kwargs=pk("suggestion")),
+    # Key suggestions (重点督办) and 二次验收: the region's readers; another region's suggestion is not found.
+    "staff:key_suggestions": reader_page(),
+    "staff:suggestion_acceptance": reader_page(scope=READ_SCOPE, kwargs=pk("suggestion")),
     "staff:suggestion_action": [
         office_page(
             label="register", scope=OFFICE_SCOPE, kwargs=with_pk("suggestion", action="register"), method="post"
@@ -334,6 +345,10 @@ TABLE = {
     "public:station_qr": public(scope=PUBLIC_SCOPE, kwargs=public_id("station")),
     "public:opinion_form": public(scope=PUBLIC_SCOPE, kwargs=public_id("station")),
     "public:opinion_done": public(scope=PUBLIC_SCOPE, kwargs=public_id("station")),
+    "public:report_rating": public(scope=PUBLIC_SCOPE, kwargs=public_id("poll")),
+    "public:report_rating_qr": public(scope=PUBLIC_SCOPE, kwargs=public_id("poll")),
+    "public:deputy_message": public(scope=PUBLIC_SCOPE, kwargs=public_id("deputy")),
+    "public:deputy_message_done": public(scope=PUBLIC_SCOPE, kwargs=public_id("deputy")),
     "public:track": public(),
     "public:outcomes": public(),
 }
