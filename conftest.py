@@ -1,5 +1,8 @@
+import importlib
+
 import pytest
 
+from congress.testing.clock import CLOCK_READERS, Clock
 from congress.testing.matrix import build_regions
 from representatives.tests.factories import (
     DeputyFactory,
@@ -50,3 +53,13 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Time that stands still until the test moves it (``clock.advance(seconds)``), for every module that reads
+    the time through ``congress.testing.clock.CLOCK_READERS``: no test waits on the real clock."""
+    fake = Clock()
+    for module, name in CLOCK_READERS:
+        monkeypatch.setattr(importlib.import_module(module), name, fake)
+    return fake

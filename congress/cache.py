@@ -27,6 +27,11 @@ OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, Timeo
 DEFAULT_POOL_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 
 
+def monotonic() -> float:
+    """The clock of the down window; the suite's ``clock`` fixture stands in for it."""
+    return time.monotonic()
+
+
 class CacheUnavailable(Exception):  # noqa: N818 — reads as the condition callers handle
     """The cache could not be reached for an operation that has no safe fallback value."""
 
@@ -46,7 +51,7 @@ class ResilientRedisCache(RedisCache):
 
     @property
     def is_down(self) -> bool:
-        return time.monotonic() < self._down_until
+        return monotonic() < self._down_until
 
     def mark_up(self) -> None:
         """Forget a recent failure and try Redis on the next call (tests use it after restarting Redis)."""
@@ -58,7 +63,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return call()
         except OUTAGE_ERRORS as exc:
-            self._down_until = time.monotonic() + self.down_seconds
+            self._down_until = monotonic() + self.down_seconds
             logger.warning(
                 "Redis cache unreachable during %s; degrading for %ss: %s", operation, self.down_seconds, exc
             )
@@ -70,7 +75,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return call()
         except OUTAGE_ERRORS as exc:
-            self._down_until = time.monotonic() + self.down_seconds
+            self._down_until = monotonic() + self.down_seconds
             logger.warning("Redis cache unreachable during %s: %s", operation, exc)
             raise CacheUnavailable(operation) from exc
 

@@ -23,7 +23,8 @@ from representatives.resources import (
 )
 
 from . import permissions
-from .models import Opinion, OpinionCategory, Proposal, Rating, Station, StationVisit
+from .filters import OPINION_FIGURES
+from .models import Opinion, OpinionCategory, Proposal, Rating, Resolution, Station, StationVisit
 
 
 class StationResource(SafeExportMixin, resources.ModelResource):
@@ -88,6 +89,8 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
     reply = Field(attribute="reply", column_name=gettext_lazy("答复内容"))
     feedback = Field(attribute="feedback", column_name=gettext_lazy("反馈情况"))
     rating = Field(attribute="rating", column_name=gettext_lazy("选民评价"), widget=ChoiceWidget(Rating))
+    resolution = Field(attribute="resolution", column_name=gettext_lazy("办理结果"), widget=ChoiceWidget(Resolution))
+    solved = Field(column_name=gettext_lazy("已解决"))
     suggestion_ref = Field(attribute="suggestion_ref", column_name=gettext_lazy("转成的代表建议"))
     received_at = Field(attribute="received_at", column_name=gettext_lazy("接收时间"), widget=LocalDateTimeWidget())
     sorted_at = Field(attribute="sorted_at", column_name=gettext_lazy("梳理时间"), widget=LocalDateTimeWidget())
@@ -123,6 +126,8 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
             "reply",
             "feedback",
             "rating",
+            "resolution",
+            "solved",
             "suggestion_ref",
             "received_at",
             "sorted_at",
@@ -142,6 +147,11 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
             self.revealed(opinion)
             return phone
         return mask_phone(phone)
+
+    def dehydrate_solved(self, opinion):
+        # The statistics' word, row by row: the rows marked here are those the figure 已解决 counts.
+        solved = OPINION_FIGURES["solved"].holds(opinion.status, opinion.rating, opinion.resolution)
+        return _("是") if solved else ""
 
     def dehydrate_overdue(self, opinion):
         return _("是") if opinion.is_overdue else ""
@@ -195,30 +205,26 @@ def opinions_response(queryset, *, user, filters: str = ""):
     return export_response(OpinionResource(user=user, filters=filters), queryset, _("选民意见"))
 
 
-STATISTICS_COLUMNS = (
-    ("stations", gettext_lazy("联络站数")),
-    ("deputies_assigned", gettext_lazy("编入代表数")),
-    ("deputies_per_station", gettext_lazy("站均代表数")),
-    ("duty_days_held", gettext_lazy("接待日（已接待）")),
-    ("voters_received", gettext_lazy("接待选民人次")),
-    ("opinions_collected", gettext_lazy("收集意见数")),
-    ("opinions_resolved", gettext_lazy("已办结意见数")),
-    ("resolved_rate", gettext_lazy("办结率（%）")),
-    ("satisfaction_rate", gettext_lazy("满意率（%）")),
-)
-
-
 def _cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return "" if value is None else value
 
 
+def _statistics_header(column) -> str:
+    percent = column.measure == "rate" and column.name != "deputies_per_station"
+    return f"{column.label}（%）" if percent else str(column.label)
+
+
 def statistics_dataset(table, total) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=[_("区域"), *(str(label) for _name, label in STATISTICS_COLUMNS)])
+    # The page's columns under the page's words (selectors.STATISTICS_COLUMNS), the own row named as there.
+    from .selectors import STATISTICS_COLUMNS
+
+    dataset = tablib.Dataset(headers=[_("区域"), *(_statistics_header(column) for column in STATISTICS_COLUMNS)])
     for row in table:
-        dataset.append([_cell(row.region.name), *(_cell(getattr(row, name)) for name, _label in STATISTICS_COLUMNS)])
-    dataset.append([_("合计"), *(_cell(getattr(total, name)) for name, _label in STATISTICS_COLUMNS)])
+        name = _("%(name)s（本级）") % {"name": row.region.name} if row.own else row.region.name
+        dataset.append([_cell(name), *(_cell(getattr(row, column.name)) for column in STATISTICS_COLUMNS)])
+    dataset.append([_("合计"), *(_cell(getattr(total, column.name)) for column in STATISTICS_COLUMNS)])
     return dataset
 
 

@@ -5,10 +5,14 @@
   any region however many stations there they belong to. A deputy in stations of two townships is +1 in each
   township and −1 in the region that holds both (the deepest one), so every region's sum over the regions
   below it counts the deputy once; the bucket is the deputy's own region.
-- ``duty_days`` by year and month of the day, in the station's region: ``held`` days and the ``voters``
+- ``duty_days`` by year and month of the day, in the station's region: ``held`` days that count
+  (``filters.DUTY_DAY_COUNTED``: not those on which every deputy on duty had left their seat) and the ``voters``
   received on them.
 - ``opinions`` by year and month received (local time), in the opinion's region, merged duplicates left out:
-  ``collected``, ``fed_back``, ``closed`` (by state) and ``rating|<rating>`` (by the voter's rating).
+  ``collected``, ``fed_back``, ``closed`` (by state), ``rating|<rating>`` (by the voter's rating) and
+  ``on_the_spot`` (handled on the spot, ``filters.HANDLED_ON_THE_SPOT``), and ``answered`` and ``solved`` as
+  ``filters.OPINION_FIGURES`` defines them.
+- ``visits`` by year and month of the visit, in the station's region: leaders' visits to stations.
 """
 
 import itertools
@@ -18,9 +22,15 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from representatives import tallies
-from representatives.models import Deputy, Region
+from representatives.models import Deputy, Membership, Region
 
-from .models import DutyDay, Opinion, Station, StationMember
+from .filters import DUTY_DAY_COUNTED, HANDLED_ON_THE_SPOT, OPINION_FIGURES
+from .models import DutyDay, Opinion, Station, StationMember, StationVisit
+
+
+# The opinion figures (filters.OPINION_FIGURES) that have a tally key of their own; "collected" is counted above,
+# "fed_back" is the states fed_back + closed, "satisfied" and "rated" are sums of ``rating|…``.
+FIGURE_KEYS = ("answered", "solved")
 
 
 @tallies.source("stations", yearly=False)
@@ -63,7 +73,7 @@ def count_station_members(buckets: tallies.Buckets):
 @tallies.source("duty_days", yearly=True)
 def count_duty_days(buckets: tallies.Buckets):
     for found in (
-        DutyDay.objects.filter(buckets.q("station__region", "date__year", "date"), status=DutyDay.Status.HELD)
+        DutyDay.objects.filter(buckets.q("station__region", "date__year", "date"), DUTY_DAY_COUNTED)
         .values("station__region", year=ExtractYear("date"), month=ExtractMonth("date"))
         .annotate(n=Count("id"), voters=Sum("voters_received"))
         .order_by()
@@ -79,24 +89,49 @@ def count_opinions(buckets: tallies.Buckets):
     for found in (
         Opinion.objects.filter(buckets.q("region", "received_at__year", moment="received_at"))
         .exclude(status=Opinion.Status.MERGED)
-        .values("region", "status", "rating", year=ExtractYear("received_at"), month=ExtractMonth("received_at"))
-        .annotate(n=Count("id"))
+        .values(
+            "region",
+            "status",
+            "rating",
+            "resolution",
+            year=ExtractYear("received_at"),
+            month=ExtractMonth("received_at"),
+        )
+        .annotate(n=Count("id"), on_the_spot=Count("id", filter=HANDLED_ON_THE_SPOT))
         .order_by()
     ):
         place = {"year": found["year"], "month": found["month"]}
         region, n = found["region"], found["n"]
         yield tallies.row(region, "collected", n, **place)
+        yield tallies.row(region, "on_the_spot", found["on_the_spot"], **place)
         if found["status"] in (Opinion.Status.FED_BACK, Opinion.Status.CLOSED):
             yield tallies.row(region, found["status"], n, **place)
         if found["rating"]:
             yield tallies.row(region, f"rating|{found['rating']}", n, **place)
+        for name in FIGURE_KEYS:
+            if OPINION_FIGURES[name].holds(found["status"], found["rating"], found["resolution"]):
+                yield tallies.row(region, name, n, **place)
+
+
+@tallies.source("visits", yearly=True)
+def count_visits(buckets: tallies.Buckets):
+    # As the staff visit list with ``year`` counts them (selectors.leader_visits): each visit once.
+    for found in (
+        StationVisit.objects.filter(buckets.q("station__region", "date__year", "date"))
+        .values("station__region", year=ExtractYear("date"), month=ExtractMonth("date"))
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        yield tallies.row(found["station__region"], "visits", found["n"], year=found["year"], month=found["month"])
 
 
 def _station_buckets(station):
     members = StationMember.objects.filter(station=station).values_list("deputy__region_id", flat=True).distinct()
-    return [("stations", station.region_id, None), ("duty_days", station.region_id, None)] + [
-        ("station_members", region, None) for region in members
-    ]
+    return [
+        ("stations", station.region_id, None),
+        ("duty_days", station.region_id, None),
+        ("visits", station.region_id, None),
+    ] + [("station_members", region, None) for region in members]
 
 
 def _opinion_buckets(opinion):
@@ -121,7 +156,20 @@ def register() -> None:
         Opinion,
         _opinion_buckets,
         moves=["region", "received_at"],
-        relevant=["region", "received_at", "status", "rating"],
+        relevant=["region", "received_at", "status", "rating", "proposal", "resolution"],
+    )
+    tallies.watch(
+        StationVisit,
+        lambda visit: [("visits", visit.station.region_id, visit.date.year)],
+        moves=["station", "date"],
+        relevant=["station", "date"],
+    )
+    # A held day counts while someone on duty held a seat that day (filters.DUTY_DAY_COUNTED): a seat that ends,
+    # or its dates corrected, recounts the duty days. Rare writes (the roster), so every bucket is recounted.
+    tallies.watch(
+        Membership,
+        lambda seat: [("duty_days", None, None)],
+        relevant=["status", "status_date", "congress", "deputy"],
     )
     tallies.watch(
         Deputy, lambda deputy: [("station_members", deputy.region_id, None)], moves=["region"], relevant=["region"]

@@ -16,7 +16,7 @@ from representatives.models import Deputy, HandlingUnit, Region
 from representatives.permissions import regions_for
 
 from . import permissions
-from .models import Opinion, OpinionCategory, Proposal, Rating, StandardItem, Station
+from .models import Opinion, OpinionCategory, Proposal, Rating, Resolution, StandardItem, Station
 
 
 def handling_units_for(user):
@@ -346,6 +346,11 @@ class SuperviseForm(OpinionActionForm):
 
 class FeedbackForm(OpinionActionForm):
     feedback = forms.CharField(label=_("反馈情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    resolution = forms.ChoiceField(
+        label=_("办理结果"),
+        choices=Resolution.choices,
+        help_text=_("只有“问题已解决”、且选民没有评为不满意的意见，才计入“已解决”。"),
+    )
     rating = forms.ChoiceField(
         label=_("选民评价"), required=False, choices=[("", _("尚未评价"))] + list(Rating.choices)
     )

@@ -200,6 +200,15 @@ class Rating(models.TextChoices):
     UNSATISFIED = "unsatisfied", _("不满意")
 
 
+class Resolution(models.TextChoices):
+    """What the handling achieved, as the office records it when telling the voter (反馈): the opinions' A/B/C,
+    so that "solved" (已解决) is the problem actually solved, not merely answered or closed."""
+
+    SOLVED = "solved", _("问题已解决")
+    IN_PROGRESS = "in_progress", _("正在解决或已列入计划")
+    EXPLAINED = "explained", _("已解释说明，暂不能解决")
+
+
 class OpinionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=Opinion.OPEN_STATES)
@@ -218,6 +227,8 @@ class Opinion(models.Model):
         ONLINE = "online", _("网上（扫码）")
 
     class Status(models.TextChoices):
+        # A voter's message to one deputy (码上找代表) waits here for that deputy to answer it or pass it on.
+        WITH_DEPUTY = "with_deputy", _("待代表处理")
         RECEIVED = "received", _("已接收")
         SORTED = "sorted", _("已梳理")
         PROPOSED = "proposed", _("已拟办")
@@ -227,8 +238,6 @@ class Opinion(models.Model):
         CLOSED = "closed", _("已办结")
         MERGED = "merged", _("已合并")
         TRANSFERRED = "transferred", _("已转上级人大")
-        # A voter's message to one deputy (码上找代表) waits here for that deputy to answer it or pass it on.
-        WITH_DEPUTY = "with_deputy", _("待代表处理")
         CONVERTED = "converted", _("已转为代表建议")
 
     OPEN_STATES = ("with_deputy", "received", "sorted", "proposed", "assigned", "replied")
@@ -246,6 +255,15 @@ class Opinion(models.Model):
     deputy = models.ForeignKey(
         Deputy, verbose_name=_("接待代表"), null=True, blank=True, on_delete=models.SET_NULL, related_name="opinions"
     )
+    # The deputy a voter wrote to from the deputy's page or card; set once, kept after the message is passed on.
+    addressed_to = models.ForeignKey(
+        Deputy,
+        verbose_name=_("留言代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="messages",
+    )
     voter_name = models.CharField(_("反映人"), max_length=50)
     # Only a message to a deputy may come without a number; the station forms require one.
     voter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
@@ -257,15 +275,6 @@ class Opinion(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并到"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
-    )
-    # The deputy a voter wrote to from the deputy's page or card; set once, kept after the message is passed on.
-    addressed_to = models.ForeignKey(
-        Deputy,
-        verbose_name=_("留言代表"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="messages",
     )
     proposal = models.CharField(_("拟办意见"), max_length=20, choices=Proposal.choices, blank=True)
     proposal_note = models.TextField(_("拟办说明"), blank=True, max_length=2000)
@@ -283,6 +292,7 @@ class Opinion(models.Model):
     reply = models.TextField(_("答复内容"), blank=True, max_length=5000)
     feedback = models.TextField(_("反馈情况"), blank=True, max_length=2000)
     rating = models.CharField(_("选民评价"), max_length=12, choices=Rating.choices, blank=True)
+    resolution = models.CharField(_("办理结果"), max_length=12, choices=Resolution.choices, blank=True)
     public_summary = models.TextField(_("公示内容"), blank=True, max_length=2000)
     suggestion_ref = models.CharField(_("转成的代表建议"), max_length=50, blank=True)
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
@@ -319,6 +329,7 @@ class Opinion(models.Model):
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["unit", "status"]),
             models.Index(fields=["deputy", "-received_at"]),
+            models.Index(fields=["addressed_to", "status", "-received_at"]),
             models.Index(fields=["station", "-published_at"]),
         ]
         constraints = [
@@ -329,7 +340,11 @@ class Opinion(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="merged") | Q(merged_into__isnull=False), name="opinion_merged_has_target"
             ),
-            models.Index(fields=["addressed_to", "status", "-received_at"]),
+            models.CheckConstraint(
+                condition=~Q(status="with_deputy") | Q(addressed_to__isnull=False),
+                name="opinion_with_deputy_has_deputy",
+            ),
+            models.CheckConstraint(condition=~Q(sms_updates=True) | ~Q(voter_phone=""), name="opinion_sms_has_phone"),
         ]
 
     def __str__(self):
@@ -340,11 +355,6 @@ class Opinion(models.Model):
     REFERENCE_PREFIX = "YJ"
 
     @property
-            models.CheckConstraint(
-                condition=~Q(status="with_deputy") | Q(addressed_to__isnull=False),
-                name="opinion_with_deputy_has_deputy",
-            ),
-            models.CheckConstraint(condition=~Q(sms_updates=True) | ~Q(voter_phone=""), name="opinion_sms_has_phone"),
     def reference(self) -> str:
         return f"{self.REFERENCE_PREFIX}{self.pk:07d}" if self.pk else ""
 

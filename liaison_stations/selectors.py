@@ -3,25 +3,54 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from representatives import tallies
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership, Region
-from representatives.permissions import handling_units_for, region_scope_q, regions_for
+from representatives.permissions import deputies_for, handling_units_for, region_scope_q, regions_for
 
 from . import permissions
-from .filters import DutyDayFilter, OpinionFilter, StationFilter, StationVisitFilter
+from .filters import (
+    OPINION_FIGURES,
+    DutyDayFilter,
+    OpinionFilter,
+    StationDeputyFilter,
+    StationFilter,
+    StationVisitFilter,
+    due_within,
+    seat_served_between,
+)
 from .models import DutyDay, DutyShift, Opinion, Rating, Station, StationMember, StationVisit
 
 
 def station_list(*, user, filters=None) -> StationFilter:
     # Counted per row in a subquery rather than a GROUP BY over every station's members: the page then counts
     # only its 25 stations (a province's list took 0.4 s when all 20,000 were grouped first).
-    members = StationMember.objects.filter(station=OuterRef("pk")).order_by().values("station").annotate(n=Count("pk"))
+    # Serving members only, as the station's page lists them (``_serving_members``).
+    serving = Membership.objects.filter(deputy=OuterRef("deputy_id"), status=Membership.Status.SERVING)
+    members = (
+        StationMember.objects.filter(Exists(serving), station=OuterRef("pk"))
+        .order_by()
+        .values("station")
+        .annotate(n=Count("pk"))
+    )
     queryset = (
         permissions.stations_for(user)
         .select_related("region")
@@ -101,6 +130,13 @@ def opinion_list(*, user, filters=None) -> OpinionFilter:
     )
     filterset.qs  # noqa: B018
     return filterset
+
+
+def opinion_due_counts(filterset: OpinionFilter) -> dict[str, int]:
+    """How many rows of the filtered list each quick tab (``due``) holds, whichever tab is open."""
+    from core.pagination import cached_count
+
+    return {tab: cached_count(due_within(filterset.untabbed_qs, tab)) for tab in OpinionFilter.DUE_TABS}
 
 
 def opinion_detail(*, user, pk) -> Opinion:
@@ -213,28 +249,203 @@ def station_visit_timeline(visit: StationVisit):
 
 @dataclass
 class StationFigures:
+    """One row of the station statistics: a region below the chosen one, the chosen region's own items
+    (``own``), or the total. What each figure counts: ``STATISTICS_COLUMNS``."""
+
     region: Region | None
     stations: int = 0
     deputies_assigned: int = 0
     duty_days_held: int = 0
     voters_received: int = 0
     opinions_collected: int = 0
-    opinions_resolved: int = 0
+    opinions_on_the_spot: int = 0
+    opinions_answered: int = 0
+    opinions_fed_back: int = 0
+    opinions_closed: int = 0
+    opinions_solved: int = 0
     rated: int = 0
     satisfied: int = 0
+    own: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
     def deputies_per_station(self) -> float | None:
         return round(self.deputies_assigned / self.stations, 1) if self.stations else None
 
+    @staticmethod
+    def _rate(part: int, whole: int) -> float | None:
+        return round(100 * part / whole, 1) if whole else None
+
     @property
-    def resolved_rate(self) -> float | None:
-        return round(100 * self.opinions_resolved / self.opinions_collected, 1) if self.opinions_collected else None
+    def closed_rate(self) -> float | None:
+        """办结率: closed over collected."""
+        return self._rate(self.opinions_closed, self.opinions_collected)
+
+    @property
+    def solved_rate(self) -> float | None:
+        """解决率, the opinions' 办成率: actually solved over collected."""
+        return self._rate(self.opinions_solved, self.opinions_collected)
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+        return self._rate(self.satisfied, self.rated)
+
+    # Before issue 14 "resolved" meant fed back or closed; the dashboard still reads it under that name.
+    @property
+    def opinions_resolved(self) -> int:
+        return self.opinions_fed_back
+
+    @property
+    def resolved_rate(self) -> float | None:
+        return self._rate(self.opinions_fed_back, self.opinions_collected)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (self.stations, self.deputies_assigned, self.duty_days_held, self.voters_received, self.opinions_collected)
+        )
+
+
+@dataclass(frozen=True)
+class Column:
+    """A figure of the statistics page: its attribute on ``StationFigures``, its label, how it is counted, and the
+    staff list (URL name and parameters) that shows exactly the rows it counts. ``measure`` says how the list
+    gives the figure: ``rows`` (the number of rows), ``sum:<field>`` (the sum of a field over the rows) or
+    ``rate`` (a percentage; its link lists the numerator's rows)."""
+
+    name: str
+    label: str
+    how: str
+    list_name: str
+    params: tuple = ()
+    measure: str = "rows"
+    period: tuple[str, str] | None = ("date_from", "date_to")
+
+
+STATISTICS_COLUMNS = (
+    Column(
+        "stations",
+        _("联络站"),
+        _("目前在用的联络站，按联络站所在区域计（不随所选期间变化）。"),
+        "staff:stations",
+        (("is_active", "true"),),
+        period=None,
+    ),
+    Column(
+        "deputies_assigned",
+        _("编入代表"),
+        _(
+            "目前编入在用联络站、且在所选期间内任何一天在任的代表（未选期间：目前在任），每人只计一次，"
+            "按代表本人所在区域计入各行；期间开始前已离任的代表不计。"
+        ),
+        "staff:station_deputies",
+    ),
+    Column(
+        "deputies_per_station",
+        _("站均代表"),
+        _("编入代表数除以联络站数。"),
+        "staff:station_deputies",
+        measure="rate",
+    ),
+    Column(
+        "duty_days_held",
+        _("接待日"),
+        _("所选期间内已接待的接待日，按联络站所在区域计；当天值班代表均已离任的不计。"),
+        "staff:duty_days",
+        (("counted", "on"),),
+    ),
+    Column(
+        "voters_received",
+        _("接待人次"),
+        _("上述接待日登记的接待选民人次之和（一个接待日的人次只计一次，不按值班代表重复计算）。"),
+        "staff:duty_days",
+        (("counted", "on"),),
+        measure="sum:voters_received",
+    ),
+    Column(
+        "opinions_collected",
+        _("收集意见"),
+        OPINION_FIGURES["counted"].how,
+        "staff:opinions",
+        (("outcome", "counted"),),
+    ),
+    Column(
+        "opinions_on_the_spot",
+        _("当场答复"),
+        _("收集的意见中，拟办时确定当场答复的。"),
+        "staff:opinions",
+        (("outcome", "counted"), ("handled", "on_the_spot")),
+    ),
+    Column(
+        "opinions_answered",
+        OPINION_FIGURES["answered"].label,
+        OPINION_FIGURES["answered"].how,
+        "staff:opinions",
+        (("outcome", "answered"),),
+    ),
+    Column(
+        "opinions_closed",
+        OPINION_FIGURES["closed"].label,
+        OPINION_FIGURES["closed"].how,
+        "staff:opinions",
+        (("outcome", "closed"),),
+    ),
+    Column(
+        "opinions_solved",
+        OPINION_FIGURES["solved"].label,
+        OPINION_FIGURES["solved"].how,
+        "staff:opinions",
+        (("outcome", "solved"),),
+    ),
+    Column(
+        "closed_rate",
+        _("办结率"),
+        _("已办结意见占收集意见的比例。"),
+        "staff:opinions",
+        (("outcome", "closed"),),
+        measure="rate",
+    ),
+    Column(
+        "solved_rate",
+        _("解决率"),
+        _("已解决意见占收集意见的比例（意见的“办成率”）。"),
+        "staff:opinions",
+        (("outcome", "solved"),),
+        measure="rate",
+    ),
+    Column(
+        "satisfaction_rate",
+        _("满意率"),
+        _("选民评为满意或基本满意的意见占选民已评价意见的比例。"),
+        "staff:opinions",
+        (("outcome", "satisfied"),),
+        measure="rate",
+    ),
+)
+# The opinion list filters the period by the day received.
+OPINION_PERIOD = ("received_from", "received_to")
+
+
+def statistics_link(
+    column: Column,
+    *,
+    row: StationFigures,
+    date_from: datetime.date | None,
+    date_to: datetime.date | None,
+) -> tuple[str, dict[str, str]]:
+    """The list (URL name, parameters) showing exactly the rows ``column`` counts in ``row``."""
+    params = dict(column.params)
+    if row.region is not None:
+        params["region"] = str(row.region.pk)
+        if row.own:
+            params["own"] = "on"
+    if column.period is not None:
+        first, last = OPINION_PERIOD if column.list_name == "staff:opinions" else column.period
+        if date_from is not None:
+            params[first] = date_from.isoformat()
+        if date_to is not None:
+            params[last] = date_to.isoformat()
+    return column.list_name, params
 
 
 # The sources whose tallies (representatives.tallies, counted as liaison_stations/figures.py says) make the figures.
@@ -256,43 +467,133 @@ def statistics_scope(*, user, scope_root: Region | None) -> Q:
     return where & Q(region__path__startswith=scope_root.path) if scope_root is not None else where
 
 
-def station_figures(found: tallies.Sums, *, scope_root: Region | None, rows: list[Region]):
-    """The table of ``station_statistics`` from tallies summed with ``rows`` (and the rest of the scope as -1)."""
+# Deputies assigned to stations ------------------------------------------------------------------------------------
 
-    def figures(region: Region | None, index: int | None) -> StationFigures:
+
+def station_deputies_queryset(*, user, date_from=None, date_to=None) -> QuerySet[Deputy]:
+    """The deputies "deputies assigned" counts: assigned to an active station the user sees, with a seat held on
+    some day of the period (no period: serving today), each once. Assignments have no history (a deputy taken off
+    a station is deleted, and imported rows carry the import's date), so they are today's; the seats are those of
+    the period."""
+    seats = StationMember.objects.filter(
+        deputy=OuterRef("pk"), station__in=permissions.stations_for(user).filter(is_active=True)
+    )
+    served = Membership.objects.filter(Q(deputy=OuterRef("pk")) & seat_served_between(date_from, date_to))
+    return deputies_for(user).filter(Exists(seats), Exists(served))
+
+
+def station_deputy_list(*, user, filters=None) -> StationDeputyFilter:
+    def deputies(date_from, date_to):
+        return (
+            station_deputies_queryset(user=user, date_from=date_from, date_to=date_to)
+            .select_related("region")
+            .prefetch_related(
+                Prefetch(
+                    "station_memberships",
+                    queryset=StationMember.objects.filter(
+                        station__in=permissions.stations_for(user).filter(is_active=True)
+                    )
+                    .select_related("station")
+                    .order_by("station__name"),
+                ),
+                Prefetch("memberships", queryset=Membership.objects.select_related("congress")),
+            )
+            .order_by("region__path", "name", "code")
+        )
+
+    filterset = StationDeputyFilter(
+        filters or {}, queryset=Deputy.objects.none(), deputies=deputies, regions=regions_for(user)
+    )
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+@dataclass
+class RowCounts:
+    rows: list[int]
+    own: int
+    total: int
+
+
+def deputies_assigned(
+    *, user, scope_root: Region | None, rows: list[Region], date_from=None, date_to=None
+) -> RowCounts:
+    """How many deputies ``station_deputies_queryset`` holds per row region, in the scope root's own region
+    (not below it) and in all, by the deputy's own region: the rows and the own count add up to the total."""
+    queryset = station_deputies_queryset(user=user, date_from=date_from, date_to=date_to)
+    if scope_root is not None:
+        queryset = queryset.filter(region__path__startswith=scope_root.path)
+    row = Case(
+        *[When(region__path__startswith=region.path, then=Value(i)) for i, region in enumerate(rows)],
+        default=Value(-1),
+        output_field=IntegerField(),
+    )
+    found = dict(queryset.annotate(row=row).values("row").annotate(n=Count("pk")).values_list("row", "n").order_by())
+    return RowCounts(rows=[found.get(i, 0) for i in range(len(rows))], own=found.get(-1, 0), total=sum(found.values()))
+
+
+# Statistics ---------------------------------------------------------------------------------------------------------
+
+
+def station_figures(
+    found: tallies.Sums, *, scope_root: Region | None, rows: list[Region], assigned: RowCounts | None = None
+):
+    """The table of ``station_statistics`` from tallies summed with ``rows`` (and the rest of the scope as -1),
+    and ``assigned`` deputies (None: the ``station_members`` tallies, today's assignments of any seat).
+
+    Returns the rows, then the total; when the chosen region has items of its own (a station or opinion attached
+    to a county itself), a last row with ``own=True`` holds them, so the rows add up to the total."""
+
+    def figures(region: Region | None, index: int | None, deputies: int | None) -> StationFigures:
         def total(name: str, key: str) -> int:
             return found.total(name, key, row=index)
 
-        resolved = total("opinions", Opinion.Status.FED_BACK) + total("opinions", Opinion.Status.CLOSED)
         ratings = {rating: total("opinions", f"rating|{rating}") for rating in Rating.values}
+        closed = total("opinions", Opinion.Status.CLOSED)
         return StationFigures(
             region=region,
             stations=total("stations", "active"),
-            deputies_assigned=total("station_members", "members"),
+            deputies_assigned=total("station_members", "members") if deputies is None else deputies,
             duty_days_held=total("duty_days", "held"),
             voters_received=total("duty_days", "voters"),
             opinions_collected=total("opinions", "collected"),
-            opinions_resolved=resolved,
+            opinions_on_the_spot=total("opinions", "on_the_spot"),
+            opinions_answered=total("opinions", "answered"),
+            opinions_fed_back=total("opinions", Opinion.Status.FED_BACK) + closed,
+            opinions_closed=closed,
+            opinions_solved=total("opinions", "solved"),
             rated=sum(ratings.values()),
             satisfied=ratings[Rating.SATISFIED] + ratings[Rating.BASIC],
         )
 
-    table = [figures(region, index) for index, region in enumerate(rows)]
+    def deputies(index: int | None) -> int | None:
+        if assigned is None:
+            return None
+        return assigned.total if index is None else assigned.own if index == -1 else assigned.rows[index]
+
+    table = [figures(region, index, deputies(index)) for index, region in enumerate(rows)]
     # Chosen a township (no rows below it), or every region: the rows already make the whole.
     whole = scope_root is not None and scope_root not in rows
-    return table, figures(scope_root if whole else None, None)
+    if whole:
+        own = figures(scope_root, -1, deputies(-1))
+        own.own = True
+        if not own.is_empty:
+            table.append(own)
+    return table, figures(scope_root if whole else None, None, deputies(None))
 
 
 def station_statistics(*, user, region: Region | None, date_from: datetime.date | None, date_to: datetime.date | None):
-    """Figures per child region of ``region`` plus a total row, from the tallies, in a fixed number of queries.
+    """Figures per child region of ``region``, its own items and a total row, from the tallies (and deputies
+    assigned counted now), in a fixed number of queries.
 
     Whole months of the period are read from the monthly tallies; days of a month the period covers only in
     part are counted now, under the chosen region (at most two months' rows).
     """
     scope_root, rows = statistics_rows(user=user, region=region)
     months, partial = tallies.period(date_from, date_to)
-    wanted = {name: Q() for name in STATION_SOURCES} | dict.fromkeys(PERIOD_SOURCES, months)
+    wanted = {"stations": Q()} | dict.fromkeys(PERIOD_SOURCES, months)
     under = scope_root.path if scope_root is not None else None
     live = [(name, tallies.Buckets(period=days, under=under)) for days in partial for name in PERIOD_SOURCES]
     found = tallies.sums(wanted, where=statistics_scope(user=user, scope_root=scope_root), rows=rows, live=live)
-    return station_figures(found, scope_root=scope_root, rows=rows)
+    assigned = deputies_assigned(user=user, scope_root=scope_root, rows=rows, date_from=date_from, date_to=date_to)
+    return station_figures(found, scope_root=scope_root, rows=rows, assigned=assigned)

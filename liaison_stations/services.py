@@ -19,7 +19,18 @@ from representatives.services import TransitionError
 from representatives.workdays import add_working_days
 
 from . import permissions
-from .models import DeadlineRule, DutyDay, DutyShift, Opinion, Proposal, Rating, Station, StationMember, Supervision
+from .models import (
+    DeadlineRule,
+    DutyDay,
+    DutyShift,
+    Opinion,
+    Proposal,
+    Rating,
+    Resolution,
+    Station,
+    StationMember,
+    Supervision,
+)
 
 __all__ = ["TransitionError"]
 
@@ -277,15 +288,18 @@ def opinion_reply(*, opinion: Opinion, by, text: str) -> Opinion:
 
 
 @transaction.atomic
-def opinion_feed_back(*, opinion: Opinion, by, feedback: str, rating: str = "") -> Opinion:
-    """反馈: the office tells the voter the outcome; the voter's rating may come now or later."""
+def opinion_feed_back(*, opinion: Opinion, by, feedback: str, rating: str = "", resolution: str = "") -> Opinion:
+    """反馈: the office tells the voter the outcome and records what the handling achieved (``resolution``: only
+    "solved" counts as 已解决); the voter's rating may come now or later."""
     opinion = _locked(opinion)
     _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
     _require(opinion.status == S.REPLIED, _("只有已答复的意见可以反馈。"))
     _require(bool(feedback.strip()), _("反馈情况不能为空。"))
     _require(rating in ("", *Rating.values), _("未知的评价。"))
+    _require(resolution in ("", *Resolution.values), _("未知的办理结果。"))
     opinion.feedback = feedback.strip()
     opinion.rating = rating
+    opinion.resolution = resolution
     return _move(opinion, S.FED_BACK, by, fed_back_at=timezone.now())
 
 

@@ -9,6 +9,7 @@ patterns = [
     path("stations/", views.station_list, name="stations"),
     path("stations/new/", views.station_new, name="station_new"),
     path("stations/statistics/", views.station_statistics, name="station_statistics"),
+    path("stations/deputies/", views.station_deputy_list, name="station_deputies"),
     path("stations/visits/", views_visits.station_visit_list, name="station_visits"),
     path("stations/visits/new/", views_visits.station_visit_new, name="station_visit_new"),
     path("stations/visits/<int:pk>/", views_visits.station_visit_detail, name="station_visit"),

@@ -5,11 +5,13 @@ outside the user's region are looked up through scoped selectors, so they are "n
 """
 
 import datetime
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -152,12 +154,15 @@ def station_detail(request, pk):
     station = selectors.station_detail(user=user, pk=pk)
     checks = {check.item: check for check in station.checks.all()}
     can_manage = permissions.can_manage_station(user, station)
+    members = list(_station_members(station))
     return render(
         request,
         "staff/stations/station_detail.html",
         {
             "station": station,
-            "members": _station_members(station),
+            "members": members,
+            # The count the station list and the statistics give: serving members only.
+            "serving_count": sum(1 for member in members if member.serving),
             "check_rows": [(label, checks.get(item)) for item, label in StandardItem.choices],
             "checks_passed": sum(1 for check in checks.values() if check.passed),
             "upcoming": selectors.upcoming_duty_days(station=station),
@@ -523,7 +528,9 @@ def _run_action(action, opinion, data, by):
         services.opinion_supervise(opinion=opinion, note=data["note"], by=by)
         return _("督办情况已记录。")
     if action == "feedback":
-        services.opinion_feed_back(opinion=opinion, feedback=data["feedback"], rating=data["rating"], by=by)
+        services.opinion_feed_back(
+            opinion=opinion, feedback=data["feedback"], rating=data["rating"], resolution=data["resolution"], by=by
+        )
         return _("已向选民反馈。")
     if action == "close":
         services.opinion_close(opinion=opinion, publish=data["publish"], public_summary=data["public_summary"], by=by)
@@ -581,15 +588,38 @@ def station_statistics(request):
         return exports.statistics_response(table, total, "_".join(filter(None, [_("联络站统计"), name, period])))
     drill = params.copy()
     drill.pop("region", None)
+
+    def cells(row):
+        # Each figure with the list of exactly its rows; data-figure/data-measure on the link make the pairing
+        # machine-readable (the invariant test follows every one).
+        found = []
+        for column in selectors.STATISTICS_COLUMNS:
+            name, query = selectors.statistics_link(column, row=row, date_from=date_from, date_to=date_to)
+            found.append({"column": column, "value": getattr(row, column.name), "url": f"{reverse(name)}?{urlencode(query)}"})
+        return found
+
     return render(
         request,
         "staff/stations/statistics.html",
         {
             "filter": filterset,
             "region": region,
-            "table": table,
+            "columns": selectors.STATISTICS_COLUMNS,
+            "rows": [(row, cells(row)) for row in table],
             "total": total,
+            "total_cells": cells(total),
             "querystring": params.urlencode(),
             "drill_querystring": drill.urlencode(),
         },
+    )
+
+
+@region_reader_required
+def station_deputy_list(request):
+    """The deputies the statistics count as assigned to stations (``编入代表``), with the same filters."""
+    filterset = selectors.station_deputy_list(user=request.user, filters=request.GET)
+    return render(
+        request,
+        "staff/stations/station_deputy_list.html",
+        {"filter": filterset, "page": paginate(request, filterset.qs)},
     )

@@ -18,3 +18,7 @@ class RepresentativesConfig(AppConfig):
         options_cache.register(Region, HandlingUnit, Congress, Group)
         # The deputies' and activity records' counters of the region figures (tallies.py explains why).
         figures.register()
+        # The staff start page's work queue: activity records to confirm (the apps above add theirs).
+        from . import work_queue
+
+        work_queue.sources.append(work_queue.activity_queue)

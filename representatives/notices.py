@@ -13,6 +13,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import connection, transaction
@@ -96,10 +97,8 @@ def notify(users, *, title: str, body: str = "", url: str = "") -> None:
 
 
 def _schedule_delivery():
-    from .tasks import deliver_outbox
-
     try:
-        deliver_outbox.delay()
+        deliver_outbox_task.delay()
     except Exception:  # noqa: BLE001 — a broker outage must not fail the sweep; the periodic delivery retries.
         logger.warning("could not queue outbox delivery; the periodic task will deliver", exc_info=True)
 
@@ -144,3 +143,8 @@ def deliver_outbox(limit: int = 500) -> int:
                 logger.warning("delivery of outbox message %s failed: %s", message.pk, exc)
             message.save(update_fields=["attempts", "sent_at", "last_error"])
     return sent
+
+
+@shared_task(name="representatives.tasks.deliver_outbox")
+def deliver_outbox_task() -> int:
+    return deliver_outbox()

@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 from django.db import OperationalError, connection, transaction
@@ -173,8 +174,6 @@ def _after_commit() -> None:
         return
     if not cache.add(QUEUED_KEY, 1, 60):
         return  # a flush is already queued; it reads every mark committed before it starts
-    from .tasks import flush_tallies
-
     try:
         flush_tallies.delay()
     except Exception:
@@ -589,3 +588,11 @@ def sums(
         for c in counts:
             result.add(name, _row_index(paths[c.region], rows), c.month, c.key, c.value)
     return result
+
+
+@shared_task(name="representatives.tasks.flush_tallies", ignore_result=True)
+def flush_tallies() -> None:
+    """Counts again the buckets of region figures that changes marked."""
+    # Cleared first: a change committed from now on queues another flush rather than relying on this one.
+    cache.delete(QUEUED_KEY)
+    flush(wait=True)

@@ -1,33 +1,7 @@
-from celery import shared_task
+"""Celery's autodiscovery imports each app's ``tasks`` module; the tasks are defined next to the work they do
+(so ``notices`` and ``tallies`` queue them without importing this module back)."""
 
-from . import notices
+from .notices import deliver_outbox_task as deliver_outbox
+from .tallies import flush_tallies
 
-
-@shared_task(name="representatives.tasks.deliver_outbox")
-def deliver_outbox() -> int:
-    return notices.deliver_outbox()
-
-
-@shared_task(name="representatives.tasks.refresh_cached", ignore_result=True)
-def refresh_cached(name: str, key: str, keep_seconds: int, kwargs: dict, language: str | None = None) -> None:
-    """Computes slow figures again for ``refresh_cache`` while pages keep showing the older ones."""
-    from django.conf import settings
-    from django.utils import translation
-
-    from . import refresh_cache
-
-    # In the language of the visit that asked: the key is that language's.
-    with translation.override(language or settings.LANGUAGE_CODE):
-        refresh_cache.store(name, key, keep_seconds=keep_seconds, **kwargs)
-
-
-@shared_task(name="representatives.tasks.flush_tallies", ignore_result=True)
-def flush_tallies() -> None:
-    """Counts again the buckets of region figures that changes marked (``tallies``)."""
-    from django.core.cache import cache
-
-    from . import tallies
-
-    # Cleared first: a change committed from now on queues another flush rather than relying on this one.
-    cache.delete(tallies.QUEUED_KEY)
-    tallies.flush(wait=True)
+__all__ = ["deliver_outbox", "flush_tallies"]

@@ -31,3 +31,8 @@ class SuggestionsConfig(AppConfig):
         from . import views_unit
 
         panels.unit_home_panels.append(views_unit.unit_home_panel)
+        from representatives import work_queue as staff_work_queue
+
+        from . import work_queue
+
+        staff_work_queue.sources.append(work_queue.staff_queue)

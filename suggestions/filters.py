@@ -26,6 +26,21 @@ class SuggestionFilter(StyledFilterSet):
     mine = django_filters.BooleanFilter(label=_("仅看我领衔督办的"), method="filter_mine", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
     rating = django_filters.ChoiceFilter(label=_("代表评价"), choices=Evaluation.Value.choices, method="filter_rating")
+    # What waits for the office (the staff start page's work queue links here with these).
+    waiting = django_filters.ChoiceFilter(
+        label=_("待办"),
+        choices=[
+            ("reassign", _("单位申请调整")),
+            ("promise_due", _("B类承诺到期未确认")),
+            ("promise_done", _("B类承诺待确认完成")),
+            ("cosign", _("联名邀请未答复")),
+            ("open", _("未办结")),
+        ],
+        method="filter_waiting",
+    )
+    overdue_unit = django_filters.ModelChoiceFilter(
+        label=_("逾期承办单位"), queryset=HandlingUnit.objects.all(), method="filter_overdue_unit"
+    )
 
     class Meta:
         model = Suggestion
@@ -41,6 +56,7 @@ class SuggestionFilter(StyledFilterSet):
             self.filters["region"].queryset = regions
         if units is not None:
             self.filters["unit"].queryset = units
+            self.filters["overdue_unit"].queryset = units
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -75,3 +91,40 @@ class SuggestionFilter(StyledFilterSet):
             suggestion=OuterRef("pk"), status=Assignment.Status.ACTIVE, deadline__lt=timezone.localdate()
         )
         return queryset.filter(Exists(late))
+
+    def filter_waiting(self, queryset, name, value):
+        return queryset.filter(waiting_condition(value)) if value else queryset
+
+    def filter_overdue_unit(self, queryset, name, value):
+        # The unit's own part is late, not merely some part of a suggestion the unit also handles.
+        late = Assignment.objects.filter(
+            suggestion=OuterRef("pk"), unit=value, status=Assignment.Status.ACTIVE, deadline__lt=timezone.localdate()
+        )
+        return queryset.filter(Exists(late))
+
+
+def waiting_condition(value: str) -> Q:
+    """The condition behind each choice of the "waiting" filter: what is waiting for the office."""
+    from .models import CoSigner, Reply
+
+    if value == "reassign":
+        return Q(
+            Exists(Assignment.objects.filter(suggestion=OuterRef("pk"), status=Assignment.Status.REASSIGN_REQUESTED))
+        )
+    if value in ("promise_due", "promise_done"):
+        open_promise = Reply.objects.filter(
+            assignment__suggestion=OuterRef("pk"), reply_class="B", promise_confirmed_at__isnull=True
+        )
+        if value == "promise_due":
+            open_promise = open_promise.filter(promised_date__lte=timezone.localdate())
+        else:
+            open_promise = open_promise.filter(promise_done_at__isnull=False)
+        return Q(Exists(open_promise))
+    if value == "cosign":
+        return Q(
+            Exists(CoSigner.objects.filter(suggestion=OuterRef("pk"), status=CoSigner.Status.INVITED)),
+            status__in=[Suggestion.Status.DRAFT, Suggestion.Status.SUBMITTED],
+        )
+    if value == "open":
+        return ~Q(status__in=[Suggestion.Status.CLOSED, Suggestion.Status.NOT_REGISTERED])
+    return Q()

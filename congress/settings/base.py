@@ -87,7 +87,7 @@ ROOT_URLCONF = "congress.urls"
 WSGI_APPLICATION = "congress.wsgi.application"
 
 # Slow figures (start page counts, dashboard) older than their freshness are recomputed by a Celery task while
-# pages show the older ones (representatives.refresh_cache); off, they are recomputed in the request.
+# pages show the older ones (core.refresh_cache); off, they are recomputed in the request.
 REFRESH_IN_BACKGROUND = env.bool("REFRESH_IN_BACKGROUND", default=True)
 # Lists cache their total for a minute when counting took longer than this (core.pagination).
 PAGE_COUNT_CACHE_AFTER_SECONDS = env.float("PAGE_COUNT_CACHE_AFTER_SECONDS", default=0.002)

@@ -26,6 +26,7 @@ from django.utils import timezone
 from kombu import pools as kombu_pools
 
 from congress.celery import app as celery_app
+from congress.testing.fault_worker import holding_marker
 from liaison_stations import ratelimit
 from liaison_stations.models import Opinion
 from liaison_stations.tests.factories import StationFactory
@@ -194,7 +195,7 @@ class TestRedisDown:
         # A dead Redis must cost milliseconds per request, not a connect timeout each time.
         assert time.monotonic() - started < 5
 
-    def test_the_cache_degrades_to_misses_and_recovers_when_redis_returns(self, on_throwaway_redis, caplog):
+    def test_the_cache_degrades_to_misses_and_recovers_when_redis_returns(self, on_throwaway_redis, caplog, clock):
         from django.core.cache import cache
 
         cache.set("probe", "before")
@@ -204,7 +205,8 @@ class TestRedisDown:
         assert cache.set("probe", "during") is None and cache.add("other", 1) is False
         assert "Redis cache unreachable" in caplog.text
         on_throwaway_redis.start()
-        time.sleep(0.25)  # past DOWN_SECONDS
+        assert cache.get("probe", "missing") == "missing"  # still within DOWN_SECONDS: Redis is not asked
+        clock.advance(0.25)  # past DOWN_SECONDS
         cache.set("probe", "after")
         assert cache.get("probe") == "after"
 
@@ -278,6 +280,13 @@ def suggestion_logs(suggestion):
     )
 
 
+def waiting_on_a_lock() -> int:
+    """How many sessions are queued behind a row or table lock right now (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+        return cursor.fetchone()[0]
+
+
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="需要 PostgreSQL（行锁、pg_terminate_backend）；SQLite 上由别的测试覆盖。"
 )
@@ -297,8 +306,9 @@ class TestTwoClerksAtOnce:
                 with transaction.atomic():
                     suggestion_services.suggestion_register(suggestion=suggestion, by=staff_a, expected_version=version)
                     first_holds_lock.set()
-                    # Keep the row locked while the second clerk's change arrives.
-                    time.sleep(0.5)
+                    # Keep the row locked until the second clerk's change is queued behind the lock.
+                    wait_for(lambda: waiting_on_a_lock() > 0, timeout=10)
+                    outcomes["second_waited"] = True
                 outcomes["first"] = "ok"
             finally:
                 connection.close()
@@ -306,7 +316,6 @@ class TestTwoClerksAtOnce:
         def second():
             try:
                 first_holds_lock.wait(5)
-                started = time.monotonic()
                 try:
                     suggestion_services.suggestion_refuse(
                         suggestion=suggestion, by=second_clerk, reason="重复", expected_version=version
@@ -314,7 +323,6 @@ class TestTwoClerksAtOnce:
                     outcomes["second"] = "ok"
                 except suggestion_services.TransitionError as exc:
                     outcomes["second"] = str(exc)
-                outcomes["waited"] = time.monotonic() - started
             finally:
                 connection.close()
 
@@ -327,7 +335,7 @@ class TestTwoClerksAtOnce:
         assert outcomes["first"] == "ok"
         assert outcomes["second"] == "这件建议刚被其他人修改过，请刷新页面后再操作。"
         # It blocked on the row lock rather than reading the row before the first change committed.
-        assert outcomes["waited"] >= 0.3
+        assert outcomes["second_waited"]
         suggestion.refresh_from_db()
         assert (suggestion.status, suggestion.version) == (Suggestion.Status.REGISTERED, version + 1)
         assert suggestion_logs(suggestion)[-1] == (Suggestion.Status.SUBMITTED, Suggestion.Status.REGISTERED)
@@ -710,16 +718,18 @@ class Workers:
         self.queue, self.sms_log, self.database_url = queue, sms_log, database_url
         self.processes = []
 
-    def start(self):
+    def start(self, *, hold_after: int | None = None):
+        """A worker; with ``hold_after``, its gateway stops before the message after that many were recorded."""
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "congress.testing.fault_worker_settings",
             "DATABASE_URL": self.database_url,
             "FAULT_QUEUE": self.queue,
             "FAULT_SMS_LOG": str(self.sms_log),
-            # Long enough that the kill below lands inside a pause even on a loaded CI machine.
-            "FAULT_SMS_SECONDS": "1.0",
         }
+        env.pop("FAULT_SMS_HOLD_AFTER", None)
+        if hold_after is not None:
+            env["FAULT_SMS_HOLD_AFTER"] = str(hold_after)
         process = subprocess.Popen(  # noqa: S603 — our own interpreter and module, no user input
             [sys.executable, "-m", "celery", "-A", "congress", "worker", "--pool=solo", "--loglevel=WARNING"]
             + ["--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", self.queue],
@@ -783,14 +793,14 @@ def test_a_worker_killed_mid_delivery_leaves_the_rest_to_the_next_run_and_no_pho
     HandlingUnit.objects.update(email="")  # SMS only: the recording gateway is what the test counts
     phones = sorted(Assignment.objects.filter(suggestion__in=items).values_list("unit__contact_phone", flat=True))
 
-    first = workers.start()
+    first = workers.start(hold_after=4)
     send_deadline_reminders.apply_async(queue=fault_queue)
-    wait_for(lambda: len(sent_sms(workers)) >= 4, first)
-    time.sleep(0.3)  # inside the gateway's pause for the next message, before it is recorded
+    # The gateway has taken the fifth message and holds it: killed now, the worker leaves that one unsent.
+    wait_for(holding_marker(workers.sms_log).exists, first)
     first.kill()
     first.wait()
     delivered_before_kill = sent_sms(workers)
-    assert 4 <= len(delivered_before_kill) < count
+    assert len(delivered_before_kill) == 4
     assert NoticeRecord.objects.count() == count
     assert OutgoingMessage.objects.filter(sent_at__isnull=True).count() == count - len(delivered_before_kill)
 

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from core.pagination import MirroredPaginator, paginate, with_unique_ordering
 from representatives.models import Deputy, Region
-
 from representatives.tests.factories import DeputyFactory
 
 PER_PAGE = 5

@@ -5,7 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from liaison_stations import ratelimit, services, services_messages
+from liaison_stations import services, services_messages
 from liaison_stations.models import Opinion
 from liaison_stations.tests.factories import StationFactory, StationMemberFactory
 from representatives.models import OutgoingMessage, StateLog
@@ -41,16 +41,6 @@ def station(regions, deputy):
     station = StationFactory(region=regions.town_a, name="白沙联络站")
     StationMemberFactory(station=station, deputy=deputy)
     return station
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        moment = 600 * 3_000_000
-
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "now", lambda: clock.moment)
-    return clock
 
 
 def form_url(deputy):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from liaison_stations import ratelimit, services
+from liaison_stations import services
 from liaison_stations.models import Opinion, Proposal, Rating
 from liaison_stations.tests.factories import (
     DutyDayFactory,
@@ -42,19 +42,6 @@ def station(regions):
         contact_phone="0750-3123456",
         star_rating=4,
     )
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        moment = 600 * 3_000_000
-
-        def advance(self, seconds):
-            self.moment += seconds
-
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "now", lambda: clock.moment)
-    return clock
 
 
 def serving(deputy):

@@ -6,21 +6,6 @@ from django.test import RequestFactory
 
 from liaison_stations import ratelimit
 
-WINDOW_START = 600 * 3_000_000  # a moment on a window boundary, so every limit's window starts there
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    class Clock:
-        moment = WINDOW_START
-
-        def advance(self, seconds):
-            self.moment += seconds
-
-    clock = Clock()
-    monkeypatch.setattr(ratelimit, "now", lambda: clock.moment)
-    return clock
-
 
 def request_from(address="203.0.113.7", forwarded=None):
     extra = {"REMOTE_ADDR": address}

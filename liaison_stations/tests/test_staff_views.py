@@ -25,7 +25,7 @@ from liaison_stations.tests.factories import (
     StationFactory,
     StationMemberFactory,
 )
-from representatives.models import StateLog
+from representatives.models import Membership, StateLog
 from representatives.tests.factories import (
     ClerkFactory,
     DeputyFactory,
@@ -226,18 +226,24 @@ def station_post(region, **overrides):
 
 @pytest.mark.django_db
 class TestStationPages:
-    def test_the_list_shows_each_station_with_its_member_count(self, client, staff_a, station_a):
-        StationMemberFactory(station=station_a, deputy=DeputyFactory())
+    def test_the_list_shows_each_station_with_its_serving_member_count(self, client, staff_a, station_a, deputy_a):
+        MembershipFactory(deputy=deputy_a)
+        StationMemberFactory(station=station_a, deputy=DeputyFactory())  # no seat recorded: not serving
+        former = MembershipFactory(status=Membership.Status.RESIGNED, status_date=datetime.date(2025, 2, 1)).deputy
+        StationMemberFactory(station=station_a, deputy=former)
         response = login(client, staff_a).get(reverse("staff:stations"))
         [row] = response.context["page"].object_list
-        assert row == station_a and row.member_count == 2
+        assert row == station_a and row.member_count == 1
+        # The station's page gives the same count.
+        assert login(client, staff_a).get(reverse("staff:station", args=[station_a.pk])).context["serving_count"] == 1
 
     def test_the_list_filters_by_name(self, client, staff_a, station_a, regions):
         StationFactory(region=regions.town_a, name="荷塘代表之家")
         response = login(client, staff_a).get(reverse("staff:stations"), {"q": "荷塘"})
         assert [station.name for station in response.context["page"].object_list] == ["荷塘代表之家"]
 
-    def test_the_export_lists_only_the_users_stations(self, client, staff_a, station_a, station_b):
+    def test_the_export_lists_only_the_users_stations(self, client, staff_a, station_a, station_b, deputy_a):
+        MembershipFactory(deputy=deputy_a)
         response = login(client, staff_a).get(reverse("staff:stations"), {"export": "xlsx"})
         rows = workbook_rows(response)
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -809,9 +815,16 @@ class TestOpinionWorkflow:
 
     def test_staff_feed_back_to_the_voter_with_a_rating(self, client, staff_a, opinion_a):
         in_state(opinion_a, S.REPLIED, reply="已修复")
-        act(login(client, staff_a), opinion_a, "feedback", feedback="电话告知", rating="satisfied")
+        act(login(client, staff_a), opinion_a, "feedback", feedback="电话告知", rating="satisfied", resolution="solved")
         opinion_a.refresh_from_db()
         assert opinion_a.status == S.FED_BACK and opinion_a.rating == "satisfied" and opinion_a.fed_back_at
+        assert opinion_a.resolution == "solved"
+
+    def test_feedback_without_the_resolution_shows_the_form_error(self, client, staff_a, opinion_a):
+        in_state(opinion_a, S.REPLIED, reply="已修复")
+        response = act(login(client, staff_a), opinion_a, "feedback", feedback="电话告知")
+        opinion_a.refresh_from_db()
+        assert "resolution" in response.context["forms"]["feedback"].errors and opinion_a.status == S.REPLIED
 
     def test_feedback_without_text_shows_the_form_error(self, client, staff_a, opinion_a):
         in_state(opinion_a, S.REPLIED, reply="已修复")

@@ -1,34 +1,40 @@
 """The stations' figures, checked against a small county whose every number is worked out by hand below.
 
 County A (蓬江区) has two townships, 白沙街道 (town_a) and 荷塘镇 (town_a2), and a county-level deputy home.
-Period: March 2025.
+Period: March 2025. Deputies count by their own region; items attached to the county itself make its own row
+(本级), so the township rows plus the own row are the total.
 
-| station                  | region   | active | members         | held days in March (voters)        |
-|--------------------------|----------|--------|-----------------|------------------------------------|
-| 白沙一站 S1              | town_a   | yes    | d1 d2 d3        | 03-05 (10), 03-31 (5)              |
-| 白沙二站 S2              | town_a   | yes    | d3 d4           | —                                  |
-| 白沙旧站 S3              | town_a   | no     | d5              | —                                  |
-| 荷塘站 S4                | town_a2  | yes    | d6              | 03-12 (4)                          |
-| 蓬江代表之家 S5          | county_a | yes    | d7              | 03-18 (6)                          |
-| 台城站 SB                | town_b   | yes    | d8              | 03-05 (50) — another county        |
+| station                  | region   | active | members                 | held days in March (voters)        |
+|--------------------------|----------|--------|-------------------------|------------------------------------|
+| 白沙一站 S1              | town_a   | yes    | d1 d2 d3 d9 (left 02-15) | 03-05 (10), 03-31 (5)             |
+| 白沙二站 S2              | town_a   | yes    | d3 d4                   | —                                  |
+| 白沙旧站 S3              | town_a   | no     | d5                      | —                                  |
+| 荷塘站 S4                | town_a2  | yes    | d6                      | 03-12 (4)                          |
+| 蓬江代表之家 S5          | county_a | yes    | d7 (lives in county_a)  | 03-18 (6)                          |
+| 台城站 SB                | town_b   | yes    | d8                      | 03-05 (50) — another county        |
 
-S1 also has, not counted: a cancelled day (03-10, 7 voters typed in), a planned day (03-20), and held days on
-02-28 and 04-01 (100 voters each), outside the period.
+d1–d5 and d9 live in town_a, d6 in town_a2, d7 in the county seat (county_a itself), d8 in town_b. Every seat is
+serving except d9's, which ended on 2025-02-15.
+S1 also has, not counted: a cancelled day (03-10, 7 voters typed in), a planned day (03-20), held days on
+02-28 and 04-01 (100 voters each), outside the period, and a held day on 03-25 (9 voters) with d9 alone on duty,
+after d9's seat had ended.
 
-Opinions (received, status, rating):
-  town_a:  o1 03-02 closed satisfied · o2 03-03 fed_back unsatisfied · o3 03-04 fed_back basic ·
-           o4 03-05 assigned · o5 03-06 merged into o4 (not counted) · o6 02-27 closed satisfied (out) ·
-           o7 03-31 23:30 received (in, local time) · o8 04-01 00:10 received (out) · o9 03-10 transferred
-  town_a2: o10 03-08 closed, not rated
+Opinions (received, status, rating, resolution):
+  town_a:  o1 03-02 closed satisfied solved · o2 03-03 fed_back unsatisfied solved (the voter disagrees: not
+           solved) · o3 03-04 fed_back basic in_progress, answered on the spot · o4 03-05 received ·
+           o5 03-06 merged into o4 (not counted) · o6 02-27 closed satisfied (out) · o7 03-31 23:30 received (in,
+           local time) · o8 04-01 00:10 received (out) · o9 03-10 transferred
+  town_a2: o10 03-08 closed, not rated, explained
   county_a (a deputy's visit, no station): o11 03-09 received
-  town_b:  o12 03-05 closed satisfied — another county
+  town_b:  o12 03-05 closed satisfied solved — another county
 
 So, for March:
-| row      | stations | deputies | per st. | held | voters | in | resolved | rate  | rated | satisfied | sat. % |
-|----------|----------|----------|---------|------|--------|----|----------|-------|-------|-----------|--------|
-| town_a   | 2        | 4        | 2.0     | 2    | 15     | 6  | 3        | 50.0  | 3     | 2         | 66.7   |
-| town_a2  | 1        | 1        | 1.0     | 1    | 4      | 1  | 1        | 100.0 | 0     | 0         | —      |
-| county_a | 4        | 6        | 1.5     | 4    | 25     | 8  | 4        | 50.0  | 3     | 2         | 66.7   |
+| row      | st | dep | per | held | voters | in | spot | answered | closed | solved | closed % | solved % | sat. % |
+|----------|----|-----|-----|------|--------|----|------|----------|--------|--------|----------|----------|--------|
+| town_a   | 2  | 4   | 2.0 | 2    | 15     | 6  | 1    | 3        | 1      | 1      | 16.7     | 16.7     | 66.7   |
+| town_a2  | 1  | 1   | 1.0 | 1    | 4      | 1  | 0    | 1        | 1      | 0      | 100.0    | 0.0      | —      |
+| own      | 1  | 1   | 1.0 | 1    | 6      | 1  | 0    | 0        | 0      | 0      | 0.0      | 0.0      | —      |
+| county_a | 4  | 6   | 1.5 | 4    | 25     | 8  | 1    | 4        | 2      | 1      | 25.0     | 12.5     | 66.7   |
 """
 
 import datetime
@@ -40,10 +46,25 @@ import pytest
 from django.urls import reverse
 
 from liaison_stations import selectors
-from liaison_stations.models import DutyDay, Opinion, Rating
-from liaison_stations.tests.factories import DutyDayFactory, OpinionFactory, StationFactory, StationMemberFactory
+from liaison_stations.models import DutyDay, Opinion, Proposal, Rating, Resolution
+from liaison_stations.tests.factories import (
+    DutyDayFactory,
+    DutyShiftFactory,
+    OpinionFactory,
+    StationFactory,
+    StationMemberFactory,
+)
 from representatives import tallies
-from representatives.tests.factories import ClerkFactory, DeputyFactory, LeaderFactory, RegionFactory, StaffFactory
+from representatives.models import Membership
+from representatives.tests.factories import (
+    ClerkFactory,
+    CongressFactory,
+    DeputyFactory,
+    LeaderFactory,
+    MembershipFactory,
+    RegionFactory,
+    StaffFactory,
+)
 
 S = Opinion.Status
 LOCAL = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -64,8 +85,15 @@ def county(regions):
     s5 = StationFactory(region=regions.county_a, name="蓬江代表之家", kind="home")
     sb = StationFactory(region=regions.town_b, name="台城站")
 
-    d1, d2, d3, d4, d5, d6, d7, d8 = DeputyFactory.create_batch(8, region=regions.town_a)
-    for station, deputies in ((s1, [d1, d2, d3]), (s2, [d3, d4]), (s3, [d5]), (s4, [d6]), (s5, [d7]), (sb, [d8])):
+    congress = CongressFactory(region=regions.county_a)
+    d1, d2, d3, d4, d5, d9 = DeputyFactory.create_batch(6, region=regions.town_a)
+    d6, d7, d8 = (DeputyFactory(region=region) for region in (town_a2, regions.county_a, regions.town_b))
+    for deputy in (d1, d2, d3, d4, d5, d6, d7, d8):
+        MembershipFactory(deputy=deputy, congress=congress)
+    MembershipFactory(
+        deputy=d9, congress=congress, status=Membership.Status.RESIGNED, status_date=datetime.date(2025, 2, 15)
+    )
+    for station, deputies in ((s1, [d1, d2, d3, d9]), (s2, [d3, d4]), (s3, [d5]), (s4, [d6]), (s5, [d7]), (sb, [d8])):
         for deputy in deputies:
             StationMemberFactory(station=station, deputy=deputy)
 
@@ -82,23 +110,27 @@ def county(regions):
         (sb, datetime.date(2025, 3, 5), held, 50),
     ):
         DutyDayFactory(station=station, date=date, status=status, voters_received=voters)
+    after_leaving = DutyDayFactory(station=s1, date=datetime.date(2025, 3, 25), status=held, voters_received=9)
+    DutyShiftFactory(duty_day=after_leaving, deputy=d9, attended=True)
 
     def opinion(station, received_at, status=S.RECEIVED, rating="", **fields):
         return OpinionFactory(station=station, received_at=received_at, status=status, rating=rating, **fields)
 
-    opinion(s1, at(3, 2), S.CLOSED, Rating.SATISFIED)
-    opinion(s1, at(3, 3), S.FED_BACK, Rating.UNSATISFIED)
-    opinion(s2, at(3, 4), S.FED_BACK, Rating.BASIC)
+    opinion(s1, at(3, 2), S.CLOSED, Rating.SATISFIED, resolution=Resolution.SOLVED)
+    opinion(s1, at(3, 3), S.FED_BACK, Rating.UNSATISFIED, resolution=Resolution.SOLVED)
+    opinion(s2, at(3, 4), S.FED_BACK, Rating.BASIC, resolution=Resolution.IN_PROGRESS, proposal=Proposal.ON_SPOT)
     o4 = opinion(s1, at(3, 5), S.RECEIVED)
     opinion(s1, at(3, 6), S.MERGED, merged_into=o4)
     opinion(s1, at(2, 27), S.CLOSED, Rating.SATISFIED)
     opinion(s1, at(3, 31, 23, 30))
     opinion(s1, at(4, 1, 0, 10))
     opinion(s1, at(3, 10), S.TRANSFERRED)
-    opinion(s4, at(3, 8), S.CLOSED)
+    opinion(s4, at(3, 8), S.CLOSED, resolution=Resolution.EXPLAINED)
     OpinionFactory(station=None, region=regions.county_a, deputy=d7, source="visit", received_at=at(3, 9))
-    opinion(sb, at(3, 5), S.CLOSED, Rating.SATISFIED)
-    return type("County", (), {"town_a": regions.town_a, "town_a2": town_a2, "county_a": regions.county_a})
+    opinion(sb, at(3, 5), S.CLOSED, Rating.SATISFIED, resolution=Resolution.SOLVED)
+    return type(
+        "County", (), {"town_a": regions.town_a, "town_a2": town_a2, "county_a": regions.county_a, "d9": d9}
+    )
 
 
 def figures(row):
@@ -109,53 +141,31 @@ def figures(row):
         "held": row.duty_days_held,
         "voters": row.voters_received,
         "collected": row.opinions_collected,
-        "resolved": row.opinions_resolved,
-        "resolved_rate": row.resolved_rate,
+        "on_the_spot": row.opinions_on_the_spot,
+        "answered": row.opinions_answered,
+        "closed": row.opinions_closed,
+        "solved": row.opinions_solved,
+        "closed_rate": row.closed_rate,
+        "solved_rate": row.solved_rate,
         "rated": row.rated,
         "satisfied": row.satisfied,
         "satisfaction_rate": row.satisfaction_rate,
     }
 
 
-TOWN_A = {
-    "stations": 2,
-    "deputies": 4,
-    "per_station": 2.0,
-    "held": 2,
-    "voters": 15,
-    "collected": 6,
-    "resolved": 3,
-    "resolved_rate": 50.0,
-    "rated": 3,
-    "satisfied": 2,
-    "satisfaction_rate": 66.7,
-}
-TOWN_A2 = {
-    "stations": 1,
-    "deputies": 1,
-    "per_station": 1.0,
-    "held": 1,
-    "voters": 4,
-    "collected": 1,
-    "resolved": 1,
-    "resolved_rate": 100.0,
-    "rated": 0,
-    "satisfied": 0,
-    "satisfaction_rate": None,
-}
-COUNTY_A = {
-    "stations": 4,
-    "deputies": 6,
-    "per_station": 1.5,
-    "held": 4,
-    "voters": 25,
-    "collected": 8,
-    "resolved": 4,
-    "resolved_rate": 50.0,
-    "rated": 3,
-    "satisfied": 2,
-    "satisfaction_rate": 66.7,
-}
+def expected(*values):
+    names = (
+        "stations deputies per_station held voters collected on_the_spot answered closed solved closed_rate "
+        "solved_rate rated satisfied satisfaction_rate"
+    ).split()
+    return dict(zip(names, values, strict=True))
+
+
+TOWN_A = expected(2, 4, 2.0, 2, 15, 6, 1, 3, 1, 1, 16.7, 16.7, 3, 2, 66.7)
+TOWN_A2 = expected(1, 1, 1.0, 1, 4, 1, 0, 1, 1, 0, 100.0, 0.0, 0, 0, None)
+OWN_A = expected(1, 1, 1.0, 1, 6, 1, 0, 0, 0, 0, 0.0, 0.0, 0, 0, None)
+COUNTY_A = expected(4, 6, 1.5, 4, 25, 8, 1, 4, 2, 1, 25.0, 12.5, 3, 2, 66.7)
+ADDITIVE = ("stations", "deputies", "held", "voters", "collected", "on_the_spot", "answered", "closed", "solved")
 
 
 def march(user, region=None):
@@ -166,9 +176,35 @@ def march(user, region=None):
 class TestStationStatistics:
     def test_county_staff_get_one_row_per_township_with_each_figure(self, staff_a, county):
         table, _total = march(staff_a)
-        assert [row.region for row in table] == [county.town_a, county.town_a2]
-        assert figures(table[0]) == TOWN_A
-        assert figures(table[1]) == TOWN_A2
+        assert [(row.region, row.own) for row in table] == [
+            (county.town_a, False),
+            (county.town_a2, False),
+            (county.county_a, True),
+        ]
+        assert [figures(row) for row in table] == [TOWN_A, TOWN_A2, OWN_A]
+
+    def test_the_rows_and_the_own_row_add_up_to_the_total(self, staff_a, city_staff, county):
+        for user in (staff_a, city_staff):
+            for period in ((MARCH_1, MARCH_31), (None, None)):
+                table, total = selectors.station_statistics(user=user, region=None, date_from=period[0], date_to=period[1])
+                for name in ADDITIVE:
+                    assert sum(figures(row)[name] for row in table) == figures(total)[name], name
+
+    def test_a_deputy_who_left_counts_in_a_period_they_served_in_and_not_after(self, staff_a, county):
+        table, _total = selectors.station_statistics(
+            user=staff_a, region=None, date_from=datetime.date(2025, 2, 1), date_to=datetime.date(2025, 2, 28)
+        )
+        assert table[0].deputies_assigned == 5
+        table, _total = march(staff_a)
+        assert table[0].deputies_assigned == 4
+
+    def test_the_station_list_counts_serving_members_as_the_station_page(self, client, staff_a, county):
+        stations = {s.name: s.member_count for s in selectors.station_list(user=staff_a).qs}
+        assert stations["白沙一站"] == 3 and stations["白沙二站"] == 2
+        client.force_login(staff_a)
+        s1 = next(s for s in selectors.station_list(user=staff_a).qs if s.name == "白沙一站")
+        response = client.get(reverse("staff:station", args=[s1.pk]))
+        assert response.context["serving_count"] == 3 and len(response.context["members"]) == 4
 
     def test_the_total_is_the_whole_county_including_its_county_level_home(self, staff_a, county):
         _table, total = march(staff_a)
@@ -182,7 +218,7 @@ class TestStationStatistics:
     def test_leaders_see_the_same_figures_as_staff(self, county):
         leader = LeaderFactory(region=county.county_a)
         table, total = march(leader)
-        assert [figures(row) for row in table] == [TOWN_A, TOWN_A2] and figures(total) == COUNTY_A
+        assert [figures(row) for row in table] == [TOWN_A, TOWN_A2, OWN_A] and figures(total) == COUNTY_A
 
     def test_staff_of_another_county_see_none_of_these_figures(self, staff_b, county, regions):
         table, total = march(staff_b)
@@ -207,12 +243,12 @@ class TestStationStatistics:
     def test_without_a_period_every_held_day_and_opinion_counts(self, staff_a, county):
         table, total = selectors.station_statistics(user=staff_a, region=None, date_from=None, date_to=None)
         assert (table[0].duty_days_held, table[0].voters_received) == (4, 215)
-        assert (table[0].opinions_collected, table[0].opinions_resolved) == (8, 4)
+        assert (table[0].opinions_collected, table[0].opinions_fed_back, table[0].opinions_closed) == (8, 4, 2)
         assert (total.duty_days_held, total.opinions_collected) == (6, 10)
 
     def test_the_figures_take_a_fixed_number_of_queries(self, staff_a, county, django_assert_max_num_queries):
         tallies.flush()  # as each change's commit does: the page only adds up the summary rows
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             march(staff_a)
 
 
@@ -223,8 +259,9 @@ class TestStatisticsPage:
         response = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31"})
         body = response.content.decode()
         assert response.status_code == 200
-        assert [figures(row) for row in response.context["table"]] == [TOWN_A, TOWN_A2]
-        assert "荷塘镇" in body and "66.7%" in body and "50.0%" in body
+        assert [figures(row) for row, _cells in response.context["rows"]] == [TOWN_A, TOWN_A2, OWN_A]
+        assert "荷塘镇" in body and "蓬江区（本级）" in body and "66.7%" in body and "12.5%" in body
+        assert "统计口径" in body and "问题实际解决的意见" in body
 
     def test_the_export_has_the_same_figures(self, client, staff_a, county):
         client.force_login(staff_a)
@@ -232,10 +269,26 @@ class TestStatisticsPage:
             reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31", "export": "xlsx"}
         )
         rows = [list(row) for row in openpyxl.load_workbook(io.BytesIO(response.content)).active.values]
-        assert rows[0][:3] == ["区域", "联络站数", "编入代表数"]
-        assert rows[1] == ["白沙街道", 2, 4, 2.0, 2, 15, 6, 3, 50.0, 66.7]
-        assert rows[2] == ["荷塘镇", 1, 1, 1.0, 1, 4, 1, 1, 100.0, None]
-        assert rows[3] == ["合计", 4, 6, 1.5, 4, 25, 8, 4, 50.0, 66.7]
+        assert rows[0] == [
+            "区域",
+            "联络站",
+            "编入代表",
+            "站均代表",
+            "接待日",
+            "接待人次",
+            "收集意见",
+            "当场答复",
+            "已答复",
+            "已办结",
+            "已解决",
+            "办结率（%）",
+            "解决率（%）",
+            "满意率（%）",
+        ]
+        assert rows[1] == ["白沙街道", 2, 4, 2.0, 2, 15, 6, 1, 3, 1, 1, 16.7, 16.7, 66.7]
+        assert rows[2] == ["荷塘镇", 1, 1, 1.0, 1, 4, 1, 0, 1, 1, 0, 100.0, 0.0, None]
+        assert rows[3] == ["蓬江区（本级）", 1, 1, 1.0, 1, 6, 1, 0, 0, 0, 0, 0.0, 0.0, None]
+        assert rows[4] == ["合计", 4, 6, 1.5, 4, 25, 8, 1, 4, 2, 1, 25.0, 12.5, 66.7]
 
     def test_a_region_outside_ones_own_is_not_offered(self, client, staff_a, county, regions):
         client.force_login(staff_a)
@@ -258,4 +311,4 @@ class TestStatisticsPage:
     def test_a_township_officer_sees_only_the_township(self, client, county):
         client.force_login(StaffFactory(region=county.town_a2))
         response = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31"})
-        assert [figures(row) for row in response.context["table"]] == [TOWN_A2]
+        assert [figures(row) for row, _cells in response.context["rows"]] == [TOWN_A2]

@@ -151,15 +151,17 @@ def test_kept_figures_last_until_the_data_changes(regions, staff_a, django_captu
         assert selectors.staff_summary(user=staff_a)["pending_activities"] == 1
 
 
-def test_a_deputy_in_stations_of_two_townships_counts_once_in_each_and_once_above(regions, staff_a):
+def test_a_deputy_in_stations_of_two_townships_counts_once_in_their_own_region(regions, staff_a):
+    # Deputies assigned count by the deputy's own region, so that the rows add up to the total (issue 14).
     town_a2 = RegionFactory.child_of(regions.county_a, code="440703002", name="荷塘镇")
     deputy = DeputyFactory(region=regions.town_a)
+    MembershipFactory(deputy=deputy, congress=CongressFactory(region=regions.county_a))
     for town in (regions.town_a, town_a2, town_a2):
         StationMemberFactory(station=StationFactory(region=town), deputy=deputy)
     table, total = station_selectors.station_statistics(user=staff_a, region=None, date_from=None, date_to=None)
     assert [(row.region, row.stations, row.deputies_assigned) for row in table] == [
         (regions.town_a, 1, 1),
-        (town_a2, 2, 1),
+        (town_a2, 2, 0),
     ]
     assert (total.stations, total.deputies_assigned) == (3, 1)
     Station.objects.filter(region=regions.town_a).update(is_active=False)

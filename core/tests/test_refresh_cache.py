@@ -1,18 +1,16 @@
 """Slow figures: computed on a miss, served while fresh, served stale while one background refresh runs."""
 
-import time
-
 import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from representatives import refresh_cache, tasks
+from core import refresh_cache, tasks
 
 CALLS: list[dict] = []
-NAME = "representatives.tests.test_refresh_cache.count_things"
+NAME = "tests.count_things"
 
 
-@refresh_cache.computer
+@refresh_cache.computer(NAME)
 def count_things(*, scope: str) -> int:
     CALLS.append({"scope": scope})
     return 100 + len(CALLS)
@@ -23,7 +21,7 @@ def not_marked(**kwargs):
 
 
 @pytest.fixture(autouse=True)
-def _fresh(settings):
+def _fresh(settings, clock):
     settings.REFRESH_IN_BACKGROUND = True
     CALLS.clear()
     cache.clear()
@@ -38,12 +36,6 @@ def kept(key: str) -> str:
     return f"{key}:{translation.get_language()}"
 
 
-def age(key: str, seconds: int) -> None:
-    key = kept(key)
-    computed_at, value = cache.get(key)
-    cache.set(key, (computed_at - seconds, value), 3600)
-
-
 def test_a_miss_computes_in_the_request_and_a_fresh_figure_is_served_as_kept():
     assert get() == 101
     assert get() == 101
@@ -55,11 +47,11 @@ def test_each_scope_is_kept_apart():
     assert get("county") == 102
 
 
-def test_an_old_figure_is_served_while_one_refresh_is_queued(monkeypatch):
+def test_an_old_figure_is_served_while_one_refresh_is_queued(monkeypatch, clock):
     queued = []
     monkeypatch.setattr(tasks.refresh_cached, "delay", lambda *args: queued.append(args))
     get()
-    age("things:city", 61)
+    clock.advance(61)
     assert get() == 101  # the old figure, at once
     assert get() == 101
     assert len(queued) == 1  # a second visit does not queue a second refresh
@@ -69,47 +61,62 @@ def test_an_old_figure_is_served_while_one_refresh_is_queued(monkeypatch):
     assert cache.get(kept("things:city") + ":refreshing") is None
 
 
-def test_when_the_broker_is_down_the_old_figure_is_served_and_the_next_visit_tries_again(monkeypatch):
+def test_when_the_broker_is_down_the_old_figure_is_served_and_the_next_visit_tries_again(monkeypatch, clock):
     def broker_down(*args):
         raise ConnectionError("broker unreachable")
 
     monkeypatch.setattr(tasks.refresh_cached, "delay", broker_down)
     get()
-    age("things:city", 61)
+    clock.advance(61)
     assert get() == 101
     assert cache.get(kept("things:city") + ":refreshing") is None
 
 
-def test_only_marked_functions_can_be_called_through_the_task():
+def test_only_registered_functions_can_be_called_through_the_task():
     with pytest.raises(ValueError, match="not a refreshable"):
-        tasks.refresh_cached("representatives.tests.test_refresh_cache.not_marked", "x", 60, {})
+        tasks.refresh_cached("core.tests.test_refresh_cache.not_marked", "x", 60, {})
     with pytest.raises(ValueError, match="not a refreshable"):
         tasks.refresh_cached("os.system", "x", 60, {"command": "true"})
     assert cache.get("x") is None
 
 
-def test_without_background_refresh_an_old_figure_is_computed_in_the_request(settings):
+def test_without_background_refresh_an_old_figure_is_computed_in_the_request(settings, clock):
     settings.REFRESH_IN_BACKGROUND = False
     get()
-    age("things:city", 61)
+    clock.advance(61)
     assert get() == 102
 
 
-def test_a_figure_not_refreshed_for_keep_seconds_is_computed_again_in_the_request():
-    refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=1, scope="city")
-    time.sleep(1.1)
-    assert refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=1, scope="city") == 102
+def test_a_figure_not_refreshed_for_keep_seconds_is_computed_again_in_the_request(monkeypatch):
+    class RecordingCache:
+        timeouts: list[int] = []
+
+        def __getattr__(self, name):
+            return getattr(cache, name)
+
+        def set(self, key, value, timeout):
+            self.timeouts.append(timeout)
+            cache.set(key, value, timeout)
+
+    recording = RecordingCache()
+    monkeypatch.setattr(refresh_cache, "cache", recording)
+    refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=90, scope="city")
+    # The cache itself drops the entry after keep_seconds (its own expiry, not this module's clock)...
+    assert recording.timeouts == [90]
+    cache.delete(kept("things:short"))
+    # ...and a visit after that computes in the request, whatever the background setting.
+    assert refresh_cache.get(NAME, "things:short", fresh_seconds=60, keep_seconds=90, scope="city") == 102
 
 
-@refresh_cache.computer
+@refresh_cache.computer("tests.label_things")
 def label_things(*, scope: str) -> str:
     return str(translation.gettext("代表"))
 
 
-def test_figures_are_kept_per_language_and_refreshed_in_the_language_that_asked(monkeypatch):
+def test_figures_are_kept_per_language_and_refreshed_in_the_language_that_asked(monkeypatch, clock):
     queued = []
     monkeypatch.setattr(tasks.refresh_cached, "delay", lambda *args: queued.append(args))
-    name = "representatives.tests.test_refresh_cache.label_things"
+    name = "tests.label_things"
 
     def labels():
         return refresh_cache.get(name, "labels", fresh_seconds=60, keep_seconds=3600, scope="city")
@@ -119,7 +126,7 @@ def test_figures_are_kept_per_language_and_refreshed_in_the_language_that_asked(
     with translation.override("zh-hans"):
         assert labels() == "代表"
     with translation.override("en"):
-        age("labels", 61)
+        clock.advance(61)
         assert labels() == "Deputy"
     # The worker runs with no visitor's language active: it takes the one the task carries.
     with translation.override("zh-hans"):
