@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_bulk
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -46,6 +46,7 @@ staff_patterns = [
     path("deputies/", views.staff_directory, name="directory"),
     path("deputies/<int:pk>/", views.staff_deputy, name="deputy"),
     path("activities/", views.staff_activities, name="activities"),
+    path("activities/bulk/", views_bulk.activity_bulk, name="activity_bulk"),
     path("activities/<int:pk>/", views.staff_activity, name="activity"),
     path("activities/<int:pk>/confirm/", views.activity_confirm, name="activity_confirm"),
     path("activities/<int:pk>/return/", views.activity_return, name="activity_return"),

@@ -197,7 +197,10 @@ class PromiseConfirmForm(ActionForm):
 
 
 class SuperviseForm(ActionForm):
-    kind = forms.ChoiceField(label=_("督办方式"), choices=Supervision.Kind.choices)
+    # 二次验收 has its own form with a result (forms_acceptance.py).
+    kind = forms.ChoiceField(
+        label=_("督办方式"), choices=[c for c in Supervision.Kind.choices if c[0] != Supervision.Kind.ACCEPTANCE]
+    )
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("督办情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 

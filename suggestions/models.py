@@ -329,17 +329,31 @@ class Supervision(models.Model):
         MEETING = "meeting", _("督办会议")
         UNANNOUNCED = "unannounced", _("暗访")
         REVIEW = "review", _("回头看")
+        # 二次验收: after the unit has replied, the leader goes back to check that the work was really done.
+        ACCEPTANCE = "acceptance", _("二次验收")
+
+    class Result(models.TextChoices):
+        PASSED = "passed", _("验收通过")
+        FAILED = "failed", _("验收未通过")
 
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="supervisions")
     kind = models.CharField(_("方式"), max_length=12, choices=Kind.choices)
     date = models.DateField(_("日期"))
     note = models.TextField(_("情况"), max_length=5000)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Only an acceptance has a result, and it always has one.
+    result = models.CharField(_("验收结果"), max_length=8, choices=Result.choices, blank=True)
 
     class Meta:
         verbose_name = _("督办记录")
         verbose_name_plural = _("督办记录")
         ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="acceptance") & ~Q(result="")) | (~Q(kind="acceptance") & Q(result="")),
+                name="supervision_result_iff_acceptance",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.date}"
