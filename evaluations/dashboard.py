@@ -8,10 +8,19 @@ activity records. Each figure is defined the way the staff list it links to coun
 filters allow; where they do not (a deputy's seat being both serving and directly elected, ratings), the
 docstring says so.
 
+Every figure for year Y counts the roster as it stood in Y, read as "served at any time during Y"
+(``representatives.figures.seat_served_in``): a deputy who reported in Y and left office the next February still
+counts in Y's numerator and denominator, and last year's report does not change when someone leaves this year.
+
+Each region table adds up: its rows are the regions right below the chosen one plus a row for the chosen
+region's own items (a city's own suggestions, a deputy whose region is the county itself), which the tallies
+put in no sub-region (``Sums`` row -1).
+
 Definitions offices rely on:
 
-- 述职率 (reports to voters): directly elected deputies with a serving seat who have at least one confirmed
-  report-to-voters activity dated in the year, over all directly elected deputies with a serving seat.
+- 述职率 (reports to voters): deputies with a directly elected seat served in the year who have at least one
+  confirmed report-to-voters activity dated in the year, over all deputies with a directly elected seat served
+  in the year.
 - 按期答复率 (on-time replies): parts assigned to a lead or split unit (co-units send an opinion, not a reply;
   parts moved to another unit are left out) that are either answered or past their deadline; on time means
   answered on or before the deadline, in local time.
@@ -47,6 +56,8 @@ def percent(part: int, whole: int) -> float | None:
 
 @dataclass
 class LevelFigures:
+    """Deputies with a seat at one congress level served in the year (and those of them directly elected)."""
+
     level: int
     serving: int = 0
     direct: int = 0
@@ -59,10 +70,17 @@ class LevelFigures:
 
 @dataclass
 class DeputyFigures:
+    """The roster of the year: ``serving`` deputies with a seat served in it, ``direct`` with a directly elected
+    one, ``reported`` those of them with a confirmed report to voters in the year."""
+
     serving: int = 0
     direct: int = 0
     reported: int = 0
     by_level: list[LevelFigures] = field(default_factory=list)
+
+    @property
+    def not_reported(self) -> int:
+        return self.direct - self.reported
 
     @property
     def report_rate(self) -> float | None:
@@ -87,6 +105,8 @@ class ActivityFigures:
 
 @dataclass
 class OpinionMonth:
+    """Opinions received in the month: ``fed_back`` those fed back and not (yet) closed, ``closed`` closed."""
+
     month: int
     collected: int = 0
     fed_back: int = 0
@@ -94,17 +114,27 @@ class OpinionMonth:
 
     @property
     def resolved(self) -> int:
+        # Fed back (已反馈) in the one meaning of liaison_stations.filters.OPINION_FIGURES: reached that step.
         return self.fed_back + self.closed
 
 
 @dataclass
 class OpinionFigures:
-    """Voter opinions received in the year; merged duplicates are left out, as in the stations' statistics."""
+    """Voter opinions received in the year; merged duplicates are left out, as in the stations' statistics. The
+    words are those of ``liaison_stations.filters.OPINION_FIGURES``: answered, fed back, closed and solved each
+    count the opinions that reached that step."""
 
     months: list[OpinionMonth] = field(default_factory=list)
+    answered: int = 0
+    solved: int = 0
     satisfied: int = 0
     basic: int = 0
     unsatisfied: int = 0
+    on_the_spot: int = 0
+
+    @property
+    def on_the_spot_rate(self) -> float | None:
+        return percent(self.on_the_spot, self.collected)
 
     @property
     def collected(self) -> int:
@@ -125,6 +155,10 @@ class OpinionFigures:
     @property
     def resolved_rate(self) -> float | None:
         return percent(self.resolved, self.collected)
+
+    @property
+    def solved_rate(self) -> float | None:
+        return percent(self.solved, self.collected)
 
     @property
     def rated(self) -> int:
@@ -154,6 +188,9 @@ class SuggestionFigures:
     replies_c: int = 0
     promises_reported: int = 0
     promises_kept: int = 0
+    # Suggestions, not replies: with a promise (B-class reply) in the current round, and with all of them kept.
+    promised: int = 0
+    all_kept: int = 0
 
     @property
     def registered(self) -> int:
@@ -218,11 +255,20 @@ class RegionRow:
     direct: int = 0
     reported: int = 0
     activities: int = 0
+    visits: int = 0
+    on_the_spot: int = 0
     suggestions_received: int = 0
     suggestions_registered: int = 0
     suggestions_replied: int = 0
     due: int = 0
     on_time: int = 0
+
+    # The chosen region's own items (in no sub-region), not a region below it.
+    own: bool = False
+
+    @property
+    def not_reported(self) -> int:
+        return self.direct - self.reported
 
     @property
     def report_rate(self) -> float | None:
@@ -248,6 +294,7 @@ class Figures:
     opinions: OpinionFigures
     suggestions: SuggestionFigures
     units: list[UnitFigures]
+    visits: int = 0
 
     @property
     def date_from(self) -> datetime.date:
@@ -260,7 +307,9 @@ class Figures:
     @property
     def rows_hold_congresses(self) -> bool:
         """Suggestions belong to a congress's region: split by sub-region only when sub-regions have congresses."""
-        return any(row.region is not None and row.region.level <= Region.Level.COUNTY for row in self.rows)
+        return any(
+            row.region is not None and not row.own and row.region.level <= Region.Level.COUNTY for row in self.rows
+        )
 
     @property
     def top_units(self) -> list[UnitFigures]:
@@ -274,15 +323,14 @@ class Figures:
 
 # Reading the tallies ----------------------------------------------------------------------------------------------
 
-DEPUTY_SOURCES = ("deputies",)
-YEAR_SOURCES = ("reports", "activities", "opinions", "suggestions", "duty_days")
+YEAR_SOURCES = ("roster", "reports", "activities", "opinions", "suggestions", "duty_days", "visits")
 
 
 def _deputies(found: tallies.Sums, rows) -> tuple[DeputyFigures, list[dict]]:
     def counts(index=None):
         return {
-            "serving": found.total("deputies", "serving", row=index),
-            "direct": found.total("deputies", "direct", row=index),
+            "serving": found.total("roster", "served", row=index),
+            "direct": found.total("roster", "direct", row=index),
             "reported": found.total("reports", "reported", row=index),
         }
 
@@ -290,12 +338,12 @@ def _deputies(found: tallies.Sums, rows) -> tuple[DeputyFigures, list[dict]]:
     by_level = [
         LevelFigures(
             level=level.value,
-            serving=found.total("deputies", f"level_serving|{level.value}"),
-            direct=found.total("deputies", f"level_direct|{level.value}"),
+            serving=found.total("roster", f"level_served|{level.value}"),
+            direct=found.total("roster", f"level_direct|{level.value}"),
         )
         for level in Level
     ]
-    return DeputyFigures(**total, by_level=by_level), [counts(index) for index in range(len(rows))]
+    return DeputyFigures(**total, by_level=by_level), [counts(index) for index in rows]
 
 
 def _activities(found: tallies.Sums, rows) -> tuple[ActivityFigures, list[dict]]:
@@ -313,9 +361,7 @@ def _activities(found: tallies.Sums, rows) -> tuple[ActivityFigures, list[dict]]
         by_month=by_month,
         voters_at_reports=found.total("activities", "report_voters"),
     )
-    split = [
-        {"n": sum(found.total("activities", key, row=index) for _kind, key in confirmed)} for index in range(len(rows))
-    ]
+    split = [{"n": sum(found.total("activities", key, row=index) for _kind, key in confirmed)} for index in rows]
     return figures, split
 
 
@@ -333,6 +379,9 @@ def _opinions(found: tallies.Sums) -> OpinionFigures:
         satisfied=found.total("opinions", "rating|satisfied"),
         basic=found.total("opinions", "rating|basic"),
         unsatisfied=found.total("opinions", "rating|unsatisfied"),
+        on_the_spot=found.total("opinions", "on_the_spot"),
+        answered=found.total("opinions", "answered"),
+        solved=found.total("opinions", "solved"),
     )
 
 
@@ -359,6 +408,8 @@ def _suggestions(found: tallies.Sums, rows) -> tuple[SuggestionFigures, list[Uni
         replies_c=total(f"reply|{ReplyClass.C}"),
         promises_reported=total("promise_reported"),
         promises_kept=total("promise_kept"),
+        promised=total("promised"),
+        all_kept=total("all_kept"),
     )
     due = {int(key.split("|")[1]): total(key) for key in found.keys("suggestions", "unit_due|")}
     names = dict(HandlingUnit.objects.filter(pk__in=[unit for unit, n in due.items() if n]).values_list("pk", "name"))
@@ -379,7 +430,7 @@ def _suggestions(found: tallies.Sums, rows) -> tuple[SuggestionFigures, list[Uni
             "on_time": total("on_time", index),
         }
 
-    return figures, units, [split(index) for index in range(len(rows))]
+    return figures, units, [split(index) for index in rows]
 
 
 def compute(*, user, region: Region | None, year: int) -> Figures:
@@ -388,33 +439,52 @@ def compute(*, user, region: Region | None, year: int) -> Figures:
     The caller has checked that ``region`` lies within the user's; the tallies are read within the user's too.
     """
     scope_root, regions = station_selectors.statistics_rows(user=user, region=region)
-    wanted = {name: Q() for name in (*DEPUTY_SOURCES, *station_selectors.STATION_SOURCES)}
+    wanted = {name: Q() for name in station_selectors.STATION_SOURCES}
     wanted |= {name: Q(year=year) for name in YEAR_SOURCES}
     found = tallies.sums(
         wanted, where=station_selectors.statistics_scope(user=user, scope_root=scope_root), rows=regions
     )
-    table, station_total = station_selectors.station_figures(found, scope_root=scope_root, rows=regions)
-    deputies, deputy_split = _deputies(found, regions)
-    activities, activity_split = _activities(found, regions)
+    # A row for the chosen region's own items when it has regions below it (a township's rows are itself).
+    own = scope_root is not None and scope_root not in regions
+    indexes = [*range(len(regions)), *([-1] if own else [])]
+    assigned = station_selectors.deputies_assigned(
+        user=user,
+        scope_root=scope_root,
+        rows=regions,
+        date_from=datetime.date(year, 1, 1),
+        date_to=datetime.date(year, 12, 31),
+    )
+    table, station_total = station_selectors.station_figures(
+        found, scope_root=scope_root, rows=regions, assigned=assigned
+    )
+    if own and len(table) == len(regions):
+        # The station figures leave out an own row with nothing in it; the other figures may have some.
+        table.append(StationFigures(region=scope_root, own=True))
+    deputies, deputy_split = _deputies(found, indexes)
+    activities, activity_split = _activities(found, indexes)
     opinions = _opinions(found)
-    suggestions, units, suggestion_split = _suggestions(found, regions)
+    suggestions, units, suggestion_split = _suggestions(found, indexes)
 
     rows = [
         RegionRow(
             region=station_row.region,
             stations=station_row,
-            serving=deputy_split[index]["serving"],
-            direct=deputy_split[index]["direct"],
-            reported=deputy_split[index]["reported"],
-            activities=activity_split[index]["n"],
-            suggestions_received=suggestion_split[index]["received"],
-            suggestions_registered=suggestion_split[index]["registered"],
-            suggestions_replied=suggestion_split[index]["replied"],
-            due=suggestion_split[index]["due"],
-            on_time=suggestion_split[index]["on_time"],
+            serving=deputy_split[position]["serving"],
+            direct=deputy_split[position]["direct"],
+            reported=deputy_split[position]["reported"],
+            activities=activity_split[position]["n"],
+            visits=found.total("visits", "visits", row=index),
+            on_the_spot=found.total("opinions", "on_the_spot", row=index),
+            suggestions_received=suggestion_split[position]["received"],
+            suggestions_registered=suggestion_split[position]["registered"],
+            suggestions_replied=suggestion_split[position]["replied"],
+            due=suggestion_split[position]["due"],
+            on_time=suggestion_split[position]["on_time"],
+            own=index == -1,
         )
-        for index, station_row in enumerate(table)
+        for position, (index, station_row) in enumerate(zip(indexes, table, strict=True))
     ]
+    visits = found.total("visits", "visits")
     total = RegionRow(
         region=region,
         stations=station_total,
@@ -422,6 +492,8 @@ def compute(*, user, region: Region | None, year: int) -> Figures:
         direct=deputies.direct,
         reported=deputies.reported,
         activities=activities.total,
+        visits=visits,
+        on_the_spot=opinions.on_the_spot,
         suggestions_received=suggestions.received,
         suggestions_registered=suggestions.registered,
         suggestions_replied=suggestions.replied,
@@ -438,6 +510,7 @@ def compute(*, user, region: Region | None, year: int) -> Figures:
         opinions=opinions,
         suggestions=suggestions,
         units=units,
+        visits=visits,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import options_cache
+from .figures import seat_served_in
 from .forms import style_fields
 from .models import (
     ActivityKind,
@@ -84,8 +85,14 @@ class StyledFilterSet(django_filters.FilterSet):
         return form
 
 
-def _membership_exists(**conditions):
-    return Exists(Membership.objects.filter(deputy=OuterRef("pk"), **conditions))
+def _reports(year: int):
+    """A deputy's confirmed reports to voters (述职) dated in ``year``."""
+    return ActivityRecord.objects.filter(
+        deputy=OuterRef("pk"),
+        kind=ActivityKind.REPORT_TO_VOTERS,
+        status=ActivityRecord.Status.CONFIRMED,
+        date__year=year,
+    )
 
 
 class DeputyFilter(StyledFilterSet):
@@ -106,23 +113,33 @@ class DeputyFilter(StyledFilterSet):
     election = django_filters.ChoiceFilter(
         label=_("选举方式"), choices=Membership.Election.choices, method="filter_seat"
     )
+    # The roster as it stood in a year (representatives.figures.seat_served_in): what the year's figures count.
+    served_in = django_filters.NumberFilter(label=_("年内在任（年度）"), method="filter_seat", min_value=1900)
+    reported_in = django_filters.NumberFilter(label=_("已向选民述职（年度）"), method="filter_reported")
+    not_reported_in = django_filters.NumberFilter(label=_("未向选民述职（年度）"), method="filter_not_reported")
+    own = django_filters.BooleanFilter(
+        label=_("仅看本级（不含下级区域）"), method="filter_own", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Deputy
         fields = []
 
-    # The seat filters (level, congress, status, election) must hold for the same seat: "a serving, directly
-    # elected county deputy" is one membership, not a serving seat somewhere and a direct one elsewhere.
+    # The seat filters (level, congress, status, election, served_in) must hold for the same seat: "a serving,
+    # directly elected county deputy" is one membership, not a serving seat somewhere and a direct one elsewhere.
     SEAT_FILTERS = {"level": "congress__level", "congress": "congress", "status": "status", "election": "election"}
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        seat = {
-            lookup: self.form.cleaned_data[name]
-            for name, lookup in self.SEAT_FILTERS.items()
-            if self.form.cleaned_data.get(name) not in (None, "")
-        }
-        return queryset.filter(_membership_exists(**seat)) if seat else queryset
+        data = self.form.cleaned_data
+        seat = Q(
+            **{lookup: data[name] for name, lookup in self.SEAT_FILTERS.items() if data.get(name) not in (None, "")}
+        )
+        if data.get("served_in") is not None:
+            seat &= seat_served_in(int(data["served_in"]))
+        if not seat:
+            return queryset
+        return queryset.filter(Exists(Membership.objects.filter(seat, deputy=OuterRef("pk"))))
 
     def filter_seat(self, queryset, name, value):
         return queryset
@@ -140,6 +157,17 @@ class DeputyFilter(StyledFilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(region__path__startswith=value.path)
+
+    def filter_own(self, queryset, name, value):
+        # The region's own deputies, those whose region is the chosen one itself: a region table's own row.
+        region = self.form.cleaned_data.get("region")
+        return queryset.filter(region=region) if value and region is not None else queryset
+
+    def filter_reported(self, queryset, name, value):
+        return queryset.filter(Exists(_reports(int(value))))
+
+    def filter_not_reported(self, queryset, name, value):
+        return queryset.exclude(Exists(_reports(int(value))))
 
     def filter_group(self, queryset, name, value):
         return queryset.filter(
@@ -169,6 +197,10 @@ class ActivityFilter(StyledFilterSet):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
+    own = django_filters.BooleanFilter(
+        label=_("仅看本级（不含下级区域）"), method="filter_own", widget=forms.CheckboxInput
+    )
+
     class Meta:
         model = ActivityRecord
         fields = []
@@ -184,3 +216,8 @@ class ActivityFilter(StyledFilterSet):
 
     def filter_region(self, queryset, name, value):
         return queryset.filter(deputy__region__path__startswith=value.path)
+
+    def filter_own(self, queryset, name, value):
+        # Records of the chosen region's own deputies, none of the regions below: a region table's own row.
+        region = self.form.cleaned_data.get("region")
+        return queryset.filter(deputy__region=region) if value and region is not None else queryset

@@ -3,7 +3,9 @@
 One source, ``suggestions``, by the suggestion's year, in its region (its congress's), drafts left out:
 
 - ``status|<state>`` suggestions by state; ``replied`` answered at least once; ``key`` key suggestions
-  (重点督办); ``rehandled`` sent back for another round; ``overdue`` with a part still being handled past its
+  (重点督办); ``rehandled`` sent back for another round; ``promised`` with a B-class reply (a promise) in the
+  current round, ``all_kept`` those whose every such promise the office confirmed kept (the staff list's
+  ``promise=made`` and ``promise=kept``); ``overdue`` with a part still being handled past its
   deadline (counted from the day after the earliest such deadline).
 - ``due`` parts assigned to a lead or split unit (co-units send an opinion, not a reply; parts moved to another
   unit are left out) that are answered, or still open past their deadline (counted from the day after it);
@@ -31,6 +33,7 @@ from django.utils import timezone
 
 from representatives import tallies
 
+from .filters import promise_replies
 from .models import Assignment, Evaluation, Reply, ReplyClass, Suggestion
 
 A = Assignment.Status
@@ -47,12 +50,17 @@ def count_suggestions(buckets: tallies.Buckets):
             replied=Count("id", filter=Q(replied_at__isnull=False)),
             key=Count("id", filter=Q(is_key=True)),
             rehandled=Count("id", filter=Q(round__gt=1)),
+            promised=Count("id", filter=Q(Exists(promise_replies()))),
+            all_kept=Count(
+                "id",
+                filter=Q(Exists(promise_replies())) & ~Q(Exists(promise_replies(promise_confirmed_at__isnull=True))),
+            ),
         )
         .order_by()
     ):
         region, year = found["region"], found["year"]
         yield tallies.row(region, f"status|{found['status']}", found["n"], year=year)
-        for name in ("replied", "key", "rehandled"):
+        for name in ("replied", "key", "rehandled", "promised", "all_kept"):
             yield tallies.row(region, name, found[name], year=year)
 
     earliest = Assignment.objects.filter(suggestion=OuterRef("pk"), status=A.ACTIVE).order_by("deadline")

@@ -7,7 +7,32 @@ from django.utils.translation import gettext_lazy as _
 from representatives.filters import StyledFilterSet
 from representatives.models import Congress, HandlingUnit, Region
 
-from .models import Assignment, Category, Evaluation, Suggestion
+from .models import Assignment, Category, Evaluation, Reply, ReplyClass, Suggestion
+
+S = Suggestion.Status
+# Registered: taken on by the office, whatever happened next.
+REGISTERED_STATES = (S.REGISTERED, S.ASSIGNED, S.REPLIED, S.CLOSED)
+STAGES = [
+    ("registered", _("已立案")),
+    ("replied", _("已答复（至少一次）")),
+    ("rehandled", _("不满意后重新办理")),
+]
+STAGE_FILTERS = {
+    "registered": Q(status__in=REGISTERED_STATES),
+    "replied": Q(replied_at__isnull=False),
+    "rehandled": Q(round__gt=1),
+}
+PROMISES = [("made", _("有B类答复（承诺事项）")), ("kept", _("B类承诺已兑现"))]
+
+
+def promise_replies(**conditions):
+    """B-class replies of the suggestion's current round (an earlier round's promise was superseded)."""
+    return Reply.objects.filter(
+        assignment__suggestion=OuterRef("pk"),
+        assignment__round=OuterRef("round"),
+        reply_class=ReplyClass.B,
+        **conditions,
+    )
 
 
 class SuggestionFilter(StyledFilterSet):
@@ -26,6 +51,12 @@ class SuggestionFilter(StyledFilterSet):
     mine = django_filters.BooleanFilter(label=_("仅看我领衔督办的"), method="filter_mine", widget=forms.CheckboxInput)
     overdue = django_filters.BooleanFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
     rating = django_filters.ChoiceFilter(label=_("代表评价"), choices=Evaluation.Value.choices, method="filter_rating")
+    # What the dashboard's and year report's figures count (suggestions/figures.py), so each lists its rows.
+    stage = django_filters.ChoiceFilter(label=_("办理进度"), choices=STAGES, method="filter_stage")
+    promise = django_filters.ChoiceFilter(label=_("B类承诺"), choices=PROMISES, method="filter_promise")
+    own = django_filters.BooleanFilter(
+        label=_("仅看本级（不含下级区域）"), method="filter_own", widget=forms.CheckboxInput
+    )
     # What waits for the office (the staff start page's work queue links here with these).
     waiting = django_filters.ChoiceFilter(
         label=_("待办"),
@@ -101,6 +132,22 @@ class SuggestionFilter(StyledFilterSet):
             suggestion=OuterRef("pk"), unit=value, status=Assignment.Status.ACTIVE, deadline__lt=timezone.localdate()
         )
         return queryset.filter(Exists(late))
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(STAGE_FILTERS[value])
+
+    def filter_promise(self, queryset, name, value):
+        # Kept: every promise of the current round confirmed kept by the office, so a suggestion with two
+        # promises of which one is still open is "made", not "kept".
+        made = queryset.filter(Exists(promise_replies()))
+        if value == "kept":
+            return made.exclude(Exists(promise_replies(promise_confirmed_at__isnull=True)))
+        return made
+
+    def filter_own(self, queryset, name, value):
+        # The chosen region's own suggestions (its congress's), none of the regions below: a region table's own row.
+        region = self.form.cleaned_data.get("region")
+        return queryset.filter(region=region) if value and region is not None else queryset
 
 
 def waiting_condition(value: str) -> Q:

@@ -11,8 +11,10 @@ Deputies (seats: county congress of A unless said otherwise):
 | d4     | town_a2  | county direct, resigned 2025-02-01      | 2025-04-01 (10 voters)            |
 | d5     | town_a   | city indirect serving                   | 2025-07-01 (40 voters)            |
 | d6     | town_b   | county B direct serving — another county| 2025-05-01                        |
-Serving 4 (d1 d2 d3 d5), directly elected 3 (d1 d2 d3), reported 2 (d1 d3): 66.7%. County seats 3 (all
-direct), city seats 2 (none direct). Rows: town_a 3/2/1 (50.0%), town_a2 1/1/1 (100.0%).
+The roster of 2025 (served at any time during the year, so d4 counts though she resigned in February): serving
+5 (d1 d2 d3 d4 d5), directly elected 4 (d1 d2 d3 d4), reported 3 (d1 d3 d4): 75.0%; not reported 1 (d2).
+County seats 4 (all direct), city seats 2 (none direct). Rows: town_a 3/2/1 (50.0%), town_a2 2/2/2 (100.0%),
+and county A's own row (nobody lives in the county itself) 0.
 
 Activities confirmed in 2025: d1 report 03-10, research 03-15, research 05-20; d3 report 06-01 ×2; d4 report
 04-01; d5 report 07-01 = 7 (report 5, research 2; March 2, April 1, May 1, June 2, July 1); voters at reports
@@ -264,7 +266,7 @@ def compute(user, region=None, year=YEAR):
 class TestDeputyFigures:
     def test_serving_deputies_directly_elected_ones_and_those_who_reported_are_counted_once_each(self, staff_a, county):
         d = compute(staff_a).deputies
-        assert (d.serving, d.direct, d.reported, d.report_rate) == (4, 3, 2, 66.7)
+        assert (d.serving, d.direct, d.reported, d.not_reported, d.report_rate) == (5, 4, 3, 1, 75.0)
 
     def test_deputies_are_counted_at_each_level_where_they_hold_a_serving_seat(self, staff_a, county):
         levels = {level.level: (level.serving, level.direct) for level in compute(staff_a).deputies.by_level}
@@ -272,14 +274,22 @@ class TestDeputyFigures:
             Level.NATIONAL: (0, 0),
             Level.PROVINCIAL: (0, 0),
             Level.CITY: (2, 0),
-            Level.COUNTY: (3, 3),
+            Level.COUNTY: (4, 4),
             Level.TOWNSHIP: (0, 0),
         }
 
     def test_each_township_row_has_its_own_reports_to_voters_rate(self, staff_a, county):
         rows = compute(staff_a).rows
-        assert [row.region for row in rows] == [county.town_a, county.town_a2]
-        assert [(r.serving, r.direct, r.reported, r.report_rate) for r in rows] == [(3, 2, 1, 50.0), (1, 1, 1, 100.0)]
+        assert [(row.region, row.own) for row in rows] == [
+            (county.town_a, False),
+            (county.town_a2, False),
+            (county.county_a, True),
+        ]
+        assert [(r.serving, r.direct, r.reported, r.report_rate) for r in rows] == [
+            (3, 2, 1, 50.0),
+            (2, 2, 2, 100.0),
+            (0, 0, 0, None),
+        ]
 
 
 class TestActivityFigures:
@@ -299,7 +309,7 @@ class TestActivityFigures:
         }
 
     def test_each_township_row_counts_its_deputies_activities(self, staff_a, county):
-        assert [row.activities for row in compute(staff_a).rows] == [4, 3]
+        assert [row.activities for row in compute(staff_a).rows] == [4, 3, 0]
 
 
 class TestOpinionFigures:
@@ -327,8 +337,11 @@ class TestStationFigures:
         assert [
             (r.stations.stations, r.stations.deputies_assigned, r.stations.deputies_per_station) for r in figures.rows
         ] == [
+            # Deputies assigned count in the deputy's own region (liaison_stations.selectors.deputies_assigned), so
+            # d1, in a station of each township, counts once, in town_a: the rows add up to the total.
             (1, 2, 2.0),
-            (1, 3, 3.0),
+            (1, 2, 2.0),
+            (0, 0, None),
         ]
 
 
@@ -373,16 +386,18 @@ class TestSuggestionFigures:
     def test_township_rows_carry_no_suggestions_since_these_belong_to_the_county_congress(self, staff_a, county):
         figures = compute(staff_a)
         assert not figures.rows_hold_congresses
-        assert [row.suggestions_received for row in figures.rows] == [0, 0]
+        # They are the county's own row.
+        assert [row.suggestions_received for row in figures.rows] == [0, 0, 9]
 
 
 class TestCityView:
     def test_city_staff_get_one_row_per_county_with_suggestions_split_by_county(self, city_staff, county, regions):
         figures = compute(city_staff)
-        assert [row.region for row in figures.rows] == [regions.county_a, regions.county_b]
+        assert [row.region for row in figures.rows] == [regions.county_a, regions.county_b, regions.city]
         assert figures.rows_hold_congresses
-        a, b = figures.rows
-        assert (a.serving, a.direct, a.reported, a.activities) == (4, 3, 2, 7)
+        a, b, own = figures.rows
+        assert own.own and (own.serving, own.activities, own.suggestions_received) == (0, 0, 0)
+        assert (a.serving, a.direct, a.reported, a.activities) == (5, 4, 3, 7)
         assert (b.serving, b.direct, b.reported, b.activities) == (1, 1, 1, 2)
         assert (a.suggestions_received, a.suggestions_registered, a.suggestions_replied, a.due, a.on_time) == (
             9,
@@ -398,7 +413,7 @@ class TestCityView:
             1,
             1,
         )
-        assert (figures.suggestions.received, figures.deputies.serving, figures.activities.total) == (10, 5, 9)
+        assert (figures.suggestions.received, figures.deputies.serving, figures.activities.total) == (10, 6, 9)
 
 
 # The pages ----------------------------------------------------------------------------------------------------
@@ -440,78 +455,75 @@ class TestDashboardPage:
 
     def test_every_card_links_to_the_list_it_counts_with_its_filters(self, client, staff_a, county):
         client.force_login(staff_a)
-        content = client.get(dashboard_url(year=YEAR)).content.decode()
+        cards = {card["title"]: card for card in client.get(dashboard_url(year=YEAR)).context["cards"]}
         region = str(county.county_a.pk)
         year_span = {"date_from": "2025-01-01", "date_to": "2025-12-31"}
+        roster = {"served_in": "2025", "region": region}
         expected = {
-            "serving": ("staff:directory", {"status": "serving", "region": region}),
-            "activities": ("staff:activities", {"status": "confirmed", "region": region, **year_span}),
-            "report_rate": (
-                "staff:activities",
-                {"kind": "report", "status": "confirmed", "region": region, **year_span},
-            ),
-            "stations": ("staff:stations", {"region": region, "is_active": "true"}),
-            "opinions": (
+            "年内在任代表": ("staff:directory", roster),
+            "履职活动（已确认）": ("staff:activities", {"status": "confirmed", "region": region, **year_span}),
+            "向选民述职率": ("staff:directory", {**roster, "election": "direct", "reported_in": "2025"}),
+            "联络站": ("staff:stations", {"region": region, "is_active": "true"}),
+            "收集选民意见": (
                 "staff:opinions",
                 {"outcome": "counted", "received_from": "2025-01-01", "received_to": "2025-12-31", "region": region},
             ),
-            "suggestions": ("staff:suggestions", {"year": "2025", "region": region}),
-            "on_time": ("staff:suggestions", {"year": "2025", "overdue": "on", "region": region}),
-            "satisfaction": ("staff:suggestions", {"year": "2025", "status": "closed", "region": region}),
+            "收到代表建议": ("staff:suggestions", {"year": "2025", "region": region}),
+            "按期答复率": ("staff:suggestions", {"year": "2025", "overdue": "on", "region": region}),
+            "建议答复满意率": ("staff:suggestions", {"year": "2025", "status": "closed", "region": region}),
         }
-        for name, (url_name, query) in expected.items():
-            href = figure_href(content, name)
-            assert urlsplit(href).path == reverse(url_name), name
-            assert params(href) == query, name
+        for title, (url_name, query) in expected.items():
+            href = cards[title]["main"].url
+            assert urlsplit(href).path == reverse(url_name), title
+            assert params(href) == query, title
 
     def test_the_activity_links_list_as_many_records_as_the_figures_say(self, client, staff_a, county):
         client.force_login(staff_a)
         response = client.get(dashboard_url(year=YEAR))
-        content = response.content.decode()
-        assert listed(client, figure_href(content, "activities")) == 7
-        kinds = {label: (count, url) for label, count, url in response.context["activity_kinds"]}
-        assert listed(client, kinds[str(K.REPORT_TO_VOTERS.label)][1]) == kinds[str(K.REPORT_TO_VOTERS.label)][0] == 5
+        kinds = {figure.label: figure for figure in response.context["activity_kinds"]}
+        report = kinds[str(K.REPORT_TO_VOTERS.label)]
+        assert listed(client, report.url) == report.value == 5
         months = response.context["activity_months"]
-        assert [listed(client, url) for _label, _count, url in months] == [count for _label, count, _url in months]
+        assert [listed(client, figure.url) for figure in months] == [figure.value for figure in months]
+        assert sum(figure.value for figure in months) == 7
 
     def test_the_suggestion_links_list_as_many_suggestions_as_the_figures_say(self, client, staff_a, county):
         client.force_login(staff_a)
         response = client.get(dashboard_url(year=YEAR))
-        content = response.content.decode()
-        assert listed(client, figure_href(content, "suggestions")) == 9
-        for label, count, url in response.context["suggestion_states"]:
-            assert listed(client, url) == count, label
-        assert listed(client, figure_href(content, "on_time")) == 1  # the overdue one
+        for figure in response.context["suggestion_states"]:
+            assert listed(client, figure.url) == figure.value, figure.label
+        assert listed(client, response.context["links"].overdue()) == 1
         assert listed(client, response.context["links"].key_suggestions()) == 1
 
     def test_unit_links_open_the_units_suggestions_of_the_year(self, client, staff_a, county):
         client.force_login(staff_a)
         response = client.get(dashboard_url(year=YEAR))
-        (best, best_url), _second = response.context["top_units"]
+        (best, rate), _second = response.context["top_units"]
         assert best.name == "区交通运输局"
-        assert params(best_url) == {"year": "2025", "unit": str(county.u1.pk), "region": str(county.county_a.pk)}
-        assert html.escape(best_url) in response.content.decode()
+        assert params(rate.url) == {"year": "2025", "unit": str(county.u1.pk), "region": str(county.county_a.pk)}
+        assert html.escape(rate.url) in response.content.decode()
 
     def test_opinion_links_per_month_carry_the_months_dates_and_status(self, client, staff_a, county):
         client.force_login(staff_a)
         response = client.get(dashboard_url(year=YEAR))
         march = response.context["opinion_months"][2]
-        assert march["collected"][0] == 2
-        assert params(march["closed"][1]) == {
-            "status": "closed",
-            "outcome": "counted",
+        assert march["collected"].value == 2
+        assert params(march["closed"].url) == {
+            "outcome": "closed",
             "received_from": "2025-03-01",
             "received_to": "2025-03-31",
             "region": str(county.county_a.pk),
         }
-        assert listed(client, march["closed"][1]) == march["closed"][0] == 1
+        assert listed(client, march["closed"].url) == march["closed"].value == 1
 
-    def test_the_directory_links_filter_serving_deputies_by_level(self, client, staff_a, county):
+    def test_the_directory_links_filter_the_years_roster_by_level(self, client, staff_a, county):
         client.force_login(staff_a)
         response = client.get(dashboard_url(year=YEAR))
         links = response.context["links"]
-        assert listed(client, links.deputies()) == 4
-        assert listed(client, links.deputies(level=Level.COUNTY)) == 3
+        assert listed(client, links.deputies()) == 5
+        assert listed(client, links.deputies(level=Level.COUNTY)) == 4
+        assert listed(client, links.reported()) == 3
+        assert listed(client, links.not_reported()) == 1
         assert params(links.direct_deputies())["election"] == "direct"
 
     def test_sub_region_rows_link_to_the_same_page_for_that_township(self, client, staff_a, county):
@@ -529,7 +541,7 @@ class TestDashboardPage:
         assert research["data"][2] == 1 and params(research["urls"][2])["date_from"] == "2025-03-01"
         assert [s["data"][4] for s in data["opinions"]["series"]] == [2, 0, 1]
         assert [p["name"] for p in data["units"]["top"]] == ["区交通运输局", "区住建局"]
-        assert data["stations"]["data"] == [2.0, 3.0]
+        assert data["stations"]["data"] == [2.0, 2.0]
         for tag in re.findall(r"<script[^>]*>", content):
             assert "src=" in tag or 'type="application/json"' in tag, tag
         assert "vendor/echarts/echarts.min.js" in content and "js/dashboard.js" in content
@@ -547,22 +559,28 @@ class TestYearReport:
         response = client.get(report_url())
         assert response.status_code == 200
         content = response.content.decode()
-        assert "直接选举产生的代表 3 名，向选民述职 2 名，述职率 66.7%。" in content
-        assert "收集选民意见 5 件，已解决 3 件，解决率 60.0%。" in content
-        assert "联络站 2 个，编入代表 4 名，站均 2.0 名；接待日 3 次，接待选民 22 人次。" in content
+        assert "直接选举产生的代表 4 名，向选民述职 3 名，述职率 75.0%。" in content
+        assert (
+            "收集选民意见 5 件，其中当场答复 0 件；已答复 3 件，已反馈 3 件，已办结 2 件，已解决 0 件，解决率 0.0%。"
+            in content
+        )
+        assert "联络站 2 个，编入代表 4 名，站均 2.0 名；接待日 3 次，接待选民 22 人次；领导到站活动 0 次。" in content
         assert "css/print.css" in content and "data-print" in content
 
     def test_the_report_lists_every_bulletin_figure(self, client, staff_a, county):
         client.force_login(staff_a)
         sections = client.get(report_url()).context["sections"]
         values = {(section.title, item.label): item.value for section in sections for item in section.items}
-        assert values[("代表情况", "在任代表")] == 4
-        assert values[("代表情况", "县级人大代表")] == 3
+        assert values[("代表情况", "年内在任代表")] == 5
+        assert values[("代表情况", "县级人大代表")] == 4
         assert values[("代表履职", "履职活动（已确认）")] == 7
         assert values[("代表履职", "调研")] == 2
-        assert values[("代表向选民述职", "述职率")] == 66.7
+        assert values[("代表向选民述职", "述职率")] == 75.0
+        assert values[("代表向选民述职", "尚未向选民述职的直选代表")] == 1
         assert values[("代表联络站", "接待选民人次")] == 22
-        assert values[("选民意见", "解决率")] == 60.0
+        assert values[("选民意见", "已反馈")] == 3
+        assert values[("选民意见", "解决率")] == 0.0
+        assert values[("选民意见", "已办结")] == 2
         assert values[("代表建议", "收到建议")] == 9
         assert values[("代表建议", "立案")] == 7
         assert values[("代表建议", "已答复")] == 4
@@ -570,8 +588,8 @@ class TestYearReport:
         assert values[("代表建议", "满意率（满意、基本满意）")] == 100.0
         assert values[("代表建议", "重点督办建议")] == 1
         assert values[("代表建议", "不满意后重新办理")] == 1
-        assert values[("代表建议", "B类答复（承诺事项）")] == 2
-        assert values[("代表建议", "B类承诺已兑现")] == 1
+        assert values[("代表建议", "有B类答复（承诺事项）的建议")] == 2
+        assert values[("代表建议", "B类承诺全部兑现的建议")] == 1
         assert values[("代表建议", "办结率（已答复/立案）")] == 57.1
         assert values[("代表建议", "办成率（A类与已兑现的B类/全部答复）")] == 50.0
 
@@ -582,15 +600,17 @@ class TestYearReport:
         assert "attachment" in response["Content-Disposition"]
         book = openpyxl.load_workbook(io.BytesIO(response.content))
         assert book.sheetnames == ["年度汇总", "代表构成", "分区域", "承办单位"]
-        summary = {(row[0], row[1]): row[2] for row in book["年度汇总"].iter_rows(min_row=2, values_only=True)}
-        assert summary[("代表向选民述职", "直接选举产生的在任代表")] == 3
-        assert summary[("代表向选民述职", "述职率（%）")] == 66.7
-        assert summary[("代表建议", "按期答复率（%）")] == 50.0
+        summary = {(row[0], row[1]): row[2:] for row in book["年度汇总"].iter_rows(min_row=2, values_only=True)}
+        direct, how = summary[("代表向选民述职", "年内在任的直选代表")]
+        assert direct == 4 and how.startswith("年内任何时候")
+        assert summary[("代表向选民述职", "述职率（%）")][0] == 75.0
+        assert summary[("代表建议", "按期答复率（%）")][0] == 50.0
         rows = list(book["分区域"].iter_rows(min_row=2, values_only=True))
-        assert [row[:5] for row in rows] == [
-            ("白沙街道", 3, 2, 1, 50.0),
-            ("荷塘镇", 1, 1, 1, 100.0),
-            ("合计", 4, 3, 2, 66.7),
+        assert [row[:6] for row in rows] == [
+            ("白沙街道", 3, 2, 1, 1, 50.0),
+            ("荷塘镇", 2, 2, 2, 0, 100.0),
+            ("蓬江区本级", 0, 0, 0, 0, None),
+            ("合计", 5, 4, 3, 1, 75.0),
         ]
         units = list(book["承办单位"].iter_rows(min_row=2, values_only=True))
         assert units[0] == ("区交通运输局", 3, 2, 66.7)
@@ -614,7 +634,7 @@ class TestPermissions:
         client.force_login(city_staff)
         response = client.get(page(year=YEAR, region=county.county_a.pk))
         assert response.status_code == 200
-        assert response.context["figures"].deputies.serving == 4
+        assert response.context["figures"].deputies.serving == 5
 
     @pytest.mark.parametrize("page", [dashboard_url, report_url])
     def test_a_leader_reads_the_figures_of_their_county(self, client, county, page):
@@ -630,7 +650,7 @@ class TestPermissions:
         figures = response.context["figures"]
         assert figures.region is None
         assert [row.region for row in figures.rows] == [regions.province]
-        assert (figures.deputies.serving, figures.suggestions.received) == (5, 10)
+        assert (figures.deputies.serving, figures.suggestions.received) == (6, 10)
 
     @pytest.mark.parametrize("page", [dashboard_url, report_url])
     def test_deputies_and_unit_clerks_are_refused(self, client, county, page):
