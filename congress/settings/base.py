@@ -185,6 +185,8 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="人大代表工作平台")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Number formats the office expects where Django's locale differs (congress/formats/zh_Hans says which).
+FORMAT_MODULE_PATH = ["congress.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
