@@ -12,4 +12,4 @@ class EvaluationsConfig(AppConfig):
         # ``audit`` registers this app's models with django-auditlog on import.
         from . import audit, views_file  # noqa: F401
 
-        panels.deputy_home_panels.append(views_file.deputy_home_panel)
+        panels.deputy_home_panels.register("evaluations", views_file.deputy_home_panel)

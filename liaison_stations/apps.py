@@ -13,14 +13,14 @@ class LiaisonStationsConfig(AppConfig):
         from . import audit, figures, services, views_deputy, views_unit  # noqa: F401
         from .models import Station
 
-        workdays.deadline_recomputers.append(services.recompute_provisional_deadlines)
+        workdays.deadline_recomputers.register("liaison_stations", services.recompute_provisional_deadlines)
         options_cache.register(Station)
         figures.register()
-        panels.deputy_home_panels.append(views_deputy.deputy_home_panel)
-        panels.unit_home_panels.append(views_unit.unit_home_panel)
+        panels.deputy_home_panels.register("liaison_stations", views_deputy.deputy_home_panel)
+        panels.unit_home_panels.register("liaison_stations", views_unit.unit_home_panel)
         from . import views_report_rating
 
-        panels.activity_panels.append(views_report_rating.activity_panel)
+        panels.activity_panels.register("liaison_stations", views_report_rating.activity_panel)
         from representatives import work_queue as staff_work_queue
 
         from . import work_queue

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.registry import Registry
 from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Deputy, HandlingUnit
@@ -41,7 +42,7 @@ DEFAULT_WORKING_DAYS = {Proposal.REFER_UNIT: 15, Proposal.TO_HIGHER: 5, Proposal
 
 # The suggestions app plugs in here (in its AppConfig.ready) to turn an opinion into a draft suggestion:
 # called with (opinion, deputy, by) inside the transaction; returns a reference shown on the opinion.
-suggestion_drafter: Callable | None = None
+suggestion_drafters: Registry[Callable[..., object]] = Registry("drafting a suggestion from an opinion")
 
 
 def _locked(opinion: Opinion) -> Opinion:
@@ -235,8 +236,8 @@ def opinion_propose(
         deputy = deputy or opinion.deputy
         _require(deputy is not None, _("转为代表建议须选定一名代表。"))
         _require(deputies_for(by).filter(pk=deputy.pk).exists(), _("只能转给本区域的代表。"))
-        if suggestion_drafter is not None:
-            opinion.suggestion_ref = str(suggestion_drafter(opinion, deputy, by))[:50]
+        for drafter in suggestion_drafters:  # one at most: the suggestions app's
+            opinion.suggestion_ref = str(drafter(opinion, deputy, by))[:50]
         return _move(opinion, S.CONVERTED, by, note, proposed_at=now, closed_at=now)
     _require(unit is not None, _("交承办单位办理须选定承办单位。"))
     _require(unit.is_active, _("该承办单位已停用。"))

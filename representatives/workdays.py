@@ -11,11 +11,13 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from core.registry import Registry
+
 from .models import CalendarDay, CalendarYear
 
 # Apps whose deadlines were computed provisionally register a callable here (in AppConfig.ready); it is
 # called with the year whose schedule has just been entered and returns how many deadlines it recomputed.
-deadline_recomputers: list[Callable[[int], int]] = []
+deadline_recomputers: Registry[Callable[[int], int]] = Registry("provisional deadline recomputers")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ class SuggestionsConfig(AppConfig):
 
         figures.register()
 
-        station_services.suggestion_drafter = services.draft_from_opinion
+        station_services.suggestion_drafters.register("suggestions", services.draft_from_opinion)
 
         from django.db.models.signals import post_migrate
 
@@ -27,10 +27,10 @@ class SuggestionsConfig(AppConfig):
 
         from . import views_deputy
 
-        panels.deputy_home_panels.append(views_deputy.deputy_home_panel)
+        panels.deputy_home_panels.register("suggestions", views_deputy.deputy_home_panel)
         from . import views_unit
 
-        panels.unit_home_panels.append(views_unit.unit_home_panel)
+        panels.unit_home_panels.register("suggestions", views_unit.unit_home_panel)
         from representatives import work_queue as staff_work_queue
 
         from . import work_queue

@@ -124,7 +124,7 @@ class TestTheFullFlow:
 
     def test_turning_into_a_suggestion_calls_the_suggestions_seam(self, station, staff_a, monkeypatch):
         calls = []
-        monkeypatch.setattr(services, "suggestion_drafter", lambda o, d, by: calls.append((o.pk, d.pk)) or "草稿#7")
+        monkeypatch.setattr(services, "suggestion_drafters", [lambda o, d, by: calls.append((o.pk, d.pk)) or "草稿#7"])
         deputy = DeputyFactory(region=station.region)
         opinion = received(station)
         services.opinion_sort(opinion=opinion, category="other", by=staff_a)
