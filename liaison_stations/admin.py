@@ -5,28 +5,22 @@ Workflow steps go through the staff pages and ``services``, which keep each time
 write are read-only here and duty days and opinions are not created in the admin.
 """
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
-from django.urls import reverse
-from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
-from import_export.results import RowResult
 
-from representatives import permissions as rep_permissions
-from representatives import workdays
 from representatives.admin import (
-    MAX_IMPORT_MESSAGES,
     STATE_LOG_SCOPES,
+    OfficeWideAdmin,
     ReadOnlyScopedAdmin,
     RegionScopedAdmin,
     ScopedInline,
+    SheetImportResultMixin,
     SpreadsheetMixin,
 )
 from representatives.forms_import import SheetImportForm
-from representatives.models import CalendarDay, CalendarYear
 from representatives.privacy import mask_phone
 
 from .models import (
@@ -43,36 +37,13 @@ from .models import (
     Supervision,
 )
 from .permissions import visiting_leaders_for
-from .resources import REQUIRED_COLUMNS, StationResource, import_errors, read_station_file
+from .resources import REQUIRED_COLUMNS, StationResource, read_station_file
 
 # Their timelines are readable in the StateLog admin by staff of the region each row belongs to.
 STATE_LOG_SCOPES[Station] = "region"
 STATE_LOG_SCOPES[DutyDay] = "station__region"
 STATE_LOG_SCOPES[Opinion] = "region"
 STATE_LOG_SCOPES[StationVisit] = "station__region"
-
-
-def _is_staff(request) -> bool:
-    return rep_permissions.is_office_staff(request.user)
-
-
-class OfficeWideAdmin:
-    """Settings the whole office shares (deadlines, the holiday calendar): any office staff, any region."""
-
-    def has_module_permission(self, request):
-        return _is_staff(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_staff(request)
-
-    def has_add_permission(self, request):
-        return _is_staff(request)
-
-    def has_change_permission(self, request, obj=None):
-        return _is_staff(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return _is_staff(request)
 
 
 class ReadOnlyInline(ScopedInline):
@@ -142,9 +113,13 @@ class StandardCheckInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Station)
-class StationAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+class StationAdmin(
+    RegionScopedAdmin, SheetImportResultMixin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin
+):
     resource_classes = [StationResource]
     import_form_class = StationImportForm
+    import_refused_message = _("联络站未导入，没有写入任何数据。原因如下：")
+    import_done_message = _("联络站导入完成：新增 %(new)d 个，更新 %(update)d 个，未变化 %(skip)d 个。")
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_basename = _("代表联络站")
     inlines = [StationMemberInline, StandardCheckInline]
@@ -166,27 +141,6 @@ class StationAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActio
             check.save()
         formset.save_m2m()
         return None
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            # The data changed between preview and confirm; the import was rolled back as a whole.
-            messages.error(request, gettext("联络站未导入，没有写入任何数据。原因如下："))
-            for message in import_errors(result)[:MAX_IMPORT_MESSAGES]:
-                messages.error(request, message)
-            return HttpResponseRedirect(reverse("admin:liaison_stations_station_import"))
-        return super().process_result(result, request)
-
-    def add_success_message(self, result, request):
-        totals = result.totals
-        messages.success(
-            request,
-            gettext("联络站导入完成：新增 %(new)d 个，更新 %(update)d 个，未变化 %(skip)d 个。")
-            % {
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
-                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
-            },
-        )
 
 
 # --- duty days ----------------------------------------------------------------------------------------
@@ -378,59 +332,3 @@ class StarRuleAdmin(RegionScopedAdmin, admin.ModelAdmin):
 class DeadlineRuleAdmin(OfficeWideAdmin, admin.ModelAdmin):
     list_display = ["proposal", "working_days"]
     list_editable = ["working_days"]
-
-
-@admin.register(CalendarDay)
-class CalendarDayAdmin(OfficeWideAdmin, admin.ModelAdmin):
-    list_display = ["date", "name", "is_workday"]
-    list_filter = ["is_workday"]
-    search_fields = ["name"]
-    date_hierarchy = "date"
-
-
-@admin.register(CalendarYear)
-class CalendarYearAdmin(OfficeWideAdmin, admin.ModelAdmin):
-    """Adding a year says its schedule is complete: deadlines counted without it are then recomputed."""
-
-    list_display = ["year", "source", "published_at"]
-    readonly_fields = ["published_at"]
-    actions = ["recompute_deadlines"]
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if "year" in form.base_fields:
-            form.base_fields["year"].help_text = _(
-                "请先在“节假日与调休”中录入这一年全部的放假日和调休上班日，再添加年份。"
-                "添加后，落在这一年的待定办理期限会按新的安排重新计算。"
-            )
-        return form
-
-    def has_delete_permission(self, request, obj=None):
-        # Removing a year does not make its deadlines provisional again, so it is not an everyday correction.
-        return request.user.is_superuser
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change:
-            self._recompute(request, [obj.year])
-
-    @admin.action(description=_("按所选年份的节假日安排重新计算待定办理期限"))
-    def recompute_deadlines(self, request, queryset):
-        self._recompute(request, sorted(queryset.values_list("year", flat=True)))
-
-    def _recompute(self, request, years):
-        count = sum(recompute(year) for year in years for recompute in workdays.deadline_recomputers)
-        self.message_user(
-            request,
-            ngettext("已重新计算 %(count)d 个办理期限。", "已重新计算 %(count)d 个办理期限。", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
-        known = set(CalendarDay.objects.filter(date__year__in=years).values_list("date__year", flat=True).distinct())
-        for year in years:
-            if year not in known:
-                self.message_user(
-                    request,
-                    gettext("%(year)d 年还没有录入任何放假日或调休上班日，期限只按周末计算。") % {"year": year},
-                    messages.WARNING,
-                )

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportActionMixin, ImportMixin
@@ -22,11 +23,13 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 from import_export.results import RowResult
 
-from . import audit, permissions, services
+from . import audit, permissions, services, workdays
 from .forms_import import SheetImportForm
 from .models import (
     ActivityAttachment,
     ActivityRecord,
+    CalendarDay,
+    CalendarYear,
     Congress,
     Deputy,
     ExportLog,
@@ -59,6 +62,25 @@ MAX_IMPORT_MESSAGES = 30
 
 def _is_staff(request) -> bool:
     return permissions.is_office_staff(request.user)
+
+
+class OfficeWideAdmin:
+    """Settings the whole office shares (deadlines, the holiday calendar): any office staff, any region."""
+
+    def has_module_permission(self, request):
+        return _is_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_staff(request)
+
+    def has_add_permission(self, request):
+        return _is_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_staff(request)
 
 
 def _scoped_choices(admin_site, db_field, request):
@@ -206,6 +228,36 @@ class SpreadsheetMixin:
         return response
 
 
+class SheetImportResultMixin:
+    """What an admin's sheet import says once confirmed: every reason it was refused (nothing was written), or
+    how many rows it added, updated and left alone. Admins set the two messages in their own words."""
+
+    import_refused_message: str | Promise
+    import_done_message: str | Promise  # with %(new)d, %(update)d and %(skip)d
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # The data changed between preview and confirm; the import was rolled back as a whole.
+            messages.error(request, str(self.import_refused_message))
+            for message in import_errors(result)[:MAX_IMPORT_MESSAGES]:
+                messages.error(request, message)
+            opts = self.model._meta
+            return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+        return super().process_result(result, request)
+
+    def add_success_message(self, result, request):
+        totals = result.totals
+        messages.success(
+            request,
+            str(self.import_done_message)
+            % {
+                "new": totals[RowResult.IMPORT_TYPE_NEW],
+                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
+                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
+            },
+        )
+
+
 @admin.register(Region)
 class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "code", "level", "parent"]
@@ -250,36 +302,19 @@ class UnitImportForm(SheetImportForm):
 
 
 @admin.register(HandlingUnit)
-class HandlingUnitAdmin(RegionScopedAdmin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin):
+class HandlingUnitAdmin(
+    RegionScopedAdmin, SheetImportResultMixin, SpreadsheetMixin, ImportMixin, ExportActionMixin, admin.ModelAdmin
+):
     resource_classes = [HandlingUnitResource]
     import_form_class = UnitImportForm
+    import_refused_message = _("承办单位未导入，没有写入任何数据。原因如下：")
+    import_done_message = _("承办单位导入完成：新增 %(new)d 个，更新 %(update)d 个，未变化 %(skip)d 个。")
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     export_basename = _("承办单位")
     list_display = ["name", "kind", "region", "contact_person", "contact_phone", "is_active"]
     list_select_related = ["region"]
     list_filter = ["kind", "is_active", ("region", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["name", "contact_person"]
-
-    def process_result(self, result, request):
-        if result.has_errors() or result.has_validation_errors():
-            # The data changed between preview and confirm; the import was rolled back as a whole.
-            messages.error(request, gettext("承办单位未导入，没有写入任何数据。原因如下："))
-            for message in import_errors(result)[:MAX_IMPORT_MESSAGES]:
-                messages.error(request, message)
-            return HttpResponseRedirect(reverse("admin:representatives_handlingunit_import"))
-        return super().process_result(result, request)
-
-    def add_success_message(self, result, request):
-        totals = result.totals
-        messages.success(
-            request,
-            gettext("承办单位导入完成：新增 %(new)d 个，更新 %(update)d 个，未变化 %(skip)d 个。")
-            % {
-                "new": totals[RowResult.IMPORT_TYPE_NEW],
-                "update": totals[RowResult.IMPORT_TYPE_UPDATE],
-                "skip": totals[RowResult.IMPORT_TYPE_SKIP],
-            },
-        )
 
 
 @admin.register(User)
@@ -596,3 +631,62 @@ class ExportLogAdmin(ReadOnlyAuditAdmin, admin.ModelAdmin):
     list_filter = ["export"]
     search_fields = ["user__username", "user__last_name", "export", "filters"]
     date_hierarchy = "at"
+
+
+# --- the holiday calendar (working-day deadlines, workdays.py) ---------------------------------------------
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(OfficeWideAdmin, admin.ModelAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(OfficeWideAdmin, admin.ModelAdmin):
+    """Adding a year says its schedule is complete: deadlines counted without it are then recomputed."""
+
+    list_display = ["year", "source", "published_at"]
+    readonly_fields = ["published_at"]
+    actions = ["recompute_deadlines"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "year" in form.base_fields:
+            form.base_fields["year"].help_text = _(
+                "请先在“节假日与调休”中录入这一年全部的放假日和调休上班日，再添加年份。"
+                "添加后，落在这一年的待定办理期限会按新的安排重新计算。"
+            )
+        return form
+
+    def has_delete_permission(self, request, obj=None):
+        # Removing a year does not make its deadlines provisional again, so it is not an everyday correction.
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._recompute(request, [obj.year])
+
+    @admin.action(description=_("按所选年份的节假日安排重新计算待定办理期限"))
+    def recompute_deadlines(self, request, queryset):
+        self._recompute(request, sorted(queryset.values_list("year", flat=True)))
+
+    def _recompute(self, request, years):
+        count = sum(recompute(year) for year in years for recompute in workdays.deadline_recomputers)
+        self.message_user(
+            request,
+            ngettext("已重新计算 %(count)d 个办理期限。", "已重新计算 %(count)d 个办理期限。", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+        known = set(CalendarDay.objects.filter(date__year__in=years).values_list("date__year", flat=True).distinct())
+        for year in years:
+            if year not in known:
+                self.message_user(
+                    request,
+                    gettext("%(year)d 年还没有录入任何放假日或调休上班日，期限只按周末计算。") % {"year": year},
+                    messages.WARNING,
+                )
