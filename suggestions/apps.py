@@ -16,13 +16,6 @@ class SuggestionsConfig(AppConfig):
 
         station_services.suggestion_drafters.register("suggestions", services.draft_from_opinion)
 
-        from django.db.models.signals import post_migrate
-
-        from .tasks import ensure_beat_schedule
-
-        # The beat schedule is kept in the database, where staff edit it in the admin.
-        post_migrate.connect(ensure_beat_schedule, sender=self, dispatch_uid="suggestions.ensure_beat_schedule")
-
         from representatives import panels
 
         from . import views_deputy

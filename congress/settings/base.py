@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "congress",
     "congress.security",
     "core",
     "representatives",
@@ -273,9 +274,10 @@ else:
     }
     CELERY_RESULT_BACKEND = f"file://{CELERY_BROKER_DIR / 'results'}"
     (CELERY_BROKER_DIR / "results").mkdir(parents=True, exist_ok=True)
-# The periodic tasks the product needs. They are written to django-celery-beat's tables after migrate (only
-# when missing) and staff edit them in the admin; CELERY_BEAT_SCHEDULE stays empty because beat would reset
-# the rows it names to these values at every start and undo the staff's edits.
+# The periodic tasks of every app (an app's new one is added here). congress/beat.py writes them to
+# django-celery-beat's tables after migrate (only when missing) and staff edit them in the admin;
+# CELERY_BEAT_SCHEDULE stays empty because beat would reset the rows it names to these values at every start and
+# undo the staff's edits.
 PERIODIC_TASKS = {
     "heartbeat": {"task": "congress.celery.heartbeat", "schedule": crontab(minute="*/5")},
     "deliver-outbox": {"task": "representatives.tasks.deliver_outbox", "schedule": crontab(minute="*/10")},

@@ -3,11 +3,9 @@ import itertools
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
-from django_celery_beat.models import PeriodicTask
 
 from representatives import notices
 from representatives.models import NoticeRecord, Notification, OutgoingMessage
@@ -319,21 +317,3 @@ def test_the_command_prints_how_many_it_sent(flow):
     call_command("send_deadline_reminders", stdout=out)
 
     assert out.getvalue().splitlines() == ["已发送 1 条代表建议办理提醒。", "已发送 0 条代表建议办理提醒。"]
-
-
-@pytest.mark.django_db
-def test_the_beat_schedule_is_in_the_database_for_staff_to_edit(settings):
-    PeriodicTask.objects.all().delete()
-
-    assert tasks.ensure_beat_schedule(apps=apps) == len(settings.PERIODIC_TASKS)
-
-    task = PeriodicTask.objects.get(name="suggestion-reminders")
-    assert task.task == "suggestions.tasks.send_deadline_reminders"
-    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("8", "30", "Asia/Shanghai")
-    # What staff change in the admin is kept by the next migrate.
-    task.crontab = type(task.crontab).objects.create(hour="7", minute="0", timezone="Asia/Shanghai")
-    task.enabled = False
-    task.save()
-    assert tasks.ensure_beat_schedule(apps=apps) == 0
-    task.refresh_from_db()
-    assert (task.crontab.hour, task.enabled) == ("7", False)
