@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -154,6 +155,9 @@ class Figure:
         return format_html(
             '<a href="{}" data-figure="{}" data-value="{}">{}</a>', self.url, self.kind, value, self.text
         )
+
+    # Templates turn a value into text with str() before escaping it: the link, marked safe.
+    __str__ = __html__
 
 
 @dataclass
@@ -476,7 +480,9 @@ def region_table(figures: Figures, *, report: bool = False) -> dict:
 
 
 def _months() -> list[str]:
-    return [_("%(month)d月") % {"month": month} for month in range(1, 13)]
+    # A date format, so each language writes its own month names ("1月" / "Jan"), not "Month 1".
+    month_format = _("n月")
+    return [formats.date_format(datetime.date(2000, month, 1), month_format) for month in range(1, 13)]
 
 
 def dashboard_cards(figures: Figures, links: Links) -> list[dict]:
