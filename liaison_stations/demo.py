@@ -11,7 +11,17 @@ from django.utils import timezone
 from representatives.demo import DemoContext, builder
 from representatives.workdays import add_working_days
 
-from .models import DutyDay, DutyShift, Opinion, OpinionCategory, Proposal, Rating, Station, StationMember
+from .models import (
+    DutyDay,
+    DutyShift,
+    Opinion,
+    OpinionCategory,
+    Proposal,
+    Rating,
+    Resolution,
+    Station,
+    StationMember,
+)
 
 # Deputies on duty per duty day: with about ten per station that is five or six turns a year each.
 SHIFT_SIZE = 3
@@ -57,11 +67,14 @@ def build_stations(ctx: DemoContext) -> None:
     rng = ctx.rng("stations")
     per_station = max(1, ctx.options.get("deputies_per_station") or 10)
     by_township: dict[int, list] = defaultdict(list)
+    left_by_township: dict[int, list] = defaultdict(list)
     for entry in ctx.roster:
         if entry.left_on is None:
             by_township[entry.township].append(entry.deputy_id)
+        else:
+            left_by_township[entry.township].append(entry.deputy_id)
 
-    stations, members_of = [], []
+    stations, members_of, left_members = [], [], []
     for index, township in enumerate(ctx.townships):
         deputy_ids = by_township.get(index, [])
         count = max(1, round(len(deputy_ids) / per_station))
@@ -82,10 +95,17 @@ def build_stations(ctx: DemoContext) -> None:
                 )
             )
             members_of.append(deputy_ids[n::count])
+            # Deputies who have left stay on a station's roster until the office takes them off: the station
+            # page marks them, and no figure counts them as serving (issue 14).
+            left_members.append(left_by_township.get(index, [])[n::count])
     ctx.bulk_create(Station, stations)
     ctx.write(
         StationMember,
-        ({"station_id": s.pk, "deputy_id": d} for s, ids in zip(stations, members_of, strict=True) for d in ids),
+        (
+            {"station_id": s.pk, "deputy_id": d}
+            for s, ids, left in zip(stations, members_of, left_members, strict=True)
+            for d in [*ids, *left]
+        ),
     )
 
     # Duty days: twice a month over the past year (held) and the next two months (planned).
@@ -177,6 +197,14 @@ def _opinions(rng, total, with_members, units, categories, ratings, today, now):
             opinion["sorted_at"] = None
         elif stage == "sorted":
             opinion["status"] = Opinion.Status.SORTED
+        elif stage != "assigned" and rng.random() < ON_THE_SPOT_SHARE:
+            # Answered on the spot (当场答复): no unit, the answer given the day it was proposed.
+            opinion["proposal"] = Proposal.ON_SPOT
+            opinion["proposed_at"] = opinion["replied_at"] = min(now, _aware(received, 16))
+            opinion["reply"] = "接待代表当场解释政策并答复。"
+            opinion["status"] = Opinion.Status.REPLIED
+            if stage in ("fed_back", "closed"):
+                _fed_back(opinion, rng, ratings, days=1)
         else:
             opinion["proposal"] = Proposal.REFER_UNIT
             opinion["unit_id"] = rng.choice(units).pk
@@ -189,19 +217,34 @@ def _opinions(rng, total, with_members, units, categories, ratings, today, now):
                 opinion["reply"] = "已现场核查并安排整改。"
                 opinion["replied_at"] = min(now, _aware(received + datetime.timedelta(days=rng.randint(5, 20)), 16))
             if stage in ("fed_back", "closed"):
-                opinion["status"] = Opinion.Status.FED_BACK
-                opinion["feedback"] = "已电话告知反映人办理结果。"
-                opinion["rating"] = rng.choice(ratings)
-                opinion["fed_back_at"] = opinion["replied_at"] + datetime.timedelta(days=2)
-            if stage == "closed":
-                opinion["status"] = Opinion.Status.CLOSED
-                opinion["closed_at"] = opinion["fed_back_at"] + datetime.timedelta(days=1)
-                if rng.random() < 0.5:
-                    opinion["published_at"] = opinion["closed_at"]
-                    opinion["public_summary"] = (
-                        f"{opinion['title']}：承办单位已核实处理，反映人评价{Rating(opinion['rating']).label}。"
-                    )
+                _fed_back(opinion, rng, ratings, days=2)
+        if opinion.get("fed_back_at") and stage == "closed":
+            opinion["status"] = Opinion.Status.CLOSED
+            opinion["closed_at"] = opinion["fed_back_at"] + datetime.timedelta(days=1)
+            if rng.random() < 0.5:
+                opinion["published_at"] = opinion["closed_at"]
+                opinion["public_summary"] = (
+                    f"{opinion['title']}：承办单位已核实处理，反映人评价{Rating(opinion['rating']).label}。"
+                )
         yield opinion
+
+
+# Of opinions past sorting, about a third answered on the spot (Fuzhou: 311 of 651); what the feedback recorded.
+ON_THE_SPOT_SHARE = 0.3
+RESOLUTIONS = [Resolution.SOLVED] * 85 + [Resolution.IN_PROGRESS] * 10 + [Resolution.EXPLAINED] * 5
+
+
+def _fed_back(opinion: dict, rng, ratings, *, days: int) -> None:
+    opinion["status"] = Opinion.Status.FED_BACK
+    opinion["feedback"] = "已电话告知反映人办理结果。"
+    opinion["rating"] = rng.choice(ratings)
+    # A voter who is unsatisfied was mostly told the problem is not solved yet; now and then the office recorded
+    # it solved and the voter disagrees (then it is not counted as solved either).
+    unsatisfied = opinion["rating"] == Rating.UNSATISFIED
+    opinion["resolution"] = (
+        rng.choice([Resolution.IN_PROGRESS, Resolution.SOLVED]) if unsatisfied else rng.choice(RESOLUTIONS)
+    )
+    opinion["fed_back_at"] = opinion["replied_at"] + datetime.timedelta(days=days)
 
 
 _deadline_cache: dict[datetime.date, datetime.date] = {}
@@ -231,7 +274,7 @@ def build_voters(ctx: DemoContext) -> None:
     stations = list(Station.objects.filter(region__path__startswith=staff.region.path).order_by("pk")[:50])
     if not stations:
         return
-    stages = ["received", "sorted", "assigned", "replied", "fed_back", "rated", "published", "unsatisfied"]
+    stages = ["received", "sorted", "assigned", "replied", "fed_back", "rated", "published", "unsatisfied", "on_spot"]
     for stage in stages:
         station = rng.choice(stations)
         category = rng.choice(list(TITLES))
@@ -251,18 +294,29 @@ def build_voters(ctx: DemoContext) -> None:
         services.opinion_sort(opinion=opinion, category=category, by=staff)
         if stage == "sorted":
             continue
-        services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=clerk.unit, by=staff)
-        services.opinion_assign(opinion=opinion, by=staff)
-        if stage == "assigned":
-            continue
-        services.opinion_reply(opinion=opinion, by=clerk, text="已安排人员现场核查，正在整改。")
-        if stage == "replied":
-            continue
-        services.opinion_feed_back(opinion=opinion, by=staff, feedback="已电话告知反映人办理结果。")
+        if stage == "on_spot":
+            # Answered on the spot, told, solved and closed: the figure "handled on the spot" counts it.
+            services.opinion_propose(
+                opinion=opinion, proposal=Proposal.ON_SPOT, answer="已当场说明办理渠道和时限。", by=staff
+            )
+        else:
+            services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=clerk.unit, by=staff)
+            services.opinion_assign(opinion=opinion, by=staff)
+            if stage == "assigned":
+                continue
+            services.opinion_reply(opinion=opinion, by=clerk, text="已安排人员现场核查，正在整改。")
+            if stage == "replied":
+                continue
+        # The one the voter rates unsatisfied was recorded solved by the office: closed, and not counted solved.
+        resolution = Resolution.IN_PROGRESS if stage == "fed_back" else Resolution.SOLVED
+        services.opinion_feed_back(
+            opinion=opinion, by=staff, feedback="已电话告知反映人办理结果。", resolution=resolution
+        )
         if stage == "fed_back":
             continue
         rating = Rating.UNSATISFIED if stage == "unsatisfied" else Rating.SATISFIED
-        services.opinion_rate_by_voter(tracking_code=opinion.tracking_code, rating=rating)
+        if stage != "on_spot":
+            services.opinion_rate_by_voter(tracking_code=opinion.tracking_code, rating=rating)
         if stage == "rated":
             continue
         services.opinion_close(
@@ -271,6 +325,49 @@ def build_voters(ctx: DemoContext) -> None:
             publish=stage == "published",
             public_summary=f"{title}：承办单位已核实处理。" if stage == "published" else "",
         )
+
+
+MESSAGES = [
+    ("waiting", "村口路灯晚上不亮", "13812340001"),
+    ("waiting", "希望增加到市区的公交班次", ""),
+    ("answered", "小区垃圾清运不及时", "13812340002"),
+    ("passed", "学校门口上下学拥堵", "13812340003"),
+]
+
+
+@builder("voter_messages")
+def build_voter_messages(ctx: DemoContext) -> None:
+    """Voters' messages to the demo deputy from the deputy's page or card (码上找代表), through the real services:
+    two waiting for the deputy, one the deputy answered (sent by SMS too), one passed to the deputy's station
+    and sorted there by the office."""
+    from . import permissions, services, services_messages
+
+    deputy_user, staff = ctx.accounts.get("deputy"), ctx.accounts.get("staff")
+    if deputy_user is None or staff is None:
+        return
+    deputy = deputy_user.deputy
+    station = permissions.message_stations(deputy_user).order_by("pk").first()
+    for stage, title, phone in MESSAGES:
+        if stage == "passed" and station is None:
+            continue
+        opinion = services_messages.message_to_deputy(
+            deputy=deputy,
+            voter_name="市民" + title[:1],
+            voter_phone=phone,
+            title=title,
+            content="扫代表联系卡上的二维码留言：" + title + "，请代表帮忙反映。",
+        )
+        ctx.created[Opinion] = ctx.created.get(Opinion, 0) + 1
+        if stage == "answered":
+            services_messages.message_answer(
+                opinion=opinion, by=deputy_user, text="已向区城管局反映，清运已改为每天两次，请您留意。"
+            )
+        elif stage == "passed":
+            opinion = services_messages.message_pass_to_station(
+                opinion=opinion, by=deputy_user, station=station, note="需交有关部门办理。"
+            )
+            if permissions.can_handle_opinion(staff, opinion):
+                services.opinion_sort(opinion=opinion, category=OpinionCategory.TRANSPORT, by=staff)
 
 
 VISITS_PER_YEAR = 4

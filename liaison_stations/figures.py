@@ -27,7 +27,6 @@ from representatives.models import Deputy, Membership, Region
 from .filters import DUTY_DAY_COUNTED, HANDLED_ON_THE_SPOT, OPINION_FIGURES
 from .models import DutyDay, Opinion, Station, StationMember, StationVisit
 
-
 # The opinion figures (filters.OPINION_FIGURES) that have a tally key of their own; "collected" is counted above,
 # "fed_back" is the states fed_back + closed, "satisfied" and "rated" are sums of ``rating|…``.
 FIGURE_KEYS = ("answered", "solved")

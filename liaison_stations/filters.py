@@ -67,9 +67,9 @@ OPINION_FIGURES = {
         _("已解决"),
         _("问题实际解决的意见：已反馈或已办结，反馈时记录的办理结果为“问题已解决”，且选民没有评为不满意。"),
         Q(status__in=FED_BACK_STATES, resolution=Resolution.SOLVED) & ~Q(rating=Rating.UNSATISFIED),
-        lambda status, rating, resolution: status in FED_BACK_STATES
-        and resolution == Resolution.SOLVED
-        and rating != Rating.UNSATISFIED,
+        lambda status, rating, resolution: (
+            status in FED_BACK_STATES and resolution == Resolution.SOLVED and rating != Rating.UNSATISFIED
+        ),
     ),
     "satisfied": OpinionFigure(
         _("选民满意"),
@@ -113,8 +113,10 @@ def _on_duty_serving():
     # A deputy with no seat recorded at all is not known to have left, so their day still counts.
     day = OuterRef(OuterRef("date"))
     seats = Membership.objects.filter(deputy=OuterRef("deputy"))
-    return DutyShift.objects.filter(duty_day=OuterRef("pk")).exclude(attended=False).filter(
-        Exists(seats.filter(seat_serving_on(day))) | ~Exists(seats)
+    return (
+        DutyShift.objects.filter(duty_day=OuterRef("pk"))
+        .exclude(attended=False)
+        .filter(Exists(seats.filter(seat_serving_on(day))) | ~Exists(seats))
     )
 
 

@@ -595,7 +595,8 @@ def station_statistics(request):
         found = []
         for column in selectors.STATISTICS_COLUMNS:
             name, query = selectors.statistics_link(column, row=row, date_from=date_from, date_to=date_to)
-            found.append({"column": column, "value": getattr(row, column.name), "url": f"{reverse(name)}?{urlencode(query)}"})
+            url = f"{reverse(name)}?{urlencode(query)}"
+            found.append({"column": column, "value": getattr(row, column.name), "url": url})
         return found
 
     return render(

@@ -128,9 +128,7 @@ def county(regions):
     opinion(s4, at(3, 8), S.CLOSED, resolution=Resolution.EXPLAINED)
     OpinionFactory(station=None, region=regions.county_a, deputy=d7, source="visit", received_at=at(3, 9))
     opinion(sb, at(3, 5), S.CLOSED, Rating.SATISFIED, resolution=Resolution.SOLVED)
-    return type(
-        "County", (), {"town_a": regions.town_a, "town_a2": town_a2, "county_a": regions.county_a, "d9": d9}
-    )
+    return type("County", (), {"town_a": regions.town_a, "town_a2": town_a2, "county_a": regions.county_a, "d9": d9})
 
 
 def figures(row):
@@ -154,10 +152,23 @@ def figures(row):
 
 
 def expected(*values):
-    names = (
-        "stations deputies per_station held voters collected on_the_spot answered closed solved closed_rate "
-        "solved_rate rated satisfied satisfaction_rate"
-    ).split()
+    names = [
+        "stations",
+        "deputies",
+        "per_station",
+        "held",
+        "voters",
+        "collected",
+        "on_the_spot",
+        "answered",
+        "closed",
+        "solved",
+        "closed_rate",
+        "solved_rate",
+        "rated",
+        "satisfied",
+        "satisfaction_rate",
+    ]
     return dict(zip(names, values, strict=True))
 
 
@@ -186,7 +197,9 @@ class TestStationStatistics:
     def test_the_rows_and_the_own_row_add_up_to_the_total(self, staff_a, city_staff, county):
         for user in (staff_a, city_staff):
             for period in ((MARCH_1, MARCH_31), (None, None)):
-                table, total = selectors.station_statistics(user=user, region=None, date_from=period[0], date_to=period[1])
+                table, total = selectors.station_statistics(
+                    user=user, region=None, date_from=period[0], date_to=period[1]
+                )
                 for name in ADDITIVE:
                     assert sum(figures(row)[name] for row in table) == figures(total)[name], name
 
