@@ -15,9 +15,10 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.regions import ancestor_paths
 from liaison_stations.models import DutyDay, DutyShift
 from representatives import services_ratings
-from representatives.models import ActivityKind, ActivityRecord, Deputy, Region
+from representatives.models import ActivityKind, ActivityRecord, Deputy
 from representatives.permissions import sees_region_data
 from suggestions.models import CoSigner, Evaluation, Suggestion
 
@@ -243,12 +244,6 @@ def latest_score(deputy: Deputy) -> Score | None:
 # The staff score list ------------------------------------------------------------------------------------------
 
 
-def ancestor_paths(region: Region) -> list[str]:
-    """The materialised paths of ``region`` and every region above it ("44/", "44/4407/", …)."""
-    parts = region.path.strip("/").split("/")
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-
-
 def _visible_rule_sets(user) -> QuerySet[RuleSet]:
     """Rule sets whose scores the user may list: those of their region, the regions above (a county may be
     scored by its city's rules) and the regions below."""
@@ -257,7 +252,9 @@ def _visible_rule_sets(user) -> QuerySet[RuleSet]:
     if not sees_region_data(user) or not user.region_id:
         return RuleSet.objects.none()
     region = user.region
-    return RuleSet.objects.filter(Q(region__path__in=ancestor_paths(region)) | Q(region__path__startswith=region.path))
+    return RuleSet.objects.filter(
+        Q(region__path__in=ancestor_paths(region.path)) | Q(region__path__startswith=region.path)
+    )
 
 
 def rule_set_years(user) -> list[int]:

@@ -107,12 +107,6 @@ def _sheet(title, headers, rows) -> tablib.Dataset:
     return dataset
 
 
-def _user_name(user) -> str:
-    if user is None:
-        return ""
-    return f"{user.last_name}{user.first_name}".strip() or user.username
-
-
 def _xlsx_response(book_or_sheet, filename: str) -> HttpResponse:
     export_format = EXPORT_FORMATS["xlsx"]()
     response = HttpResponse(export_format.export_data(book_or_sheet), content_type=export_format.get_content_type())

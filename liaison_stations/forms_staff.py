@@ -60,17 +60,7 @@ class DeputyMultipleChoiceField(DeputyChoiceMixin, forms.ModelMultipleChoiceFiel
 class StationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Station
-        fields = [
-            "region",
-            "name",
-            "kind",
-            "address",
-            "opening_hours",
-            "responsible_person",
-            "contact_phone",
-            "star_rating",
-            "is_active",
-        ]
+        fields = Station.EDITABLE_FIELDS
         help_texts = {
             "region": _("联络站一般设在乡镇（街道）；代表之家也可设在县（区）。"),
             "star_rating": _("0 至 5 星。评定星级须有相应项数的“七有”检查达标，规则在后台“联络站星级规则”中设定。"),

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.regions import ancestor_paths
 from representatives.models import Deputy, HandlingUnit, Region
 
 
@@ -34,6 +35,19 @@ class Station(models.Model):
     is_active = models.BooleanField(_("在用"), default=True)
     deputies = models.ManyToManyField(
         Deputy, verbose_name=_("编入代表"), through="StationMember", related_name="stations", blank=True
+    )
+
+    # What staff set on a station, in the order the form, the import sheet and the service take them.
+    EDITABLE_FIELDS = (
+        "region",
+        "name",
+        "kind",
+        "address",
+        "opening_hours",
+        "responsible_person",
+        "contact_phone",
+        "star_rating",
+        "is_active",
     )
 
     class Meta:
@@ -462,9 +476,7 @@ class StarRule(models.Model):
         """The rule that applies in ``region``: its own, the nearest one above it, or the default (unsaved)."""
         if region is None:
             return cls()
-        parts = region.path.rstrip("/").split("/")
-        paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-        rules = cls.objects.filter(region__path__in=paths).select_related("region")
+        rules = cls.objects.filter(region__path__in=ancestor_paths(region.path)).select_related("region")
         return max(rules, key=lambda rule: len(rule.region.path), default=None) or cls()
 
     def needed(self, stars: int) -> int:

@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from core.regions import ancestor_paths
 from representatives.models import Role, User
 from representatives.permissions import (
     is_deputy,
@@ -101,8 +102,7 @@ def visiting_leaders_for(user) -> QuerySet[User]:
     if not sees_region_data(user) or not user.region_id:
         return leaders.none()
     path = user.region.path
-    parts = path.rstrip("/").split("/")
-    ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
+    ancestors = ancestor_paths(path, include_self=False)
     return leaders.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors))
 
 

@@ -139,18 +139,7 @@ class StationResource(SheetImportMixin, FormulaSafeExportMixin, resources.ModelR
     class Meta:
         model = Station
         name = gettext_lazy("代表联络站")
-        fields = (
-            "region",
-            "name",
-            "kind",
-            "address",
-            "opening_hours",
-            "responsible_person",
-            "contact_phone",
-            "star_rating",
-            "is_active",
-            "deputies",
-        )
+        fields = (*Station.EDITABLE_FIELDS, "deputies")
         export_order = fields
         import_id_fields = ("region", "name")
         use_transactions = True

@@ -17,17 +17,7 @@ from . import permissions
 from .models import StandardCheck, StandardItem, Station, StationMember
 
 # What a station form may set; anything else in ``data`` is a programming error, not user input.
-STATION_FIELDS = (
-    "region",
-    "name",
-    "kind",
-    "address",
-    "opening_hours",
-    "responsible_person",
-    "contact_phone",
-    "star_rating",
-    "is_active",
-)
+STATION_FIELDS = Station.EDITABLE_FIELDS
 
 
 @transaction.atomic

@@ -41,7 +41,7 @@ from .models import (
     StateLog,
     User,
 )
-from .names import MIDDLE_DOT, fold_dots, name_contains
+from .names import MIDDLE_DOT, fold_dots, full_name, name_contains
 from .resources import (
     IMPORT_FORMATS,
     UNIT_REQUIRED_COLUMNS,
@@ -339,7 +339,7 @@ class UserAdmin(RegionScopedAdmin, DjangoUserAdmin):
 
     @admin.display(description=_("姓名"), ordering="last_name")
     def full_name(self, user):
-        return f"{user.last_name}{user.first_name}"
+        return full_name(user)
 
     def scope_q(self, request):
         user = request.user

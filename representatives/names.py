@@ -37,3 +37,15 @@ def name_contains(field: str, text: str) -> Q:
     for variant in DOT_VARIANTS:
         column = Replace(column, Value(variant), Value(MIDDLE_DOT))
     return Q(Contains(column, folded))
+
+
+def full_name(user) -> str:
+    """A person's name as written in Chinese: family name first, no space (张三); empty if none is recorded."""
+    return f"{user.last_name}{user.first_name}".strip()
+
+
+def person_name(user) -> str:
+    """How lists, forms and exports name a user: the full name, else the login name; empty for nobody."""
+    if user is None:
+        return ""
+    return full_name(user) or user.username

@@ -39,6 +39,8 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
+from core.regions import ancestor_paths
+
 from . import idnumbers, permissions, tallies, xlsx
 from .audit import PersonalDataExportMixin
 from .models import (
@@ -52,6 +54,7 @@ from .models import (
     Membership,
     Region,
 )
+from .names import person_name
 from .privacy import mask_address, mask_id_number, mask_phone
 
 # Roster headers are the file format itself: a roster exported under one interface language must import
@@ -377,12 +380,11 @@ class GroupNameWidget(_CachedLookupWidget):
         region = self._region(region_code)
         if region is None:
             return None
-        parts = region.path.rstrip("/").split("/")
-        ancestor_paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        paths = ancestor_paths(region.path)
         if self._candidates is not None:
-            candidates = [group for group in self._candidates.get(name, ()) if group.region.path in ancestor_paths]
+            candidates = [group for group in self._candidates.get(name, ()) if group.region.path in paths]
         else:
-            candidates = Group.objects.filter(kind=self.kind, name=name, region__path__in=ancestor_paths)
+            candidates = Group.objects.filter(kind=self.kind, name=name, region__path__in=paths)
             candidates = candidates.select_related("region", "congress")
         # A group of the row's congress (or of none) first: a township's representative group often belongs to
         # the county congress and gathers the township congress's deputies too, so another congress's group is
@@ -1411,11 +1413,7 @@ class ActivityResource(SafeExportMixin, resources.ModelResource):
         export_order = fields
 
     def dehydrate_reviewed_by(self, record):
-        user = record.reviewed_by
-        if user is None:
-            return ""
-        # Chinese order: family name first, no space.
-        return f"{user.last_name}{user.first_name}".strip() or user.username
+        return person_name(record.reviewed_by)
 
     def filter_export(self, queryset, **kwargs):
         # Only the columns exported: the deputy's and reviewer's other fields (dates among them, which SQLite

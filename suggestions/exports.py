@@ -12,6 +12,7 @@ from django.utils.translation import get_language, gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from representatives.names import person_name
 from representatives.resources import ChoiceWidget, LocalDateTimeWidget, SafeExportMixin, YesNoWidget, export_response
 
 from .models import Assignment, Category, CoSigner, Evaluation, Reply, ReplyClass, Suggestion
@@ -54,13 +55,6 @@ def _label(choices, value) -> str:
 
 def ordered_parts(parts):
     return sorted(parts, key=lambda part: (part.round, ROLE_ORDER.get(part.role, 9), part.pk))
-
-
-def person_name(user) -> str:
-    if user is None:
-        return ""
-    # Chinese order: family name first, no space.
-    return f"{user.last_name}{user.first_name}".strip() or user.username
 
 
 def _date(value) -> str:
