@@ -496,7 +496,7 @@ def station_deputy_list(*, user, filters=None) -> StationDeputyFilter:
                     .select_related("station")
                     .order_by("station__name"),
                 ),
-                Prefetch("memberships", queryset=Membership.objects.select_related("congress")),
+                Prefetch("memberships", queryset=Membership.objects.select_related("congress__region")),
             )
             .order_by("region__path", "name", "code")
         )

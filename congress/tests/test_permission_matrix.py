@@ -248,6 +248,11 @@ TABLE = {
         reader_page(),
         reader_page(label="region", query=lambda world, side: f"region={world[side].county.pk}"),
     ],
+    # The deputies the statistics count as assigned to stations: a region outside the reader's lists nothing.
+    "staff:station_deputies": [
+        reader_page(),
+        reader_page(label="region", query=lambda world, side: f"region={world[side].county.pk}&own=on"),
+    ],
     "staff:station": reader_page(scope=READ_SCOPE, kwargs=pk("station")),
     # Leaders' visits: the region's readers read them; staff record anyone's, a leader their own (the new page);
     # corrections and removals are the staff's. A region outside the reader's lists nothing, not everything.

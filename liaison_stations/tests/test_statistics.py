@@ -309,6 +309,13 @@ class TestStatisticsPage:
         assert response.context["filter"].form.errors
         assert response.context["region"] == regions.county_a
 
+    def test_the_page_takes_a_fixed_number_of_queries(self, client, staff_a, county, django_assert_max_num_queries):
+        client.force_login(staff_a)
+        url, march = reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31"}
+        client.get(url, march)
+        with django_assert_max_num_queries(16):
+            client.get(url, march)
+
     def test_leaders_read_the_page(self, client, county):
         client.force_login(LeaderFactory(region=county.county_a))
         assert client.get(reverse("staff:station_statistics")).status_code == 200
@@ -325,3 +332,41 @@ class TestStatisticsPage:
         client.force_login(StaffFactory(region=county.town_a2))
         response = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01", "date_to": "2025-03-31"})
         assert [figures(row) for row, _cells in response.context["rows"]] == [TOWN_A2]
+
+
+@pytest.mark.django_db
+class TestStationDeputyList:
+    MARCH = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
+
+    def listed(self, client, user, **params):
+        client.force_login(user)
+        response = client.get(reverse("staff:station_deputies"), {**self.MARCH, **params})
+        assert response.status_code == 200
+        return response
+
+    def test_a_row_lists_the_deputies_its_figure_counts(self, client, staff_a, county):
+        response = self.listed(client, staff_a, region=county.town_a.pk)
+        assert response.context["page"].paginator.count == TOWN_A["deputies"]
+        own = self.listed(client, staff_a, region=county.county_a.pk, own="on")
+        assert [deputy.region for deputy in own.context["page"].object_list] == [county.county_a]
+
+    def test_a_deputy_who_left_is_listed_only_for_a_period_they_served_in(self, client, staff_a, county):
+        march = self.listed(client, staff_a, region=county.town_a.pk)
+        assert county.d9 not in march.context["page"].object_list
+        february = self.listed(client, staff_a, region=county.town_a.pk, date_from="2025-02-01", date_to="2025-02-28")
+        assert county.d9 in february.context["page"].object_list
+
+    def test_a_region_outside_ones_own_lists_nothing(self, client, staff_b, county):
+        response = self.listed(client, staff_b, region=county.county_a.pk)
+        assert response.context["page"].paginator.count == 0
+
+    def test_the_page_takes_a_fixed_number_of_queries(self, client, staff_a, county, django_assert_max_num_queries):
+        self.listed(client, staff_a)
+        with django_assert_max_num_queries(14):
+            self.listed(client, staff_a)
+
+    def test_deputies_and_clerks_are_refused(self, client, deputy_user_a):
+        client.force_login(deputy_user_a)
+        assert client.get(reverse("staff:station_deputies")).status_code == 403
+        client.force_login(ClerkFactory())
+        assert client.get(reverse("staff:station_deputies")).status_code == 403
