@@ -9,6 +9,7 @@ import html.parser
 import io
 import urllib.parse
 
+import openpyxl
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
@@ -165,3 +166,35 @@ def test_a_day_served_only_by_a_deputy_who_had_left_is_not_counted(county, staff
     assert table[0].duty_days_held == 0
     listed = selectors.duty_day_list(user=staff_a, filters={"date_from": "2025-03-25", "date_to": "2025-03-25"}).qs
     assert listed.count() == 1  # the day is there, held; only the figure leaves it out
+
+
+def test_a_seat_restored_or_ended_recounts_the_duty_days(county, staff_a):  # noqa: F811
+    def held_in_march():
+        # A whole month: read from the duty days' tallies, which the seat's change must have recounted.
+        _table, total = selectors.station_statistics(
+            user=staff_a, region=None, date_from=datetime.date(2025, 3, 1), date_to=datetime.date(2025, 3, 31)
+        )
+        return total.duty_days_held
+
+    seat = Membership.objects.get(deputy=county.d9)
+    assert held_in_march() == 4
+    seat.status, seat.status_date = Membership.Status.SERVING, None
+    seat.save()
+    assert held_in_march() == 5
+    seat.status, seat.status_date = Membership.Status.TERMINATED, datetime.date(2025, 3, 1)
+    seat.save()
+    assert held_in_march() == 4
+
+
+def test_the_opinion_export_marks_solved_with_the_statistics_word(client, county, staff_a):  # noqa: F811
+    client.force_login(staff_a)
+    march = {"received_from": "2025-03-01", "received_to": "2025-03-31"}
+    response = client.get(reverse("staff:opinions"), {**march, "outcome": "counted", "export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    headers, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    solved = [row for row in rows if row[headers.index("已解决")] == "是"]
+    _table, total = selectors.station_statistics(
+        user=staff_a, region=None, date_from=datetime.date(2025, 3, 1), date_to=datetime.date(2025, 3, 31)
+    )
+    assert len(rows) == total.opinions_collected and len(solved) == total.opinions_solved == 1
+    assert solved[0][headers.index("办理结果")] == "问题已解决"
