@@ -1171,11 +1171,16 @@ def build_activities(ctx: DemoContext) -> None:
         )
     )
     jitter = (-1, 0, 0, 1)
+    # Deputies differ: a few log almost nothing, most about the average, some far more. Without that spread every
+    # deputy scored alike and the year's grades said nothing (everyone warned, nobody excellent).
+    engagement_rng = ctx.rng("engagement")
+    engagement, engagement_weights = _weighted(((0.3, 5), (0.6, 15), (1.0, 55), (2.0, 20), (3.0, 5)))
     report_text = _("向选区选民报告履职情况，听取意见建议%(n)s条")  # translated once, not per record
     batch: list[dict] = []
 
     for entry in ctx.roster:
         places = pools.places[entry.township]
+        factor = engagement_rng.choices(engagement, cum_weights=engagement_weights)[0]
         reviewer = county_staff if entry.county == staff_county_index and county_staff else city_staff
         is_demo = entry.deputy_id == ctx.demo_deputy_id
         for year in year_list:
@@ -1184,7 +1189,7 @@ def build_activities(ctx: DemoContext) -> None:
             if last < first:
                 continue
             span = (last - first).days
-            count = max(0, per_year + rng.choice(jitter))
+            count = max(0, round(per_year * factor) + rng.choice(jitter))
             kinds = []
             if entry.direct and rng.random() < report_rate[(entry.county, year)]:
                 kinds.append(ActivityKind.REPORT_TO_VOTERS)

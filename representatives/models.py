@@ -31,6 +31,13 @@ def chinese_number(n: int) -> str:
     return f"{head}十{CHINESE_DIGITS[ones] if ones else ''}"
 
 
+def term_number_label(n: int) -> str:
+    """A term as the current language writes it: 十六 in Chinese text, 16 in English ("term 十六" was no English)."""
+    from django.utils.translation import get_language
+
+    return chinese_number(n) if (get_language() or "zh").startswith("zh") else str(n)
+
+
 class Region(models.Model):
     class Level(models.IntegerChoices):
         PROVINCE = 1, _("省")
@@ -215,10 +222,12 @@ class Congress(models.Model):
         ]
 
     def __str__(self):
-        return _("%(region)s第%(term)s届人民代表大会") % {
-            "region": self.region.name,
-            "term": chinese_number(self.term_number),
-        }
+        term = term_number_label(self.term_number)
+        if self.level == Level.NATIONAL:
+            # The nation's congress sits in no province's name: under the province's region it read exactly
+            # like the provincial congress of the same term.
+            return _("第%(term)s届全国人民代表大会") % {"term": term}
+        return _("%(region)s第%(term)s届人民代表大会") % {"region": self.region.name, "term": term}
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date <= self.start_date:
