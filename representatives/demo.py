@@ -1428,3 +1428,67 @@ def build_roster_import(ctx: DemoContext) -> None:
     if not outcome.ok:
         raise RuntimeError("demo roster import refused: " + "; ".join(outcome.errors))
     ctx.created[Deputy] = ctx.created.get(Deputy, 0) + 3
+
+
+# Voters' own ratings of reports to voters (述职评议): how many rate at a meeting, and how they rate.
+REPORT_RATINGS_PER_MEETING = (8, 30)
+REPORT_RATING_WEIGHTS = (("satisfied", 75), ("basic", 20), ("unsatisfied", 5))
+REPORT_RATING_COMMENTS = ["讲得实在，希望多来村里听听意见。", "建议多关注老年人就医问题。", "", "", ""]
+REPORT_POLLS = 12
+
+
+@builder("report_ratings")
+def build_report_ratings(ctx: DemoContext) -> None:
+    """Voters rating reports to voters from the meeting's QR code, through the real services: the region's
+    latest reports (closed once their week was over) and the demo deputy's own, still open, with a rating whose
+    mobile number was confirmed by SMS code and one still waiting for its code."""
+    from . import services, services_ratings
+    from .models import OutgoingMessage, ReportRating, ReportRatingPoll
+
+    staff, deputy_user = ctx.accounts.get("staff"), ctx.accounts.get("deputy")
+    if staff is None or deputy_user is None:
+        return
+    rng = ctx.rng("report_ratings")
+    own = services.activity_create(
+        deputy=deputy_user.deputy,
+        by=deputy_user,
+        files=[],
+        kind=ActivityKind.REPORT_TO_VOTERS,
+        date=ctx.today - datetime.timedelta(days=1),
+        place=_("%(township)s党群服务中心") % {"township": deputy_user.deputy.region.name},
+        description=_("向原选区选民报告一年来的履职情况，听取选民意见。"),
+        voters_attended=45,
+    )
+    reports = list(
+        ActivityRecord.objects.filter(
+            kind=ActivityKind.REPORT_TO_VOTERS, deputy__region__path__startswith=staff.region.path
+        )
+        .exclude(pk=own.pk)
+        .order_by("-date", "-pk")[:REPORT_POLLS]
+    )
+    values, weights = zip(*REPORT_RATING_WEIGHTS, strict=True)
+    for record in [own, *reports]:
+        poll = services_ratings.poll_open(record=record, by=deputy_user if record.pk == own.pk else staff)
+        for n in range(rng.randint(*REPORT_RATINGS_PER_MEETING)):
+            services_ratings.rating_submit(
+                poll=poll,
+                device_token=f"demo-{poll.pk}-{n}-{rng.random()}",
+                value=rng.choices(values, weights=weights)[0],
+                comment=rng.choice(REPORT_RATING_COMMENTS),
+            )
+        if record.pk != own.pk:
+            # The meeting was on the record's day: its week of rating is long over.
+            opened = timezone.make_aware(datetime.datetime.combine(record.date, datetime.time(19)))
+            ReportRatingPoll.objects.filter(pk=poll.pk).update(
+                opened_at=opened, closes_at=opened + datetime.timedelta(days=ReportRatingPoll.OPEN_DAYS)
+            )
+    own_poll = ReportRatingPoll.objects.get(record=own)
+    for n, phone in enumerate(("13800000001", "13800000002")):
+        rating = services_ratings.rating_submit(
+            poll=own_poll, device_token=f"demo-phone-{n}", value="satisfied", phone=phone
+        )
+        if n == 0:
+            # The voter types the code the SMS carried.
+            code = re.search(r"\d{6}", OutgoingMessage.objects.filter(to=phone).latest("pk").body).group()
+            services_ratings.rating_confirm(rating=rating, code=code)
+    ctx.created[ReportRating] = ReportRating.objects.count()

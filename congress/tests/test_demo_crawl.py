@@ -221,3 +221,12 @@ def test_the_demo_holds_what_real_use_leaves_behind(seeded_demo):
     assert ActivityRecord.objects.filter(deputy__in=only_then, date__year__lt=this_year - 1).exists()
     # Blank optional cells, as an imported sheet leaves them.
     assert Deputy.objects.filter(phone="", id_number="", home_address="").exists()
+    # Voters' messages to a deputy waiting, answered and passed to a station; voters' own ratings of reports,
+    # one confirmed by SMS code and one waiting for it.
+    from representatives.models import ReportRating
+
+    messages = Opinion.objects.filter(addressed_to__isnull=False)
+    assert {"with_deputy", "fed_back", "sorted"} <= set(messages.values_list("status", flat=True))
+    assert ReportRating.objects.filter(phone="").exists()
+    assert ReportRating.objects.filter(verified_at__isnull=False).exists()
+    assert ReportRating.objects.filter(verified_at__isnull=True).exclude(phone="").exists()
