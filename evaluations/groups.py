@@ -172,7 +172,7 @@ class GroupChecklist:
             sources.append(_("调研活动"))
         if self._noted("research_report"):
             sources.append(_("年度记录"))
-        return "、".join(sources)
+        return _("、").join(sources)
 
     @property
     def suggestion_source(self) -> str:
@@ -181,7 +181,7 @@ class GroupChecklist:
             sources.append(_("领衔"))
         if self.cosigned_suggestion:
             sources.append(_("联名"))
-        return "、".join(sources)
+        return _("、").join(sources)
 
     @property
     def problem_source(self) -> str:
@@ -190,7 +190,7 @@ class GroupChecklist:
             sources.append(_("选民意见已反馈"))
         if self._noted("problem_solved"):
             sources.append(_("年度记录"))
-        return "、".join(sources)
+        return _("、").join(sources)
 
 
 def groups_for(user):
