@@ -13,22 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from representatives.filters import FastSelectMultiple
 from representatives.forms import StyledFormMixin
 from representatives.models import Deputy, HandlingUnit, Region
-from representatives.permissions import regions_for
+from representatives.permissions import handling_units_for, regions_for
 
 from . import permissions
 from .models import Opinion, OpinionCategory, Proposal, Rating, Resolution, StandardItem, Station
-
-
-def handling_units_for(user):
-    """Active units a user may hand work to: those in the user's region tree and in the regions above it."""
-    units = HandlingUnit.objects.filter(is_active=True).select_related("region").order_by("region__path", "name")
-    if user.is_superuser:
-        return units
-    if not user.region_id:
-        return units.none()
-    parts = user.region.path.rstrip("/").split("/")
-    ancestors = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
-    return units.filter(Q(region__path__startswith=user.region.path) | Q(region__path__in=ancestors))
 
 
 def station_regions_for(user):

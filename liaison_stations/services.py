@@ -6,16 +6,19 @@ The opinion flow: 梳理 sort → 拟办 propose → 交办 assign → 督办 su
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from core.registry import Registry
+from core.workflow import Step, Workflow, Workflows, in_states
 from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Deputy, HandlingUnit
-from representatives.permissions import deputies_for, is_deputy, is_office_staff, user_covers_region
+from representatives.permissions import deputies_for, is_deputy, is_office_staff, may_hand_work_to, user_covers_region
 from representatives.services import TransitionError
 from representatives.workdays import add_working_days
 
@@ -64,6 +67,87 @@ def _move(opinion: Opinion, to_state: str, by, note: str = "", **timestamps) -> 
     return opinion
 
 
+def _check_unit(by, unit: HandlingUnit) -> None:
+    # The same rule as the forms' pick lists (representatives.permissions.handling_units_for), on the loaded row.
+    _require(unit.is_active, _("该承办单位已停用。"))
+    _require(may_hand_work_to(by, unit), _("只能交办给本区域或上级区域的在用承办单位。"))
+
+
+# Which steps who may take in which state: pages offer what ``available_steps`` lists, services ``require`` it.
+
+_HANDLE = {"who": permissions.can_handle_opinion, "denied": _lazy("您无权办理这条意见。")}
+
+OPINION_STEPS = Workflow(
+    Opinion,
+    Step("sort", **_HANDLE, when=((in_states(S.RECEIVED), _lazy("只有刚接收的意见需要梳理。")),)),
+    # Offered in this order: a sorted opinion's page shows proposing before merging.
+    Step("propose", **_HANDLE, when=((in_states(S.SORTED), _lazy("意见须先梳理，才能拟办。")),)),
+    Step("merge", **_HANDLE, when=((in_states(S.RECEIVED, S.SORTED), _lazy("只有尚未拟办的意见可以合并。")),)),
+    Step(
+        "assign",
+        **_HANDLE,
+        when=(
+            (
+                lambda opinion: opinion.status == S.PROPOSED and opinion.proposal == Proposal.REFER_UNIT,
+                _lazy("只有拟交承办单位的意见可以交办。"),
+            ),
+        ),
+    ),
+    Step("supervise", **_HANDLE, when=((in_states(S.ASSIGNED), _lazy("只有已交办、尚未答复的意见可以督办。")),)),
+    Step(
+        "reply",
+        who=permissions.can_reply_opinion,
+        denied=_lazy("这条意见没有交办给您的单位。"),
+        when=((in_states(S.ASSIGNED), _lazy("只有已交办的意见可以答复。")),),
+    ),
+    Step("feedback", **_HANDLE, when=((in_states(S.REPLIED), _lazy("只有已答复的意见可以反馈。")),)),
+    Step("close", **_HANDLE, when=((in_states(S.FED_BACK), _lazy("只有已反馈的意见可以办结。")),)),
+    Step("publish", **_HANDLE, when=((in_states(S.CLOSED), _lazy("只有已办结的意见可以公示。")),)),
+    Step(
+        "unpublish", **_HANDLE, when=((lambda opinion: opinion.published_at is not None, _lazy("这条意见没有公示。")),)
+    ),
+    # The voter, without an account, from the tracking page.
+    Step(
+        "rate",
+        who=lambda user, opinion: not user.is_authenticated,
+        denied=_lazy("这条意见现在不能评价。"),
+        when=((lambda opinion: opinion.status == S.FED_BACK and not opinion.rating, _lazy("这条意见现在不能评价。")),),
+    ),
+)
+
+_MANAGE_STATION = {
+    "who": lambda user, duty_day: permissions.can_manage_station(user, duty_day.station),
+    "denied": _lazy("您无权管理这个联络站。"),
+}
+_NOT_CANCELLED = lambda duty_day: duty_day.status != DutyDay.Status.CANCELLED  # noqa: E731
+
+DUTY_DAY_STEPS = Workflow(
+    DutyDay,
+    Step(
+        "record",
+        who=permissions.can_record_duty_day,
+        denied=_lazy("您无权登记这个接待日。"),
+        when=(
+            (_NOT_CANCELLED, _lazy("已取消的接待日不能登记接待情况。")),
+            (lambda duty_day: duty_day.date <= timezone.localdate(), _lazy("接待日还没到，不能登记接待情况。")),
+        ),
+    ),
+    Step(
+        "cancel",
+        **_MANAGE_STATION,
+        when=((in_states(DutyDay.Status.PLANNED), _lazy("只有尚未接待的接待日可以取消。")),),
+    ),
+    Step("log_opinion", **_MANAGE_STATION, when=((_NOT_CANCELLED, _lazy("已取消的接待日不能登记选民意见。")),)),
+)
+
+WORKFLOWS = Workflows(OPINION_STEPS, DUTY_DAY_STEPS)
+
+
+def available_steps(user, obj) -> list[str]:
+    """The steps ``user`` may take on ``obj`` (an opinion or a duty day) now."""
+    return WORKFLOWS.available_steps(user, obj)
+
+
 def working_days_for(proposal: str) -> int:
     rule = DeadlineRule.objects.filter(proposal=proposal).values_list("working_days", flat=True).first()
     return rule if rule is not None else DEFAULT_WORKING_DAYS[proposal]
@@ -101,9 +185,7 @@ def duty_day_plan(*, station: Station, date, deputies, by, topic: str = "", star
 def duty_day_record(*, duty_day: DutyDay, attended_deputy_ids, voters_received: int, summary: str, by) -> DutyDay:
     """Record a held duty day: who came and how many voters were received (人次)."""
     duty_day = DutyDay.objects.select_for_update().select_related("station__region").get(pk=duty_day.pk)
-    _require(permissions.can_record_duty_day(by, duty_day), _("您无权登记这个接待日。"))
-    _require(duty_day.status != DutyDay.Status.CANCELLED, _("已取消的接待日不能登记接待情况。"))
-    _require(duty_day.date <= timezone.localdate(), _("接待日还没到，不能登记接待情况。"))
+    DUTY_DAY_STEPS.require("record", by, duty_day)
     _require(voters_received >= 0, _("接待人次不能为负数。"))
     attended = set(attended_deputy_ids)
     rostered = set(duty_day.shifts.values_list("deputy_id", flat=True))
@@ -124,8 +206,7 @@ def duty_day_record(*, duty_day: DutyDay, attended_deputy_ids, voters_received: 
 @transaction.atomic
 def duty_day_cancel(*, duty_day: DutyDay, by, reason: str) -> DutyDay:
     duty_day = DutyDay.objects.select_for_update().select_related("station__region").get(pk=duty_day.pk)
-    _require(permissions.can_manage_station(by, duty_day.station), _("您无权管理这个联络站。"))
-    _require(duty_day.status == DutyDay.Status.PLANNED, _("只有尚未接待的接待日可以取消。"))
+    DUTY_DAY_STEPS.require("cancel", by, duty_day)
     _require(bool(reason.strip()), _("取消接待日必须说明理由。"))
     duty_day.status = DutyDay.Status.CANCELLED
     duty_day.save(update_fields=["status"])
@@ -182,8 +263,7 @@ def opinion_receive(
 def opinion_sort(*, opinion: Opinion, category: str, by, note: str = "") -> Opinion:
     """梳理: give the opinion its category."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status == S.RECEIVED, _("只有刚接收的意见需要梳理。"))
+    OPINION_STEPS.require("sort", by, opinion)
     opinion.category = category
     try:
         opinion.full_clean()
@@ -196,8 +276,7 @@ def opinion_sort(*, opinion: Opinion, category: str, by, note: str = "") -> Opin
 def opinion_merge(*, opinion: Opinion, into: Opinion, by, note: str = "") -> Opinion:
     """梳理: the same matter was raised before; this one follows the earlier one from now on."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status in (S.RECEIVED, S.SORTED), _("只有尚未拟办的意见可以合并。"))
+    OPINION_STEPS.require("merge", by, opinion)
     _require(into.pk != opinion.pk, _("不能把意见合并到它自己。"))
     _require(into.status != S.MERGED, _("不能合并到一条已被合并的意见。"))
     _require(into.region_id == opinion.region_id or permissions.can_handle_opinion(by, into), _("您无权办理目标意见。"))
@@ -219,8 +298,7 @@ def opinion_propose(
 ) -> Opinion:
     """拟办: decide how the opinion will be handled."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status == S.SORTED, _("意见须先梳理，才能拟办。"))
+    OPINION_STEPS.require("propose", by, opinion)
     _require(proposal in Proposal.values, _("未知的拟办意见。"))
     opinion.proposal = proposal
     opinion.proposal_note = note
@@ -240,7 +318,7 @@ def opinion_propose(
             opinion.suggestion_ref = str(drafter(opinion, deputy, by))[:50]
         return _move(opinion, S.CONVERTED, by, note, proposed_at=now, closed_at=now)
     _require(unit is not None, _("交承办单位办理须选定承办单位。"))
-    _require(unit.is_active, _("该承办单位已停用。"))
+    _check_unit(by, unit)
     opinion.unit = unit
     return _move(opinion, S.PROPOSED, by, note, proposed_at=now)
 
@@ -249,12 +327,9 @@ def opinion_propose(
 def opinion_assign(*, opinion: Opinion, by, unit: HandlingUnit | None = None, note: str = "") -> Opinion:
     """交办: send the opinion to the unit, with a working-day deadline counted from today."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(
-        opinion.status == S.PROPOSED and opinion.proposal == Proposal.REFER_UNIT, _("只有拟交承办单位的意见可以交办。")
-    )
+    OPINION_STEPS.require("assign", by, opinion)
     if unit is not None:
-        _require(unit.is_active, _("该承办单位已停用。"))
+        _check_unit(by, unit)
         opinion.unit = unit
     deadline = add_working_days(timezone.localdate(), working_days_for(Proposal.REFER_UNIT))
     opinion.deadline = deadline.date
@@ -266,8 +341,7 @@ def opinion_assign(*, opinion: Opinion, by, unit: HandlingUnit | None = None, no
 def opinion_supervise(*, opinion: Opinion, by, note: str) -> Supervision:
     """督办: record a supervision step on an assigned opinion."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status == S.ASSIGNED, _("只有已交办、尚未答复的意见可以督办。"))
+    OPINION_STEPS.require("supervise", by, opinion)
     _require(bool(note.strip()), _("督办须填写督办情况。"))
     opinion.supervised = True
     opinion.save(update_fields=["supervised"])
@@ -281,8 +355,7 @@ def opinion_supervise(*, opinion: Opinion, by, note: str) -> Supervision:
 def opinion_reply(*, opinion: Opinion, by, text: str) -> Opinion:
     """答复: the unit's answer."""
     opinion = _locked(opinion)
-    _require(permissions.can_reply_opinion(by, opinion), _("这条意见没有交办给您的单位。"))
-    _require(opinion.status == S.ASSIGNED, _("只有已交办的意见可以答复。"))
+    OPINION_STEPS.require("reply", by, opinion)
     _require(bool(text.strip()), _("答复内容不能为空。"))
     opinion.reply = text.strip()
     return _move(opinion, S.REPLIED, by, replied_at=timezone.now())
@@ -293,8 +366,7 @@ def opinion_feed_back(*, opinion: Opinion, by, feedback: str, rating: str = "", 
     """反馈: the office tells the voter the outcome and records what the handling achieved (``resolution``: only
     "solved" counts as 已解决); the voter's rating may come now or later."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status == S.REPLIED, _("只有已答复的意见可以反馈。"))
+    OPINION_STEPS.require("feedback", by, opinion)
     _require(bool(feedback.strip()), _("反馈情况不能为空。"))
     _require(rating in ("", *Rating.values), _("未知的评价。"))
     _require(resolution in ("", *Resolution.values), _("未知的办理结果。"))
@@ -309,7 +381,7 @@ def opinion_rate_by_voter(*, tracking_code: str, rating: str) -> Opinion:
     """The voter rates the outcome from the tracking page, once, without an account."""
     opinion = Opinion.objects.select_for_update().filter(tracking_code=tracking_code).first()
     _require(opinion is not None, _("查询码不存在。"))
-    _require(opinion.status == S.FED_BACK and not opinion.rating, _("这条意见现在不能评价。"))
+    OPINION_STEPS.require("rate", AnonymousUser(), opinion)
     _require(rating in Rating.values, _("未知的评价。"))
     opinion.rating = rating
     opinion.save(update_fields=["rating"])
@@ -321,8 +393,7 @@ def opinion_rate_by_voter(*, tracking_code: str, rating: str) -> Opinion:
 def opinion_close(*, opinion: Opinion, by, publish: bool = False, public_summary: str = "") -> Opinion:
     """办结, and 公示 if the office chooses: the summary is what the public sees, never personal data."""
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status == S.FED_BACK, _("只有已反馈的意见可以办结。"))
+    OPINION_STEPS.require("close", by, opinion)
     now = timezone.now()
     if publish:
         _require(bool(public_summary.strip()), _("公示须填写公示内容。"))
@@ -334,8 +405,7 @@ def opinion_close(*, opinion: Opinion, by, publish: bool = False, public_summary
 @transaction.atomic
 def opinion_publish(*, opinion: Opinion, by, public_summary: str) -> Opinion:
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.status == S.CLOSED, _("只有已办结的意见可以公示。"))
+    OPINION_STEPS.require("publish", by, opinion)
     _require(bool(public_summary.strip()), _("公示须填写公示内容。"))
     opinion.public_summary = public_summary.strip()
     opinion.published_at = timezone.now()
@@ -347,8 +417,7 @@ def opinion_publish(*, opinion: Opinion, by, public_summary: str) -> Opinion:
 @transaction.atomic
 def opinion_unpublish(*, opinion: Opinion, by) -> Opinion:
     opinion = _locked(opinion)
-    _require(permissions.can_handle_opinion(by, opinion), _("您无权办理这条意见。"))
-    _require(opinion.published_at is not None, _("这条意见没有公示。"))
+    OPINION_STEPS.require("unpublish", by, opinion)
     opinion.published_at = None
     opinion.save(update_fields=["published_at"])
     record_transition(obj=opinion, from_state=opinion.status, to_state=opinion.status, by=by, note=_("撤销公示"))

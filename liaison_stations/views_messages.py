@@ -152,11 +152,3 @@ def message_pass(request, pk):
     else:
         messages.success(request, _("已转交联络站梳理。"))
     return redirect("me:message", pk=opinion.pk)
-
-
-def deputy_home_panel(request, deputy):
-    """On the deputy's start page: how many voters' messages wait for an answer, when any do."""
-    waiting = permissions.messages_for(request.user).filter(status=Opinion.Status.WITH_DEPUTY).count()
-    if not waiting:
-        return None
-    return "me/messages/panel.html", {"waiting": waiting}

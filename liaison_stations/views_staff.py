@@ -4,7 +4,6 @@ Staff of a region act on what lies in it; leaders read the same pages but every 
 outside the user's region are looked up through scoped selectors, so they are "not found", not "forbidden".
 """
 
-import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.pagination import cached_count, paginate
+from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership
 from representatives.permissions import (
@@ -29,7 +29,7 @@ from representatives.permissions import (
 from representatives.privacy import mask_phone
 
 from . import exports, permissions, selectors, services, services_checks
-from .filters import StatisticsFilter
+from .filters import DUE_SOON_DAYS, RECENTLY_OVERDUE_DAYS, StatisticsFilter
 from .forms_staff import (
     AssignDeputiesForm,
     AssignForm,
@@ -47,16 +47,11 @@ from .forms_staff import (
     StationForm,
     SuperviseForm,
     UnpublishForm,
-    handling_units_for,
     station_regions_for,
 )
 from .models import DutyDay, Opinion, StandardItem, StationMember
 
 S = Opinion.Status
-
-# "Just became overdue" looks back this many days; "due soon" looks ahead this many.
-RECENTLY_OVERDUE_DAYS = 7
-DUE_SOON_DAYS = 3
 
 
 def _add_errors(form, exc: ValidationError) -> None:
@@ -286,8 +281,8 @@ def duty_day_new(request):
 def _duty_day_page(request, duty_day, *, record_form=None, cancel_form=None, status=200):
     user = request.user
     can_manage = permissions.can_manage_station(user, duty_day.station)
-    can_record = can_manage and duty_day.status != DutyDay.Status.CANCELLED and duty_day.date <= timezone.localdate()
-    can_cancel = can_manage and duty_day.status == DutyDay.Status.PLANNED
+    # Staff record a day on this page; a deputy on the roster records it on their own page.
+    steps = services.available_steps(user, duty_day) if can_manage else []
     return render(
         request,
         "staff/stations/duty_day_detail.html",
@@ -295,9 +290,9 @@ def _duty_day_page(request, duty_day, *, record_form=None, cancel_form=None, sta
             "duty_day": duty_day,
             "timeline": timeline(duty_day),
             "can_manage": can_manage,
-            "can_log_opinion": can_manage and duty_day.status != DutyDay.Status.CANCELLED,
-            "record_form": (record_form or DutyDayRecordForm(duty_day=duty_day)) if can_record else None,
-            "cancel_form": (cancel_form or DutyDayCancelForm()) if can_cancel else None,
+            "can_log_opinion": "log_opinion" in steps,
+            "record_form": (record_form or DutyDayRecordForm(duty_day=duty_day)) if "record" in steps else None,
+            "cancel_form": (cancel_form or DutyDayCancelForm()) if "cancel" in steps else None,
         },
         status=status,
     )
@@ -361,8 +356,9 @@ def duty_day_opinion_new(request, pk):
     duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
     if not permissions.can_manage_station(request.user, duty_day.station):
         raise PermissionDenied
-    if duty_day.status == DutyDay.Status.CANCELLED:
-        messages.error(request, _("已取消的接待日不能登记选民意见。"))
+    refusal = services.DUTY_DAY_STEPS.refusal("log_opinion", request.user, duty_day)
+    if refusal is not None:
+        messages.error(request, refusal)
         return redirect("staff:duty_day", pk=duty_day.pk)
     form = DutyDayOpinionForm(request.POST or None, deputies=_receiving_deputies(duty_day))
     if request.method == "POST" and form.is_valid():
@@ -394,43 +390,25 @@ def duty_day_opinion_new(request, pk):
 # Opinions -------------------------------------------------------------------------------------------------------
 
 
-def _due_filter(queryset, due: str):
-    today = timezone.localdate()
-    assigned = queryset.filter(status=S.ASSIGNED)
-    if due == "recently_overdue":
-        return assigned.filter(deadline__lt=today, deadline__gte=today - datetime.timedelta(days=RECENTLY_OVERDUE_DAYS))
-    if due == "due_soon":
-        return assigned.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS))
-    return queryset
-
-
-def _opinion_queryset(request):
-    filterset = selectors.opinion_list(user=request.user, filters=request.GET)
-    # The selector's unit filter offers every unit; only those the user works with belong in the list.
-    filterset.form.fields["unit"].queryset = handling_units_for(request.user)
-    due = request.GET.get("due", "")
-    return filterset, _due_filter(filterset.qs, due), due
-
-
 @region_reader_required
 def opinion_list(request):
-    filterset, queryset, due = _opinion_queryset(request)
+    filterset = selectors.opinion_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
-        return exports.opinions_response(queryset, user=request.user, filters=request.GET.urlencode())
-    base = filterset.qs
+        return exports.opinions_response(filterset.qs, user=request.user, filters=request.GET.urlencode())
     params = request.GET.copy()
     for key in ("page", "due", "export"):
         params.pop(key, None)
+    counts = selectors.opinion_due_counts(filterset)
     return render(
         request,
         "staff/stations/opinion_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, queryset),
+            "page": paginate(request, filterset.qs),
             "base_querystring": params.urlencode(),
-            "due": due,
-            "recently_overdue_count": cached_count(_due_filter(base, "recently_overdue")),
-            "due_soon_count": cached_count(_due_filter(base, "due_soon")),
+            "due": filterset.due,
+            "recently_overdue_count": counts["recently_overdue"],
+            "due_soon_count": counts["due_soon"],
             "today": timezone.localdate(),
             "recently_overdue_days": RECENTLY_OVERDUE_DAYS,
             "due_soon_days": DUE_SOON_DAYS,
@@ -438,47 +416,86 @@ def opinion_list(request):
     )
 
 
-ACTION_FORMS = {
-    "sort": SortForm,
-    "merge": MergeForm,
-    "propose": ProposeForm,
-    "assign": AssignForm,
-    "supervise": SuperviseForm,
-    "feedback": FeedbackForm,
-    "close": CloseForm,
-    "publish": PublishForm,
-    "unpublish": UnpublishForm,
+def _run_sort(opinion, data, by):
+    services.opinion_sort(opinion=opinion, category=data["category"], note=data["note"], by=by)
+    return _("意见已梳理。")
+
+
+def _run_merge(opinion, data, by):
+    services.opinion_merge(opinion=opinion, into=data["into"], note=data["note"], by=by)
+    return _("意见已合并到 %(reference)s。") % {"reference": data["into"].reference}
+
+
+def _run_propose(opinion, data, by):
+    services.opinion_propose(
+        opinion=opinion,
+        proposal=data["proposal"],
+        note=data["note"],
+        unit=data["unit"],
+        answer=data["answer"],
+        deputy=data["deputy"],
+        by=by,
+    )
+    return _("拟办意见已保存。")
+
+
+def _run_assign(opinion, data, by):
+    services.opinion_assign(opinion=opinion, unit=data["unit"], note=data["note"], by=by)
+    return _("意见已交办。")
+
+
+def _run_supervise(opinion, data, by):
+    services.opinion_supervise(opinion=opinion, note=data["note"], by=by)
+    return _("督办情况已记录。")
+
+
+def _run_feedback(opinion, data, by):
+    services.opinion_feed_back(
+        opinion=opinion, feedback=data["feedback"], rating=data["rating"], resolution=data["resolution"], by=by
+    )
+    return _("已向选民反馈。")
+
+
+def _run_close(opinion, data, by):
+    services.opinion_close(opinion=opinion, publish=data["publish"], public_summary=data["public_summary"], by=by)
+    return _("意见已办结并公示。") if data["publish"] else _("意见已办结。")
+
+
+def _run_publish(opinion, data, by):
+    services.opinion_publish(opinion=opinion, public_summary=data["public_summary"], by=by)
+    return _("意见已公示。")
+
+
+def _run_unpublish(opinion, data, by):
+    services.opinion_unpublish(opinion=opinion, by=by)
+    return _("已撤销公示。")
+
+
+# The office's steps on an opinion: the form that parses each and the one service call behind it. Which of them
+# an opinion offers now is services.available_steps (services.OPINION_STEPS), asked by the page and the POST.
+ACTIONS = {
+    "sort": Action(SortForm, _run_sort),
+    "merge": Action(MergeForm, _run_merge),
+    "propose": Action(ProposeForm, _run_propose),
+    "assign": Action(AssignForm, _run_assign),
+    "supervise": Action(SuperviseForm, _run_supervise),
+    "feedback": Action(FeedbackForm, _run_feedback),
+    "close": Action(CloseForm, _run_close),
+    "publish": Action(PublishForm, _run_publish),
+    "unpublish": Action(UnpublishForm, _run_unpublish),
 }
-
-# What the office can do next, by state; the services still refuse anything out of turn.
-ACTIONS_BY_STATE = {
-    S.RECEIVED: ("sort", "merge"),
-    S.SORTED: ("propose", "merge"),
-    S.PROPOSED: ("assign",),
-    S.ASSIGNED: ("supervise",),
-    S.REPLIED: ("feedback",),
-    S.FED_BACK: ("close",),
-    S.CLOSED: ("publish",),
-}
-
-
-def _available_actions(opinion) -> list[str]:
-    actions = list(ACTIONS_BY_STATE.get(opinion.status, ()))
-    if opinion.published_at:
-        actions.append("unpublish")
-    return actions
 
 
 def _opinion_page(request, opinion, bound=None, status=200):
     user = request.user
-    can_handle = permissions.can_handle_opinion(user, opinion)
     forms = {}
-    if can_handle:
-        for action in _available_actions(opinion):
-            if bound is not None and bound[0] == action:
-                forms[action] = bound[1]
-            else:
-                forms[action] = ACTION_FORMS[action](opinion=opinion, user=user, prefix=action)
+    for step in services.available_steps(user, opinion):
+        if step not in ACTIONS:
+            continue
+        if bound is not None and bound[0] == step:
+            forms[step] = bound[1]
+        else:
+            forms[step] = ACTIONS[step].form(opinion=opinion, user=user, prefix=step)
     return render(
         request,
         "staff/stations/opinion_detail.html",
@@ -490,7 +507,7 @@ def _opinion_page(request, opinion, bound=None, status=200):
             "timeline": selectors.opinion_timeline(opinion),
             "supervisions": opinion.supervisions.all(),
             "merged": opinion.merged.all(),
-            "can_handle": can_handle,
+            "can_handle": permissions.can_handle_opinion(user, opinion),
             "forms": forms,
         },
         status=status,
@@ -502,69 +519,22 @@ def opinion_detail(request, pk):
     return _opinion_page(request, selectors.opinion_detail(user=request.user, pk=pk))
 
 
-def _run_action(action, opinion, data, by):
-    """Call the one service behind ``action``; returns the message to show on success."""
-    if action == "sort":
-        services.opinion_sort(opinion=opinion, category=data["category"], note=data["note"], by=by)
-        return _("意见已梳理。")
-    if action == "merge":
-        services.opinion_merge(opinion=opinion, into=data["into"], note=data["note"], by=by)
-        return _("意见已合并到 %(reference)s。") % {"reference": data["into"].reference}
-    if action == "propose":
-        services.opinion_propose(
-            opinion=opinion,
-            proposal=data["proposal"],
-            note=data["note"],
-            unit=data["unit"],
-            answer=data["answer"],
-            deputy=data["deputy"],
-            by=by,
-        )
-        return _("拟办意见已保存。")
-    if action == "assign":
-        services.opinion_assign(opinion=opinion, unit=data["unit"], note=data["note"], by=by)
-        return _("意见已交办。")
-    if action == "supervise":
-        services.opinion_supervise(opinion=opinion, note=data["note"], by=by)
-        return _("督办情况已记录。")
-    if action == "feedback":
-        services.opinion_feed_back(
-            opinion=opinion, feedback=data["feedback"], rating=data["rating"], resolution=data["resolution"], by=by
-        )
-        return _("已向选民反馈。")
-    if action == "close":
-        services.opinion_close(opinion=opinion, publish=data["publish"], public_summary=data["public_summary"], by=by)
-        return _("意见已办结并公示。") if data["publish"] else _("意见已办结。")
-    if action == "publish":
-        services.opinion_publish(opinion=opinion, public_summary=data["public_summary"], by=by)
-        return _("意见已公示。")
-    services.opinion_unpublish(opinion=opinion, by=by)
-    return _("已撤销公示。")
-
-
 @require_POST
 @staff_required
 def opinion_action(request, pk, action):
     opinion = selectors.opinion_detail(user=request.user, pk=pk)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
+    step = ACTIONS.get(action)
+    if step is None:
         raise PermissionDenied
-    form = form_class(request.POST, opinion=opinion, user=request.user, prefix=action)
+    refusal = services.OPINION_STEPS.refusal(action, request.user, opinion)
+    if refusal is not None:
+        # A stale page posting a step the opinion has moved past: say why rather than show field errors.
+        messages.error(request, refusal)
+        return redirect("staff:opinion", pk=opinion.pk)
+    form = step.form(request.POST, opinion=opinion, user=request.user, prefix=action)
     if not form.is_valid():
-        if action not in _available_actions(opinion):
-            # A stale page posting a step the opinion has moved past: say so rather than show field errors.
-            messages.error(
-                request,
-                _("这条意见当前的状态（%(status)s）不能进行这一步。") % {"status": opinion.get_status_display()},
-            )
-            return redirect("staff:opinion", pk=opinion.pk)
         return _opinion_page(request, opinion, bound=(action, form))
-    try:
-        message = _run_action(action, opinion, form.cleaned_data, request.user)
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, message)
+    perform(request, step.run, opinion, form.cleaned_data, request.user)
     return redirect("staff:opinion", pk=opinion.pk)
 
 

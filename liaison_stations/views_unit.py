@@ -69,7 +69,7 @@ def unit_opinion(request, pk):
         {
             "opinion": opinion,
             "form": form,
-            "can_reply": opinion.status == Opinion.Status.ASSIGNED,
+            "can_reply": "reply" in services.available_steps(request.user, opinion),
             "timeline": selectors.opinion_timeline(opinion),
             "voter_phone": mask_phone(opinion.voter_phone),
         },

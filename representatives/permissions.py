@@ -10,6 +10,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
+from core.regions import ancestor_paths
+
 from .models import ActivityRecord, Deputy, Region, Role
 
 
@@ -67,17 +69,43 @@ def scope_key(user) -> str:
     return f"{user.role}:{user.region.path if user.region_id else '-'}"
 
 
+def _unit_scope(user) -> tuple[str, list[str]] | None:
+    """The region path whose tree a user hands work to, and the paths of the regions above it; None if no scope."""
+    if not sees_region_data(user) or not user.region_id:
+        return None
+    path = user.region.path
+    return path, ancestor_paths(path, include_self=False)
+
+
 def handling_units_for(user) -> QuerySet:
-    """Units a staff member may assign work to: those in their region, below it, or above it."""
+    """Active units a user may hand work to (assign, transfer): those in their region, below it, or above it.
+
+    The pick lists of every form and the check in every service that assigns or transfers use this rule, the
+    services through ``may_hand_work_to`` on the units the form has already loaded.
+    """
     from .models import HandlingUnit
 
+    units = HandlingUnit.objects.filter(is_active=True).select_related("region")
     if user.is_authenticated and user.is_superuser:
-        return HandlingUnit.objects.filter(is_active=True)
-    if not sees_region_data(user) or not user.region_id:
-        return HandlingUnit.objects.none()
-    path = user.region.path
-    ancestors = ["/".join(path.split("/")[:i]) + "/" for i in range(1, path.count("/"))]
-    return HandlingUnit.objects.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors), is_active=True)
+        return units
+    scope = _unit_scope(user)
+    if scope is None:
+        return units.none()
+    path, ancestors = scope
+    return units.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors))
+
+
+def may_hand_work_to(user, unit) -> bool:
+    """``unit`` is in ``handling_units_for(user)``, decided on the loaded row without another query."""
+    if not unit.is_active:
+        return False
+    if user.is_authenticated and user.is_superuser:
+        return True
+    scope = _unit_scope(user)
+    if scope is None:
+        return False
+    path, ancestors = scope
+    return unit.region.path.startswith(path) or unit.region.path in ancestors
 
 
 def deputies_for(user) -> QuerySet[Deputy]:

@@ -4,15 +4,49 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 
 from . import permissions
 from .audit import record_transition
 from .models import ActivityAttachment, ActivityRecord, Deputy, Membership
 from .uploads import store_uploads
 
+__all__ = ["TransitionError"]
 
-class TransitionError(Exception):
-    """A refused state change; the message is shown to the user as it is."""
+_PENDING = ActivityRecord.Status.PENDING
+
+# Which steps who may take on an activity record in which state: pages offer what ``available_steps`` lists,
+# the services below ``require`` it.
+ACTIVITY_STEPS = Workflow(
+    ActivityRecord,
+    Step(
+        "edit",
+        who=lambda user, record: permissions.is_deputy(user) and record.deputy_id == user.deputy_id,
+        denied=_lazy("已确认的履职记录不能再修改。"),
+        when=((lambda record: record.is_editable_by_deputy, _lazy("已确认的履职记录不能再修改。")),),
+    ),
+    Step(
+        "confirm",
+        who=permissions.can_review_activity,
+        denied=_lazy("您无权审核这条履职记录。"),
+        when=((in_states(_PENDING), _lazy("只有待确认的记录可以确认。")),),
+    ),
+    Step(
+        "return",
+        who=permissions.can_review_activity,
+        denied=_lazy("您无权审核这条履职记录。"),
+        when=((in_states(_PENDING), _lazy("只有待确认的记录可以退回。")),),
+    ),
+)
+
+WORKFLOWS = Workflows(ACTIVITY_STEPS)
+
+
+def available_steps(user, obj) -> list[str]:
+    """The steps ``user`` may take on ``obj`` (an activity record) now."""
+    return WORKFLOWS.available_steps(user, obj)
 
 
 @transaction.atomic
@@ -28,8 +62,7 @@ def activity_create(*, deputy: Deputy, by, files=(), **fields) -> ActivityRecord
 @transaction.atomic
 def activity_update(*, record: ActivityRecord, by, files=(), **fields) -> ActivityRecord:
     record = ActivityRecord.objects.select_for_update().get(pk=record.pk)
-    if not permissions.can_edit_activity(by, record):
-        raise TransitionError(_("已确认的履职记录不能再修改。"))
+    ACTIVITY_STEPS.require("edit", by, record)
     for name, value in fields.items():
         setattr(record, name, value)
     previous = record.status
@@ -53,10 +86,7 @@ def activity_update(*, record: ActivityRecord, by, files=(), **fields) -> Activi
 @transaction.atomic
 def activity_confirm(*, record: ActivityRecord, by) -> ActivityRecord:
     record = ActivityRecord.objects.select_for_update().select_related("deputy__region").get(pk=record.pk)
-    if not permissions.can_review_activity(by, record):
-        raise TransitionError(_("您无权审核这条履职记录。"))
-    if record.status != ActivityRecord.Status.PENDING:
-        raise TransitionError(_("只有待确认的记录可以确认。"))
+    ACTIVITY_STEPS.require("confirm", by, record)
     record.status = ActivityRecord.Status.CONFIRMED
     record.reviewed_by = by
     record.reviewed_at = timezone.now()
@@ -76,10 +106,7 @@ def activity_return(*, record: ActivityRecord, by, reason: str) -> ActivityRecor
     if not reason:
         raise TransitionError(_("退回必须填写理由。"))
     record = ActivityRecord.objects.select_for_update().select_related("deputy__region").get(pk=record.pk)
-    if not permissions.can_review_activity(by, record):
-        raise TransitionError(_("您无权审核这条履职记录。"))
-    if record.status != ActivityRecord.Status.PENDING:
-        raise TransitionError(_("只有待确认的记录可以退回。"))
+    ACTIVITY_STEPS.require("return", by, record)
     record.status = ActivityRecord.Status.RETURNED
     record.return_reason = reason[:500]
     record.reviewed_by = by

@@ -136,8 +136,9 @@ def activity_new(request):
 @permissions.deputy_required
 def activity_edit(request, pk):
     record = selectors.activity_for_user(user=request.user, pk=pk)
-    if not permissions.can_edit_activity(request.user, record):
-        messages.error(request, _("已确认的履职记录不能再修改。"))
+    refusal = services.ACTIVITY_STEPS.refusal("edit", request.user, record)
+    if refusal is not None:
+        messages.error(request, refusal)
         return redirect("me:activity", pk=record.pk)
     form = ActivityForm(request.POST or None, request.FILES or None, instance=record)
     if request.method == "POST" and form.is_valid():
@@ -157,7 +158,7 @@ def my_activity(request, pk):
         {
             "record": record,
             "timeline": selectors.activity_timeline(record),
-            "can_edit": record.is_editable_by_deputy,
+            "can_edit": "edit" in services.available_steps(request.user, record),
             "panels": render_panels(panels.activity_panels, request, record),
         },
     )
@@ -282,8 +283,7 @@ def staff_activity(request, pk):
         {
             "record": record,
             "timeline": selectors.activity_timeline(record),
-            "can_review": permissions.can_review_activity(request.user, record)
-            and record.status == ActivityRecord.Status.PENDING,
+            "can_review": "confirm" in services.available_steps(request.user, record),
             "return_form": ReturnForm(),
         },
     )

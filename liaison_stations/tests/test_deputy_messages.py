@@ -222,13 +222,3 @@ class TestDeputyAnswers:
             message(deputy)
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(reverse("me:messages"))
-
-
-class TestHomePanel:
-    def test_the_deputys_start_page_says_how_many_messages_wait(self, client, deputy_user, deputy):
-        client.force_login(deputy_user)
-        assert "messages-panel" not in client.get(reverse("me:home")).content.decode()
-        message(deputy)
-        message(deputy, phone="")
-        body = client.get(reverse("me:home")).content.decode()
-        assert "2 条选民留言等您答复" in body and reverse("me:messages") in body
