@@ -2,16 +2,20 @@
 
 import datetime
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Value, When
+from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.regions import ancestor_paths
 from representatives.audit import timeline
+from representatives.models import HandlingUnit, Role, User
 from representatives.permissions import handling_units_for, is_leader, regions_for
 
 from . import permissions
 from .filters import SuggestionFilter
-from .models import Assignment, CoSigner, Reply, Suggestion
+from .models import Assignment, CoSigner, Reply, ReplyClass, Suggestion
+
+A = Assignment.Status
 
 # The lead unit first, then split units, then co-units: the order offices read a handling record in.
 ROLE_ORDER = Case(
@@ -129,3 +133,95 @@ def open_promises(*, user) -> QuerySet[Reply]:
         .select_related("assignment__unit", "assignment__suggestion")
         .order_by("promised_date")
     )
+
+
+def leaders_covering(region) -> list[User]:
+    """Active standing-committee leaders whose region is this one or above it: who may lead its supervision."""
+    return list(
+        User.objects.filter(role=Role.LEADER, is_active=True, region__path__in=ancestor_paths(region.path)).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def unit_figures(*, user, today: datetime.date, year: int | None = None, unit: HandlingUnit | None = None):
+    """Per unit: parts assigned, replied, replied on time, overdue now and average days to reply — one query.
+
+    A part passed on to another unit at the unit's own request counts for neither unit's record; a co-unit's
+    opinion to the lead unit is its reply.
+    """
+    visible = permissions.suggestions_for(user).filter(pk=OuterRef("suggestion_id"))
+    parts = Assignment.objects.filter(Exists(visible)).exclude(status=A.REASSIGNED)
+    if year:
+        parts = parts.filter(suggestion__year=year)
+    if unit is not None:
+        parts = parts.filter(unit=unit)
+    done = Q(status=A.DONE)
+    rows = list(
+        parts.values("unit_id", "unit__name")
+        .annotate(
+            assigned=Count("pk"),
+            done=Count("pk", filter=done),
+            on_time=Count("pk", filter=done & Q(done_at__date__lte=F("deadline"))),
+            overdue=Count("pk", filter=Q(status=A.ACTIVE, deadline__lt=today)),
+            average=Avg(F("done_at") - F("assigned_at"), filter=done),
+        )
+        .order_by("-overdue", "unit__name")
+    )
+    for row in rows:
+        row["on_time_rate"] = round(100 * row["on_time"] / row["done"], 1) if row["done"] else None
+        average = row["average"]
+        row["average_days"] = round(average.total_seconds() / 86400, 1) if average is not None else None
+    return rows
+
+
+# The handling unit's side -------------------------------------------------------------------------------------
+
+# "Due soon" on the unit's pages looks ahead this many days.
+UNIT_DUE_SOON_DAYS = 15
+
+
+def unreported_promises() -> QuerySet[Reply]:
+    """B-class replies whose promise the unit has not yet reported as kept."""
+    return Reply.objects.filter(reply_class=ReplyClass.B, promise_done_at__isnull=True)
+
+
+def unit_waiting_counts(*, user, today: datetime.date) -> dict[str, int]:
+    """What the unit's start page counts: parts waiting, overdue, due soon, asked to be passed on, and promises
+    not yet reported."""
+    waiting = unit_assignments(user=user, waiting=True).order_by()
+    counts = waiting.aggregate(
+        waiting=Count("pk"),
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        due_soon=Count(
+            "pk", filter=Q(deadline__gte=today, deadline__lte=today + datetime.timedelta(UNIT_DUE_SOON_DAYS))
+        ),
+        reassign=Count("pk", filter=Q(status=A.REASSIGN_REQUESTED)),
+    )
+    counts["promises"] = unreported_promises().filter(assignment__unit_id=user.unit_id).count()
+    return counts
+
+
+# Narrowings of the unit's list the start page links to (``show``); each belongs to one tab.
+UNIT_LIST_SHOW = {
+    "waiting": {
+        "overdue": lambda qs, today: qs.filter(deadline__lt=today),
+        "soon": lambda qs, today: qs.filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(UNIT_DUE_SOON_DAYS)
+        ),
+        "reassign": lambda qs, today: qs.filter(status=A.REASSIGN_REQUESTED),
+    },
+    "done": {
+        "promises": lambda qs, today: qs.filter(Exists(unreported_promises().filter(assignment=OuterRef("pk")))),
+    },
+}
+
+
+def unit_list(*, user, tab: str, show: str, today: datetime.date) -> tuple[QuerySet[Assignment], str]:
+    """The unit's parts on one tab (``waiting`` or ``done``), narrowed by ``show`` when that tab has it; returns
+    the rows and the narrowing applied ("" for none)."""
+    queryset = unit_assignments(user=user, waiting=tab == "waiting")
+    narrow = UNIT_LIST_SHOW[tab].get(show)
+    if narrow is None:
+        return queryset, ""
+    return narrow(queryset, today), show

@@ -14,12 +14,14 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from core.workflow import Step, Workflow, Workflows, in_states
 from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Congress, Deputy, HandlingUnit, Membership, Role, User
 from representatives.notices import notify
-from representatives.permissions import handling_units_for, is_deputy, is_leader, user_covers_region
+from representatives.permissions import is_deputy, is_leader, may_hand_work_to, user_covers_region
 from representatives.services import TransitionError
 from representatives.uploads import sniff_content_type, store_uploads, validate_attachment
 from representatives.workdays import add_working_days
@@ -65,6 +67,159 @@ def _clean(instance) -> None:
         raise TransitionError("；".join(exc.messages)) from exc
 
 
+# Which steps who may take in which state, for the suggestion and its parts: pages offer what
+# ``available_steps`` lists, and the service behind each step ``require``s it under the row lock.
+
+# Co-signing stays open until the office registers the suggestion.
+COSIGN_OPEN_STATES = (S.DRAFT, S.SUBMITTED)
+
+_AUTHOR = {"who": permissions.is_author}
+_MANAGE = {"who": permissions.can_manage, "denied": _lazy("您无权办理这件建议。")}
+
+SUGGESTION_STEPS = Workflow(
+    Suggestion,
+    # The deputy's.
+    Step(
+        "edit",
+        **_AUTHOR,
+        denied=_lazy("只有领衔代表可以修改建议。"),
+        when=((in_states(S.DRAFT), _lazy("建议提交后不能再修改。")),),
+    ),
+    Step(
+        "submit",
+        **_AUTHOR,
+        denied=_lazy("只有领衔代表可以提交建议。"),
+        when=((in_states(S.DRAFT), _lazy("只有草稿可以提交。")),),
+    ),
+    Step(
+        "invite",
+        **_AUTHOR,
+        denied=_lazy("只有领衔代表可以邀请联名。"),
+        when=((in_states(*COSIGN_OPEN_STATES), _lazy("建议立案后不能再邀请联名。")),),
+    ),
+    Step(
+        "rate",
+        **_AUTHOR,
+        denied=_lazy("只有领衔代表可以评价答复。"),
+        when=((in_states(S.REPLIED), _lazy("建议答复后才能评价。")),),
+    ),
+    # The office's, in the order the page offers them.
+    Step("register", **_MANAGE, when=((in_states(S.SUBMITTED), _lazy("只有已提交的建议可以立案。")),)),
+    Step("refuse", **_MANAGE, when=((in_states(S.SUBMITTED), _lazy("只有已提交的建议可以不予立案。")),)),
+    Step("assign", **_MANAGE, when=((in_states(S.REGISTERED), _lazy("只有已立案的建议可以交办。")),)),
+    Step("split", **_MANAGE, when=((in_states(S.REGISTERED), _lazy("只有已立案的建议可以交办。")),)),
+    Step(
+        "mark_key",
+        **_MANAGE,
+        when=((in_states(S.REGISTERED, S.ASSIGNED, S.REPLIED), _lazy("只有已立案、尚未办结的建议可以列为重点督办。")),),
+    ),
+    # Staff, and the leaders of the region or the one leading it.
+    Step(
+        "supervise",
+        who=permissions.can_supervise,
+        denied=_lazy("您无权督办这件建议。"),
+        when=((lambda suggestion: suggestion.is_key, _lazy("只有重点督办建议登记督办记录。")),),
+    ),
+)
+
+
+def reassign_window_end(part: Assignment) -> datetime.date:
+    """The last day a unit may ask to have its part passed to another unit (kept on the part: two queries)."""
+    if getattr(part, "_reassign_window_end", None) is None:
+        start = timezone.localdate(part.assigned_at)
+        part._reassign_window_end = add_working_days(start, settings.SUGGESTION_REASSIGN_WINDOW_DAYS).date
+    return part._reassign_window_end
+
+
+_UNIT = {"who": permissions.can_act_for_assignment, "denied": _lazy("这项交办不属于您的单位。")}
+_PART_MANAGE = {
+    "who": lambda user, part: permissions.can_manage(user, part.suggestion),
+    "denied": _lazy("您无权办理这件建议。"),
+}
+_REASSIGN_REQUESTED = (in_states(A.REASSIGN_REQUESTED), _lazy("这项交办没有申请调整。"))
+
+PART_STEPS = Workflow(
+    Assignment,
+    # The unit's, in the order its page shows them.
+    Step("contact", **_UNIT, when=((lambda part: part.status != A.REASSIGNED, _lazy("这项交办已调整给其他单位。")),)),
+    Step(
+        "request_reassign",
+        **_UNIT,
+        when=(
+            (in_states(A.ACTIVE), _lazy("只有办理中的交办可以申请调整。")),
+            (
+                lambda part: timezone.localdate() <= reassign_window_end(part),
+                lambda part: (
+                    _("申请调整须在交办后 %(n)d 个工作日内提出。") % {"n": settings.SUGGESTION_REASSIGN_WINDOW_DAYS}
+                ),
+            ),
+        ),
+    ),
+    Step(
+        "co_opinion",
+        **_UNIT,
+        when=(
+            (lambda part: part.role == Assignment.Role.CO, _lazy("只有协办单位提交协办意见。")),
+            (in_states(A.ACTIVE), _lazy("这项交办已不在办理中。")),
+        ),
+    ),
+    Step(
+        "reply",
+        **_UNIT,
+        when=(
+            (lambda part: part.replies_to_deputy, _lazy("协办单位不直接答复代表，请向主办单位提交协办意见。")),
+            (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),
+            (lambda part: part.suggestion.status == S.ASSIGNED, _lazy("这件建议现在不能答复。")),
+        ),
+    ),
+    # The office's answer to a unit's request.
+    Step("reassign_accept", **_PART_MANAGE, when=(_REASSIGN_REQUESTED,)),
+    Step("reassign_refuse", **_PART_MANAGE, when=(_REASSIGN_REQUESTED,)),
+)
+
+REPLY_STEPS = Workflow(
+    Reply,
+    Step(
+        "promise_done",
+        who=lambda user, reply: permissions.can_act_for_assignment(user, reply.assignment),
+        denied=_lazy("这项答复不属于您的单位。"),
+        when=(
+            (lambda reply: reply.reply_class == ReplyClass.B, _lazy("只有B类答复有承诺事项。")),
+            (lambda reply: reply.promise_done_at is None, _lazy("已经报告过完成情况。")),
+        ),
+    ),
+    Step(
+        "promise_confirm",
+        who=lambda user, reply: permissions.can_manage(user, reply.assignment.suggestion),
+        denied=_lazy("您无权办理这件建议。"),
+        when=(
+            (lambda reply: reply.promise_done_at is not None, _lazy("承办单位尚未报告完成。")),
+            (lambda reply: reply.promise_confirmed_at is None, _lazy("已经确认过。")),
+        ),
+    ),
+)
+
+COSIGN_STEPS = Workflow(
+    CoSigner,
+    Step(
+        "answer",
+        who=lambda user, cosigner: is_deputy(user) and user.deputy_id == cosigner.deputy_id,
+        denied=_lazy("只能答复邀请您本人的联名。"),
+        when=(
+            (in_states(CoSigner.Status.INVITED), _lazy("您已经答复过这个邀请。")),
+            (lambda cosigner: cosigner.suggestion.status in COSIGN_OPEN_STATES, _lazy("建议已立案，联名已截止。")),
+        ),
+    ),
+)
+
+WORKFLOWS = Workflows(SUGGESTION_STEPS, PART_STEPS, REPLY_STEPS, COSIGN_STEPS)
+
+
+def available_steps(user, obj) -> list[str]:
+    """The steps ``user`` may take now on ``obj``: a suggestion, one of its parts, a reply or an invitation."""
+    return WORKFLOWS.available_steps(user, obj)
+
+
 def _deputy_users(*deputies: Deputy) -> list[User]:
     return list(User.objects.filter(deputy__in=deputies, role=Role.DEPUTY, is_active=True))
 
@@ -108,8 +263,7 @@ def suggestion_create(*, deputy: Deputy, congress: Congress, by, files=(), **fie
 @transaction.atomic
 def suggestion_update(*, suggestion: Suggestion, by, files=(), expected_version=None, **fields) -> Suggestion:
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以修改建议。"))
-    _require(suggestion.status == S.DRAFT, _("建议提交后不能再修改。"))
+    SUGGESTION_STEPS.require("edit", by, suggestion)
     congress = fields.get("congress")
     if congress is not None and congress.pk != suggestion.congress_id:
         _require(
@@ -130,8 +284,7 @@ def suggestion_update(*, suggestion: Suggestion, by, files=(), expected_version=
 def cosigners_invite(*, suggestion: Suggestion, deputies, by) -> int:
     """Invite co-signers (联名/附议): serving deputies of the same congress, not the author."""
     suggestion = _locked(suggestion)
-    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以邀请联名。"))
-    _require(suggestion.status in (S.DRAFT, S.SUBMITTED), _("建议立案后不能再邀请联名。"))
+    SUGGESTION_STEPS.require("invite", by, suggestion)
     serving = set(
         Membership.objects.filter(congress=suggestion.congress, status=Membership.Status.SERVING).values_list(
             "deputy_id", flat=True
@@ -150,9 +303,7 @@ def cosigners_invite(*, suggestion: Suggestion, deputies, by) -> int:
 @transaction.atomic
 def cosign_respond(*, cosigner: CoSigner, by, accept: bool) -> CoSigner:
     cosigner = CoSigner.objects.select_for_update().select_related("suggestion").get(pk=cosigner.pk)
-    _require(is_deputy(by) and by.deputy_id == cosigner.deputy_id, _("只能答复邀请您本人的联名。"))
-    _require(cosigner.status == CoSigner.Status.INVITED, _("您已经答复过这个邀请。"))
-    _require(cosigner.suggestion.status in (S.DRAFT, S.SUBMITTED), _("建议已立案，联名已截止。"))
+    COSIGN_STEPS.require("answer", by, cosigner)
     cosigner.status = CoSigner.Status.ACCEPTED if accept else CoSigner.Status.DECLINED
     cosigner.responded_at = timezone.now()
     cosigner.save(update_fields=["status", "responded_at"])
@@ -170,8 +321,7 @@ def cosign_respond(*, cosigner: CoSigner, by, accept: bool) -> CoSigner:
 @transaction.atomic
 def suggestion_submit(*, suggestion: Suggestion, by, expected_version=None) -> Suggestion:
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以提交建议。"))
-    _require(suggestion.status == S.DRAFT, _("只有草稿可以提交。"))
+    SUGGESTION_STEPS.require("submit", by, suggestion)
     # Numbers run per congress and year; locking the congress row serialises concurrent submissions.
     Congress.objects.select_for_update().filter(pk=suggestion.congress_id).first()
     year = timezone.localdate().year
@@ -188,8 +338,7 @@ def suggestion_submit(*, suggestion: Suggestion, by, expected_version=None) -> S
 def suggestion_register(*, suggestion: Suggestion, by, is_complex: bool = False, expected_version=None) -> Suggestion:
     """立案."""
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(suggestion.status == S.SUBMITTED, _("只有已提交的建议可以立案。"))
+    SUGGESTION_STEPS.require("register", by, suggestion)
     _save(suggestion, by, S.REGISTERED, is_complex=is_complex, registered_at=timezone.now())
     _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已立案"), "me:suggestion")
     return suggestion
@@ -199,8 +348,7 @@ def suggestion_register(*, suggestion: Suggestion, by, is_complex: bool = False,
 def suggestion_refuse(*, suggestion: Suggestion, by, reason: str, expected_version=None) -> Suggestion:
     """不予立案: handled as a letter, with the reason given to the deputy."""
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(suggestion.status == S.SUBMITTED, _("只有已提交的建议可以不予立案。"))
+    SUGGESTION_STEPS.require("refuse", by, suggestion)
     _require(bool(reason.strip()), _("不予立案必须说明理由。"))
     _save(suggestion, by, S.NOT_REGISTERED, note=reason, refusal_reason=reason.strip(), closed_at=timezone.now())
     _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议不予立案，转为来信处理"), "me:suggestion")
@@ -211,10 +359,7 @@ def suggestion_refuse(*, suggestion: Suggestion, by, reason: str, expected_versi
 def suggestion_mark_key(*, suggestion: Suggestion, by, leader: User, expected_version=None) -> Suggestion:
     """重点督办, led by a standing-committee leader."""
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(
-        suggestion.status in (S.REGISTERED, S.ASSIGNED, S.REPLIED), _("只有已立案、尚未办结的建议可以列为重点督办。")
-    )
+    SUGGESTION_STEPS.require("mark_key", by, suggestion)
     _require(is_leader(leader) and user_covers_region(leader, suggestion.region), _("领衔督办的须是本级常委会领导。"))
     _save(
         suggestion,
@@ -233,8 +378,8 @@ def suggestion_mark_key(*, suggestion: Suggestion, by, leader: User, expected_ve
 
 
 def _check_units(by, units) -> None:
-    allowed = set(handling_units_for(by).values_list("pk", flat=True))
-    _require(all(unit.pk in allowed for unit in units), _("只能交办给本区域或上级区域的在用承办单位。"))
+    # The rule of the pick lists (representatives.permissions.handling_units_for), on the rows the form loaded.
+    _require(all(may_hand_work_to(by, unit) for unit in units), _("只能交办给本区域或上级区域的在用承办单位。"))
     _require(len({unit.pk for unit in units}) == len(units), _("同一单位不能重复交办。"))
 
 
@@ -268,8 +413,7 @@ def suggestion_assign(
 ) -> Suggestion:
     """交办 to one lead unit (主办) and any co-units (协办), with the legal deadline."""
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(suggestion.status == S.REGISTERED, _("只有已立案的建议可以交办。"))
+    SUGGESTION_STEPS.require("assign", by, suggestion)
     co_units = list(co_units)
     _check_units(by, [lead_unit, *co_units])
     if is_complex is not None:
@@ -291,8 +435,7 @@ def suggestion_split(
 ) -> Suggestion:
     """分办: each unit answers the deputy for its own part."""
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(suggestion.status == S.REGISTERED, _("只有已立案的建议可以交办。"))
+    SUGGESTION_STEPS.require("split", by, suggestion)
     units = list(units)
     _require(len(units) >= 2, _("分办至少需要两个承办单位。"))
     _check_units(by, units)
@@ -308,21 +451,17 @@ def suggestion_split(
 
 def _locked_assignment(assignment: Assignment) -> tuple[Assignment, Suggestion]:
     suggestion = _locked(assignment.suggestion)
-    return Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk), suggestion
+    locked = Assignment.objects.select_for_update().select_related("unit").get(pk=assignment.pk)
+    locked.suggestion = suggestion  # the state tables read the part's suggestion: the row just locked
+    return locked, suggestion
 
 
 @transaction.atomic
 def assignment_request_reassign(*, assignment: Assignment, by, reason: str) -> Assignment:
     """申请调整: the unit says the matter is not theirs, within the window after assignment."""
     assignment, suggestion = _locked_assignment(assignment)
-    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
-    _require(assignment.status == A.ACTIVE, _("只有办理中的交办可以申请调整。"))
+    PART_STEPS.require("request_reassign", by, assignment)
     _require(bool(reason.strip()), _("申请调整必须说明理由。"))
-    window_end = add_working_days(timezone.localdate(assignment.assigned_at), settings.SUGGESTION_REASSIGN_WINDOW_DAYS)
-    _require(
-        timezone.localdate() <= window_end.date,
-        _("申请调整须在交办后 %(n)d 个工作日内提出。") % {"n": settings.SUGGESTION_REASSIGN_WINDOW_DAYS},
-    )
     assignment.status = A.REASSIGN_REQUESTED
     assignment.reassign_reason = reason.strip()
     assignment.reassign_requested_at = timezone.now()
@@ -336,8 +475,7 @@ def assignment_request_reassign(*, assignment: Assignment, by, reason: str) -> A
 def reassign_accept(*, assignment: Assignment, by, new_unit: HandlingUnit) -> Assignment:
     """The office agrees: the part moves to another unit with a fresh deadline (shown as transferred)."""
     assignment, suggestion = _locked_assignment(assignment)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(assignment.status == A.REASSIGN_REQUESTED, _("这项交办没有申请调整。"))
+    PART_STEPS.require("reassign_accept", by, assignment)
     _require(new_unit.pk != assignment.unit_id, _("请选择另一个承办单位。"))
     _check_units(by, [new_unit])
     _require(
@@ -363,8 +501,7 @@ def reassign_accept(*, assignment: Assignment, by, new_unit: HandlingUnit) -> As
 @transaction.atomic
 def reassign_refuse(*, assignment: Assignment, by, reason: str) -> Assignment:
     assignment, suggestion = _locked_assignment(assignment)
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(assignment.status == A.REASSIGN_REQUESTED, _("这项交办没有申请调整。"))
+    PART_STEPS.require("reassign_refuse", by, assignment)
     _require(bool(reason.strip()), _("不同意调整必须说明理由。"))
     assignment.status = A.ACTIVE
     assignment.save(update_fields=["status"])
@@ -379,8 +516,7 @@ def reassign_refuse(*, assignment: Assignment, by, reason: str) -> Assignment:
 @transaction.atomic
 def contact_log_add(*, assignment: Assignment, by, stage: str, method: str, date, note: str) -> ContactLog:
     assignment, suggestion = _locked_assignment(assignment)
-    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
-    _require(assignment.status != A.REASSIGNED, _("这项交办已调整给其他单位。"))
+    PART_STEPS.require("contact", by, assignment)
     _require(date <= timezone.localdate(), _("不能登记未来日期的沟通。"))
     log = ContactLog(assignment=assignment, stage=stage, method=method, date=date, note=note.strip(), by=by)
     _clean(log)
@@ -397,9 +533,7 @@ def contact_log_add(*, assignment: Assignment, by, stage: str, method: str, date
 def co_opinion_submit(*, assignment: Assignment, by, text: str) -> Assignment:
     """A co-unit's opinion to the lead unit, due before the lead unit's own deadline."""
     assignment, suggestion = _locked_assignment(assignment)
-    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
-    _require(assignment.role == Assignment.Role.CO, _("只有协办单位提交协办意见。"))
-    _require(assignment.status == A.ACTIVE, _("这项交办已不在办理中。"))
+    PART_STEPS.require("co_opinion", by, assignment)
     _require(bool(text.strip()), _("协办意见不能为空。"))
     now = timezone.now()
     assignment.co_opinion, assignment.co_opinion_at, assignment.status, assignment.done_at = (
@@ -435,10 +569,7 @@ def reply_submit(
 ) -> Reply:
     """答复 by the lead unit (or each split unit): class A/B/C, text and the signed document."""
     assignment, suggestion = _locked_assignment(assignment)
-    _require(permissions.can_act_for_assignment(by, assignment), _("这项交办不属于您的单位。"))
-    _require(assignment.replies_to_deputy, _("协办单位不直接答复代表，请向主办单位提交协办意见。"))
-    _require(assignment.status == A.ACTIVE, _("只有办理中的交办可以答复。"))
-    _require(suggestion.status == S.ASSIGNED, _("这件建议现在不能答复。"))
+    PART_STEPS.require("reply", by, assignment)
     _validate_pdf(document)
     reply = Reply(
         assignment=assignment,
@@ -484,8 +615,7 @@ def reply_submit(
 def suggestion_rate(*, suggestion: Suggestion, by, value: str, comment: str = "", expected_version=None) -> Suggestion:
     """The deputy rates the round's reply; unsatisfied sends it back for re-handling once."""
     suggestion = _locked(suggestion, expected_version)
-    _require(permissions.is_author(by, suggestion), _("只有领衔代表可以评价答复。"))
-    _require(suggestion.status == S.REPLIED, _("建议答复后才能评价。"))
+    SUGGESTION_STEPS.require("rate", by, suggestion)
     _require(value in Evaluation.Value.values, _("未知的评价。"))
     Evaluation.objects.create(
         suggestion=suggestion, round=suggestion.round, value=value, comment=comment.strip(), by=by
@@ -515,9 +645,7 @@ def promise_report_done(*, reply: Reply, by, note: str) -> Reply:
     reply = (
         Reply.objects.select_for_update().select_related("assignment__suggestion", "assignment__unit").get(pk=reply.pk)
     )
-    _require(permissions.can_act_for_assignment(by, reply.assignment), _("这项答复不属于您的单位。"))
-    _require(reply.reply_class == ReplyClass.B, _("只有B类答复有承诺事项。"))
-    _require(reply.promise_done_at is None, _("已经报告过完成情况。"))
+    REPLY_STEPS.require("promise_done", by, reply)
     _require(bool(note.strip()), _("请说明完成情况。"))
     reply.promise_done_at, reply.promise_done_note = timezone.now(), note.strip()
     reply.save(update_fields=["promise_done_at", "promise_done_note"])
@@ -532,9 +660,7 @@ def promise_confirm(*, reply: Reply, by) -> Reply:
     """The office confirms a B-class promise was kept: only then does it count as actually solved."""
     reply = Reply.objects.select_for_update().select_related("assignment__suggestion__region").get(pk=reply.pk)
     suggestion = reply.assignment.suggestion
-    _require(permissions.can_manage(by, suggestion), _("您无权办理这件建议。"))
-    _require(reply.promise_done_at is not None, _("承办单位尚未报告完成。"))
-    _require(reply.promise_confirmed_at is None, _("已经确认过。"))
+    REPLY_STEPS.require("promise_confirm", by, reply)
     reply.promise_confirmed_at, reply.promise_confirmed_by = timezone.now(), by
     reply.save(update_fields=["promise_confirmed_at", "promise_confirmed_by"])
     _save(_locked(suggestion), by, note=_("确认B类承诺事项已完成"))
@@ -544,8 +670,7 @@ def promise_confirm(*, reply: Reply, by) -> Reply:
 @transaction.atomic
 def supervision_add(*, suggestion: Suggestion, by, kind: str, date, note: str) -> Supervision:
     suggestion = _locked(suggestion)
-    _require(permissions.can_supervise(by, suggestion), _("您无权督办这件建议。"))
-    _require(suggestion.is_key, _("只有重点督办建议登记督办记录。"))
+    SUGGESTION_STEPS.require("supervise", by, suggestion)
     _require(date <= timezone.localdate(), _("不能登记未来日期的督办。"))
     record = Supervision(suggestion=suggestion, kind=kind, date=date, note=note.strip(), by=by)
     _clean(record)

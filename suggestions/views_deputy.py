@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.permissions import deputy_required
 
 from . import permissions, selectors, services
@@ -35,7 +36,7 @@ TABS = {
 }
 
 # cosign_respond refuses once the suggestion is registered, so later invitations are no longer waiting.
-ANSWERABLE_STATES = (S.DRAFT, S.SUBMITTED)
+ANSWERABLE_STATES = services.COSIGN_OPEN_STATES
 
 
 def _open_invitations(deputy):
@@ -137,11 +138,9 @@ def suggestion_new(request):
 @deputy_required
 def suggestion_edit(request, pk):
     item = selectors.suggestion_detail(user=request.user, pk=pk)
-    if not permissions.is_author(request.user, item):
-        messages.error(request, _("只有领衔代表可以修改建议。"))
-        return redirect("me:suggestion", pk=item.pk)
-    if item.status != S.DRAFT:
-        messages.error(request, _("建议提交后不能再修改。"))
+    refusal = services.SUGGESTION_STEPS.refusal("edit", request.user, item)
+    if refusal is not None:
+        messages.error(request, refusal)
         return redirect("me:suggestion", pk=item.pk)
     attachments = list(item.attachments.all())
     form = SuggestionEditForm(
@@ -161,28 +160,28 @@ def suggestion_edit(request, pk):
 
 def _render_detail(request, item, *, rate_form=None):
     user = request.user
-    is_author = permissions.is_author(user, item)
     cosigners = list(item.cosigners.all())
     my_cosign = next((c for c in cosigners if c.deputy_id == user.deputy_id), None)
-    can_invite = is_author and item.status in ANSWERABLE_STATES
-    can_rate = is_author and item.status == S.REPLIED
+    steps = services.available_steps(user, item)
+    if my_cosign is not None and "answer" in services.available_steps(user, my_cosign):
+        steps.append("answer")
+    can_invite = "invite" in steps
     search = request.GET.get("q", "").strip()[:50] if can_invite else ""
     return render(
         request,
         "me/suggestions/detail.html",
         {
             "suggestion": item,
-            "is_author": is_author,
+            "is_author": permissions.is_author(user, item),
             "cosigners": cosigners,
             "my_cosign": my_cosign,
-            "can_answer": my_cosign is not None
-            and my_cosign.status == CoSigner.Status.INVITED
-            and item.status in ANSWERABLE_STATES,
-            "can_edit": is_author and item.status == S.DRAFT,
+            "steps": steps,
+            "can_answer": "answer" in steps,
+            "can_edit": "edit" in steps,
             "can_invite": can_invite,
             "search": search,
             "candidates": list(search_deputies(invitable_deputies(item), search)) if search else [],
-            "rate_form": rate_form or (RateForm(initial={"version": item.version}) if can_rate else None),
+            "rate_form": rate_form or (RateForm(initial={"version": item.version}) if "rate" in steps else None),
             "parts": selectors.parts_for(user=user, suggestion=item),
             "timeline": selectors.suggestion_timeline(item),
         },
@@ -198,66 +197,62 @@ def _stale_page(request):
     messages.error(request, _("页面已过期，请刷新后再操作。"))
 
 
-def _submit(request, item):
-    form = VersionForm(request.POST)
-    if not form.is_valid():
-        _stale_page(request)
-        return None
-    submitted = services.suggestion_submit(
-        suggestion=item, by=request.user, expected_version=form.cleaned_data["version"]
-    )
-    messages.success(
-        request, _("建议已提交，编号%(label)s，等待工作人员审查立案。") % {"label": submitted.number_label}
-    )
-    return None
+def _submit(item, data, by):
+    submitted = services.suggestion_submit(suggestion=item, by=by, expected_version=data["version"])
+    return _("建议已提交，编号%(label)s，等待工作人员审查立案。") % {"label": submitted.number_label}
 
 
-def _invite(request, item):
-    form = InviteForm(request.POST, suggestion=item)
-    if not form.is_valid():
-        messages.error(request, "；".join(form.errors["deputies"]))
-        return None
-    count = services.cosigners_invite(suggestion=item, deputies=form.cleaned_data["deputies"], by=request.user)
-    messages.success(request, _("已邀请 %(n)d 位代表联名，等待他们确认。") % {"n": count})
-    return None
+def _invite(item, data, by):
+    count = services.cosigners_invite(suggestion=item, deputies=data["deputies"], by=by)
+    return _("已邀请 %(n)d 位代表联名，等待他们确认。") % {"n": count}
 
 
-def _rate(request, item):
-    form = RateForm(request.POST)
-    if not form.is_valid():
-        if "version" in form.errors:
-            _stale_page(request)
-            return None
-        return _render_detail(request, item, rate_form=form)
+def _rate(item, data, by):
     rated = services.suggestion_rate(
-        suggestion=item,
-        by=request.user,
-        value=form.cleaned_data["value"],
-        comment=form.cleaned_data["comment"],
-        expected_version=form.cleaned_data["version"],
+        suggestion=item, by=by, value=data["value"], comment=data["comment"], expected_version=data["version"]
     )
     if rated.status == S.CLOSED:
-        messages.success(request, _("感谢评价，建议已办结。"))
+        return _("感谢评价，建议已办结。")
+    return _("已收到您的评价，建议已交回承办单位重新办理。")
+
+
+# The deputy's steps: the form that parses each and the one service call behind it. Which of them the page
+# offers is services.available_steps (services.SUGGESTION_STEPS); each service requires the step again.
+ACTIONS = {
+    "submit": Action(lambda item, data: VersionForm(data), _submit),
+    "invite": Action(lambda item, data: InviteForm(data, suggestion=item), _invite),
+    "rate": Action(lambda item, data: RateForm(data), _rate),
+}
+
+
+def _invalid(request, item, action, form):
+    if "version" in form.errors:
+        _stale_page(request)
+    elif action == "invite":
+        messages.error(request, "；".join(form.errors["deputies"]))
+    elif action == "rate":
+        return _render_detail(request, item, rate_form=form)
     else:
-        messages.success(request, _("已收到您的评价，建议已交回承办单位重新办理。"))
-    return None
-
-
-ACTIONS = {"submit": _submit, "invite": _invite, "rate": _rate}
+        _stale_page(request)
+    return redirect("me:suggestion", pk=item.pk)
 
 
 @deputy_required
 @require_POST
 def suggestion_action(request, pk, action):
-    if action not in ACTIONS:
+    step = ACTIONS.get(action)
+    if step is None:
         raise Http404
     item = selectors.suggestion_detail(user=request.user, pk=pk)
-    try:
-        response = ACTIONS[action](request, item)
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-        response = None
-    return response or redirect("me:suggestion", pk=item.pk)
+    refusal = services.SUGGESTION_STEPS.refusal(action, request.user, item)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect("me:suggestion", pk=item.pk)
+    form = step.form(item, request.POST)
+    if not form.is_valid():
+        return _invalid(request, item, action, form)
+    perform(request, step.run, item, form.cleaned_data, request.user)
+    return redirect("me:suggestion", pk=item.pk)
 
 
 @deputy_required

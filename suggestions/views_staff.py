@@ -6,12 +6,11 @@ Suggestions outside the user's region come through scoped selectors, so they are
 "forbidden". Each step is one service call; the services have the last word on permissions and state.
 """
 
-import datetime
 from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
-from representatives.models import HandlingUnit, Role, User
+from core.workflow import Action, perform
 from representatives.permissions import handling_units_for, is_office_staff, region_reader_required
 
 from . import exports, permissions, selectors, services
@@ -45,60 +44,7 @@ DUE_SOON_DAYS = 15
 # A deadlines section longer than this points to the filtered list instead of growing without end.
 WATCH_LIMIT = 100
 
-# The office's steps on the whole suggestion, by state; the services still refuse anything out of turn.
-STEPS_BY_STATE = {
-    S.SUBMITTED: ("register", "refuse"),
-    S.REGISTERED: ("assign", "split", "mark_key"),
-    S.ASSIGNED: ("mark_key",),
-    S.REPLIED: ("mark_key",),
-}
-PART_STEPS = ("reassign_accept", "reassign_refuse")
-ALL_STEPS = ("register", "refuse", "mark_key", "assign", "split", *PART_STEPS, "promise_confirm", "supervise")
-
-
 # Small reads for these pages -------------------------------------------------------------------------------------
-
-
-def leaders_covering(region) -> list[User]:
-    """Active standing-committee leaders whose region is this one or above it: who may lead its supervision."""
-    codes = region.path.rstrip("/").split("/")
-    paths = ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-    return list(
-        User.objects.filter(role=Role.LEADER, is_active=True, region__path__in=paths).order_by(
-            "last_name", "first_name", "username"
-        )
-    )
-
-
-def unit_figures(*, user, today: datetime.date, year: int | None = None, unit: HandlingUnit | None = None):
-    """Per unit: parts assigned, replied, replied on time, overdue now and average days to reply — one query.
-
-    A part passed on to another unit at the unit's own request counts for neither unit's record; a co-unit's
-    opinion to the lead unit is its reply.
-    """
-    visible = permissions.suggestions_for(user).filter(pk=OuterRef("suggestion_id"))
-    parts = Assignment.objects.filter(Exists(visible)).exclude(status=A.REASSIGNED)
-    if year:
-        parts = parts.filter(suggestion__year=year)
-    if unit is not None:
-        parts = parts.filter(unit=unit)
-    done = Q(status=A.DONE)
-    rows = list(
-        parts.values("unit_id", "unit__name")
-        .annotate(
-            assigned=Count("pk"),
-            done=Count("pk", filter=done),
-            on_time=Count("pk", filter=done & Q(done_at__date__lte=F("deadline"))),
-            overdue=Count("pk", filter=Q(status=A.ACTIVE, deadline__lt=today)),
-            average=Avg(F("done_at") - F("assigned_at"), filter=done),
-        )
-        .order_by("-overdue", "unit__name")
-    )
-    for row in rows:
-        row["on_time_rate"] = round(100 * row["on_time"] / row["done"], 1) if row["done"] else None
-        average = row["average"]
-        row["average_days"] = round(average.total_seconds() / 86400, 1) if average is not None else None
-    return rows
 
 
 def _year(request) -> int | None:
@@ -148,35 +94,29 @@ def suggestions(request):
 # One suggestion --------------------------------------------------------------------------------------------------
 
 
-class Steps:
-    """The office's next steps on one suggestion, as forms; the same object checks what a POST sends."""
+class _Page:
+    """What one suggestion's page offers this user: the steps open now (services.available_steps on the suggestion,
+    its parts and their replies) and the lists their forms choose from, each loaded once."""
 
     def __init__(self, user, suggestion, parts):
         self.user, self.suggestion, self.parts = user, suggestion, parts
         self.can_manage = permissions.can_manage(user, suggestion)
-        self.can_supervise = suggestion.is_key and permissions.can_supervise(user, suggestion)
-        managed = parts if self.can_manage else []
-        self.requested = [part for part in managed if part.status == A.REASSIGN_REQUESTED]
+        self.steps = services.available_steps(user, suggestion)
+        self.requested = [part for part in parts if "reassign_accept" in services.available_steps(user, part)]
         self.to_confirm = [
             reply
-            for part in managed
+            for part in parts
             for reply in part.replies.all()
-            if reply.promise_done_at is not None and reply.promise_confirmed_at is None
+            if "promise_confirm" in services.available_steps(user, reply)
         ]
-
-    def available(self) -> list[str]:
-        steps = list(STEPS_BY_STATE.get(self.suggestion.status, ())) if self.can_manage else []
         if self.requested:
-            steps += PART_STEPS
+            self.steps += PART_STEPS
         if self.to_confirm:
-            steps.append("promise_confirm")
-        if self.can_supervise:
-            steps.append("supervise")
-        return steps
+            self.steps.append("promise_confirm")
 
     @cached_property
     def units(self):
-        return list(handling_units_for(self.user).select_related("region").order_by("region__path", "name"))
+        return list(handling_units_for(self.user).order_by("region__path", "name"))
 
     @cached_property
     def units_for_transfer(self):
@@ -187,24 +127,7 @@ class Steps:
         return [unit for unit in self.units if unit.pk not in live]
 
     def form(self, step, data=None, *, part=None, reply=None):
-        common = {"suggestion": self.suggestion, "prefix": step}
-        if step == "register":
-            return RegisterForm(data, **common)
-        if step == "refuse":
-            return RefuseForm(data, **common)
-        if step == "mark_key":
-            return MarkKeyForm(data, leaders=leaders_covering(self.suggestion.region), **common)
-        if step == "assign":
-            return AssignForm(data, units=self.units, **common)
-        if step == "split":
-            return SplitForm(data, units=self.units, **common)
-        if step == "reassign_accept":
-            return ReassignAcceptForm(data, parts=self.requested, part=part, units=self.units_for_transfer, **common)
-        if step == "reassign_refuse":
-            return ReassignRefuseForm(data, parts=self.requested, part=part, **common)
-        if step == "promise_confirm":
-            return PromiseConfirmForm(data, replies=self.to_confirm, reply=reply, **common)
-        return SuperviseForm(data, **common)
+        return ACTIONS[step].form(self, data, prefix=step, suggestion=self.suggestion, part=part, reply=reply)
 
     def page_forms(self, bound=None):
         """Forms for the page: the suggestion's steps by name, and per-part and per-reply forms on the objects."""
@@ -220,17 +143,19 @@ class Steps:
                 return self.form(step, reply=target)
             return self.form(step)
 
-        available = self.available()
         for part in self.requested:
             part.accept_form = pick("reassign_accept", "assignment", part)
             part.refuse_form = pick("reassign_refuse", "assignment", part)
         for reply in self.to_confirm:
             reply.confirm_form = pick("promise_confirm", "reply", reply)
-        names = [step for step in available if step not in (*PART_STEPS, "promise_confirm")]
+        names = [step for step in self.steps if step in ACTIONS and step not in (*PART_STEPS, "promise_confirm")]
         return {step: pick(step) for step in names}
 
 
-def _detail_page(request, suggestion, steps, bound=None, status=200):
+PART_STEPS = ("reassign_accept", "reassign_refuse")
+
+
+def _detail_page(request, suggestion, page, bound=None, status=200):
     supervisions = list(suggestion.supervisions.all())
     for supervision in supervisions:
         supervision.by_name = exports.person_name(supervision.by)
@@ -239,16 +164,16 @@ def _detail_page(request, suggestion, steps, bound=None, status=200):
         "staff/suggestions/suggestion_detail.html",
         {
             "suggestion": suggestion,
-            "parts": steps.parts,
-            "transferred": any(part.status == A.REASSIGNED for part in steps.parts),
+            "parts": page.parts,
+            "transferred": any(part.status == A.REASSIGNED for part in page.parts),
             "cosigners": suggestion.cosigners.all(),
             "attachments": suggestion.attachments.all(),
             "evaluations": suggestion.evaluations.all(),
             "supervisions": supervisions,
             "leader_name": exports.person_name(suggestion.supervising_leader),
             "timeline": selectors.suggestion_timeline(suggestion),
-            "forms": steps.page_forms(bound),
-            "can_manage": steps.can_manage,
+            "forms": page.page_forms(bound),
+            "can_manage": page.can_manage,
             "today": timezone.localdate(),
         },
         status=status,
@@ -258,66 +183,123 @@ def _detail_page(request, suggestion, steps, bound=None, status=200):
 def _load(user, pk):
     suggestion = selectors.suggestion_detail(user=user, pk=pk)
     parts = exports.ordered_parts(selectors.parts_for(user=user, suggestion=suggestion))
-    return suggestion, Steps(user, suggestion, parts)
+    return suggestion, _Page(user, suggestion, parts)
 
 
 @region_reader_required
 def suggestion(request, pk):
-    suggestion, steps = _load(request.user, pk)
-    return _detail_page(request, suggestion, steps)
+    suggestion, page = _load(request.user, pk)
+    return _detail_page(request, suggestion, page)
 
 
-def _run(step, suggestion, data, by) -> str:
-    """Call the one service behind ``step``; returns the message to show on success."""
-    version = data.get("version")
-    if step == "register":
-        services.suggestion_register(
-            suggestion=suggestion, by=by, is_complex=data["is_complex"], expected_version=version
-        )
-        return _("建议已立案。")
-    if step == "refuse":
-        services.suggestion_refuse(suggestion=suggestion, by=by, reason=data["reason"], expected_version=version)
-        return _("建议不予立案，已告知领衔代表转为来信处理。")
-    if step == "mark_key":
-        services.suggestion_mark_key(suggestion=suggestion, by=by, leader=data["leader"], expected_version=version)
-        return _("已列为重点督办建议。")
-    if step == "assign":
-        services.suggestion_assign(
-            suggestion=suggestion,
-            by=by,
-            lead_unit=data["lead_unit"],
-            co_units=data["co_units"],
-            is_complex=data["is_complex"],
-            expected_version=version,
-        )
-        return _("建议已交办。")
-    if step == "split":
-        services.suggestion_split(
-            suggestion=suggestion, by=by, units=data["units"], is_complex=data["is_complex"], expected_version=version
-        )
-        return _("建议已分办。")
-    if step == "reassign_accept":
-        moved = services.reassign_accept(assignment=data["assignment"], by=by, new_unit=data["new_unit"])
-        return _("已同意调整，改由 %(unit)s 办理。") % {"unit": moved.unit.name}
-    if step == "reassign_refuse":
-        services.reassign_refuse(assignment=data["assignment"], by=by, reason=data["reason"])
-        return _("已不同意调整，原单位继续办理。")
-    if step == "promise_confirm":
-        services.promise_confirm(reply=data["reply"], by=by)
-        return _("已确认B类承诺事项完成。")
+def _register(suggestion, data, by):
+    services.suggestion_register(
+        suggestion=suggestion, by=by, is_complex=data["is_complex"], expected_version=data.get("version")
+    )
+    return _("建议已立案。")
+
+
+def _refuse(suggestion, data, by):
+    services.suggestion_refuse(
+        suggestion=suggestion, by=by, reason=data["reason"], expected_version=data.get("version")
+    )
+    return _("建议不予立案，已告知领衔代表转为来信处理。")
+
+
+def _mark_key(suggestion, data, by):
+    services.suggestion_mark_key(
+        suggestion=suggestion, by=by, leader=data["leader"], expected_version=data.get("version")
+    )
+    return _("已列为重点督办建议。")
+
+
+def _assign(suggestion, data, by):
+    services.suggestion_assign(
+        suggestion=suggestion,
+        by=by,
+        lead_unit=data["lead_unit"],
+        co_units=data["co_units"],
+        is_complex=data["is_complex"],
+        expected_version=data.get("version"),
+    )
+    return _("建议已交办。")
+
+
+def _split(suggestion, data, by):
+    services.suggestion_split(
+        suggestion=suggestion,
+        by=by,
+        units=data["units"],
+        is_complex=data["is_complex"],
+        expected_version=data.get("version"),
+    )
+    return _("建议已分办。")
+
+
+def _reassign_accept(suggestion, data, by):
+    moved = services.reassign_accept(assignment=data["assignment"], by=by, new_unit=data["new_unit"])
+    return _("已同意调整，改由 %(unit)s 办理。") % {"unit": moved.unit.name}
+
+
+def _reassign_refuse(suggestion, data, by):
+    services.reassign_refuse(assignment=data["assignment"], by=by, reason=data["reason"])
+    return _("已不同意调整，原单位继续办理。")
+
+
+def _promise_confirm(suggestion, data, by):
+    services.promise_confirm(reply=data["reply"], by=by)
+    return _("已确认B类承诺事项完成。")
+
+
+def _supervise(suggestion, data, by):
     services.supervision_add(suggestion=suggestion, by=by, kind=data["kind"], date=data["date"], note=data["note"])
     return _("督办情况已记录。")
+
+
+# The office's steps: the form that parses each (built from the page's lists) and the one service call behind
+# it. Which of them the page offers is services.available_steps (services.SUGGESTION_STEPS, PART_STEPS and
+# REPLY_STEPS); each service requires the same step again under the row lock.
+ACTIONS = {
+    "register": Action(lambda page, data, part, reply, **common: RegisterForm(data, **common), _register),
+    "refuse": Action(lambda page, data, part, reply, **common: RefuseForm(data, **common), _refuse),
+    "mark_key": Action(
+        lambda page, data, part, reply, **common: MarkKeyForm(
+            data, leaders=selectors.leaders_covering(page.suggestion.region), **common
+        ),
+        _mark_key,
+    ),
+    "assign": Action(lambda page, data, part, reply, **common: AssignForm(data, units=page.units, **common), _assign),
+    "split": Action(lambda page, data, part, reply, **common: SplitForm(data, units=page.units, **common), _split),
+    "reassign_accept": Action(
+        lambda page, data, part, reply, **common: ReassignAcceptForm(
+            data, parts=page.requested, part=part, units=page.units_for_transfer, **common
+        ),
+        _reassign_accept,
+    ),
+    "reassign_refuse": Action(
+        lambda page, data, part, reply, **common: ReassignRefuseForm(data, parts=page.requested, part=part, **common),
+        _reassign_refuse,
+    ),
+    "promise_confirm": Action(
+        lambda page, data, part, reply, **common: PromiseConfirmForm(
+            data, replies=page.to_confirm, reply=reply, **common
+        ),
+        _promise_confirm,
+    ),
+    "supervise": Action(lambda page, data, part, reply, **common: SuperviseForm(data, **common), _supervise),
+}
 
 
 @require_POST
 @region_reader_required
 def suggestion_action(request, pk, action):
-    if action not in ALL_STEPS:
+    step = ACTIONS.get(action)
+    if step is None:
         raise Http404
     if action != "supervise" and not is_office_staff(request.user):
         raise PermissionDenied
-    suggestion, steps = _load(request.user, pk)
-    if action not in steps.available():
+    suggestion, page = _load(request.user, pk)
+    if action not in page.steps:
         # A stale page posting a step the suggestion has moved past: say so rather than show field errors.
         messages.error(
             request,
@@ -325,19 +307,14 @@ def suggestion_action(request, pk, action):
             % {"status": suggestion.get_status_display()},
         )
         return redirect("staff:suggestion", pk=suggestion.pk)
-    form = steps.form(action, request.POST)
+    form = page.form(action, request.POST)
     if not form.is_valid():
         if any(name in form.errors for name in ("assignment", "reply", "version")):
             # Hidden fields only go wrong on a page someone else has acted on since it was opened.
             messages.error(request, _("页面内容已过期，请刷新页面后再操作。"))
             return redirect("staff:suggestion", pk=suggestion.pk)
-        return _detail_page(request, suggestion, steps, bound=(action, form))
-    try:
-        message = _run(action, suggestion, form.cleaned_data, request.user)
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, message)
+        return _detail_page(request, suggestion, page, bound=(action, form))
+    perform(request, step.run, suggestion, form.cleaned_data, request.user)
     return redirect("staff:suggestion", pk=suggestion.pk)
 
 
@@ -356,7 +333,7 @@ def _watch_rows(queryset, today):
 def overdue(request):
     user = request.user
     today = timezone.localdate()
-    units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
+    units = list(handling_units_for(user).order_by("region__path", "name"))
     unit_id = request.GET.get("unit", "")
     unit = next((candidate for candidate in units if str(candidate.pk) == unit_id), None)
     year = _year(request)
@@ -391,7 +368,7 @@ def overdue(request):
             "sections": sections,
             "promises": promise_rows[:WATCH_LIMIT],
             "more_promises": len(promise_rows) > WATCH_LIMIT,
-            "figures": unit_figures(user=user, today=today, year=year, unit=unit),
+            "figures": selectors.unit_figures(user=user, today=today, year=year, unit=unit),
             "units": units,
             "unit": unit,
             "year": year,

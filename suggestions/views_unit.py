@@ -6,9 +6,7 @@ like a missing one. Each action calls one service; a refusal leaves everything a
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,53 +14,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.permissions import unit_clerk_required
-from representatives.workdays import add_working_days
 
 from . import selectors, services
 from .deputy_contact import lead_deputy_contact
 from .forms_unit import ContactForm, CoOpinionForm, PromiseDoneForm, ReassignRequestForm, ReplyForm
-from .models import Assignment, Reply, ReplyClass, Suggestion
+from .models import Assignment, Suggestion
 
-DUE_SOON_DAYS = 15
+DUE_SOON_DAYS = selectors.UNIT_DUE_SOON_DAYS
 
 A = Assignment.Status
 
 
-def _unreported_promises():
-    return Reply.objects.filter(reply_class=ReplyClass.B, promise_done_at__isnull=True)
-
-
 def unit_home_panel(request, unit):
-    waiting = selectors.unit_assignments(user=request.user, waiting=True).order_by()
-    today = timezone.localdate()
-    counts = waiting.aggregate(
-        waiting=Count("pk"),
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
-        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=today + datetime.timedelta(DUE_SOON_DAYS))),
-        reassign=Count("pk", filter=Q(status=A.REASSIGN_REQUESTED)),
-    )
-    counts["promises"] = _unreported_promises().filter(assignment__unit_id=unit.pk).count()
+    counts = selectors.unit_waiting_counts(user=request.user, today=timezone.localdate())
     if not any(counts.values()):
         return None
     return "unit/suggestions/panel.html", {**counts, "due_soon_days": DUE_SOON_DAYS}
 
 
 # The list: "waiting for me" and "done" as two tabs (Decidim's handlers asked for that split) ------------------
-
-# Narrowings the home panel links to; each belongs to one tab.
-SHOW = {
-    "waiting": {
-        "overdue": lambda qs, today: qs.filter(deadline__lt=today),
-        "soon": lambda qs, today: qs.filter(
-            deadline__gte=today, deadline__lte=today + datetime.timedelta(DUE_SOON_DAYS)
-        ),
-        "reassign": lambda qs, today: qs.filter(status=A.REASSIGN_REQUESTED),
-    },
-    "done": {
-        "promises": lambda qs, today: qs.filter(Exists(_unreported_promises().filter(assignment=OuterRef("pk")))),
-    },
-}
 
 
 def _mark_days(part: Assignment, today: datetime.date) -> None:
@@ -76,13 +48,7 @@ def _mark_days(part: Assignment, today: datetime.date) -> None:
 def suggestions(request):
     tab = "done" if request.GET.get("tab") == "done" else "waiting"
     today = timezone.localdate()
-    queryset = selectors.unit_assignments(user=request.user, waiting=tab == "waiting")
-    show = request.GET.get("show", "")
-    narrow = SHOW[tab].get(show)
-    if narrow is None:
-        show = ""
-    else:
-        queryset = narrow(queryset, today)
+    queryset, show = selectors.unit_list(user=request.user, tab=tab, show=request.GET.get("show", ""), today=today)
     page = paginate(request, queryset)
     page.object_list = list(page.object_list)
     for part in page.object_list:
@@ -108,65 +74,36 @@ def _working_part(parts, unit_id) -> Assignment | None:
     return max(live, key=lambda part: (part.round, part.pk), default=None)
 
 
-def _promises(own_parts) -> list[Reply]:
-    return [
-        reply
-        for part in own_parts
-        for reply in part.replies.all()
-        if reply.reply_class == ReplyClass.B and reply.promise_done_at is None
-    ]
-
-
-def _reassign_window_end(part: Assignment) -> datetime.date:
-    start = timezone.localdate(part.assigned_at)
-    return add_working_days(start, settings.SUGGESTION_REASSIGN_WINDOW_DAYS).date
-
-
 class _State:
     """What the page knows about the clerk's unit's parts, shared by the page and the actions."""
 
     def __init__(self, request, suggestion: Suggestion):
-        unit_id = request.user.unit_id
-        self.parts = selectors.parts_for(user=request.user, suggestion=suggestion)
-        self.own = [part for part in self.parts if part.unit_id == unit_id]
+        user = request.user
+        self.parts = selectors.parts_for(user=user, suggestion=suggestion)
+        self.own = [part for part in self.parts if part.unit_id == user.unit_id]
         # Only the lead unit is given the other parts (permissions.assignments_visible_to).
-        self.others = [part for part in self.parts if part.unit_id != unit_id]
-        self.working = _working_part(self.parts, unit_id)
-        self.promises = _promises(self.own)
+        self.others = [part for part in self.parts if part.unit_id != user.unit_id]
+        self.working = _working_part(self.parts, user.unit_id)
+        # The replies whose promise the unit may report kept (services.REPLY_STEPS).
+        self.promises = [
+            reply
+            for part in self.own
+            for reply in part.replies.all()
+            if "promise_done" in services.available_steps(user, reply)
+        ]
         self.is_lead = any(part.role == Assignment.Role.LEAD for part in self.own)
-        self.window_end = None
+        self.steps = services.available_steps(user, self.working) if self.working is not None else []
+        if self.promises:
+            self.steps.append("promise_done")
+        # Shown while the part is being handled, whether or not the window has closed.
+        active = self.working is not None and self.working.status == A.ACTIVE
+        self.window_end = services.reassign_window_end(self.working) if active else None
 
     def form(self, action, data=None, files=None):
-        if action == "promise_done":
-            return PromiseDoneForm(data, prefix=action, replies=self.promises)
-        return FORMS[action](data, files, prefix=action)
+        return ACTIONS[action].form(data, files, prefix=action, replies=self.promises)
 
-    def available_forms(self, suggestion: Suggestion) -> dict:
-        """The forms this part's state allows; the services check the same rules again under a lock."""
-        part, today = self.working, timezone.localdate()
-        actions = []
-        if part is not None:
-            actions.append("contact")
-            if part.status == A.ACTIVE:
-                self.window_end = _reassign_window_end(part)
-                if today <= self.window_end:
-                    actions.append("request_reassign")
-                if part.role == Assignment.Role.CO:
-                    actions.append("co_opinion")
-                elif suggestion.status == Suggestion.Status.ASSIGNED:
-                    actions.append("reply")
-        if self.promises:
-            actions.append("promise_done")
-        return {action: self.form(action) for action in actions}
-
-
-FORMS = {
-    "request_reassign": ReassignRequestForm,
-    "contact": ContactForm,
-    "co_opinion": CoOpinionForm,
-    "reply": ReplyForm,
-    "promise_done": PromiseDoneForm,
-}
+    def available_forms(self) -> dict:
+        return {action: self.form(action) for action in self.steps if action in ACTIONS}
 
 
 def _visible_timeline(suggestion: Suggestion, state: _State, unit_id):
@@ -184,7 +121,7 @@ def _visible_timeline(suggestion: Suggestion, state: _State, unit_id):
 
 def _render(request, suggestion: Suggestion, state: _State, bound: dict | None = None):
     today = timezone.localdate()
-    forms = state.available_forms(suggestion)
+    forms = state.available_forms()
     forms.update(bound or {})
     for part in state.parts:
         _mark_days(part, today)
@@ -193,8 +130,8 @@ def _render(request, suggestion: Suggestion, state: _State, bound: dict | None =
         "unit/suggestions/detail.html",
         {
             "suggestion": suggestion,
-            "lead_contact": lead_deputy_contact(user=request.user, suggestion=suggestion, parts=state.parts),
             "deputy": suggestion.deputy,
+            "lead_contact": lead_deputy_contact(user=request.user, suggestion=suggestion, parts=state.parts),
             "cosigners": [c for c in suggestion.cosigners.all() if c.status == c.Status.ACCEPTED],
             "own_parts": sorted(state.own, key=lambda part: (-part.round, part.pk)),
             "other_parts": state.others,
@@ -213,15 +150,15 @@ def suggestion(request, pk):
     return _render(request, item, _State(request, item))
 
 
-def _request_reassign(request, state, data):
-    services.assignment_request_reassign(assignment=state.working, by=request.user, reason=data["reason"])
+def _request_reassign(by, state, data):
+    services.assignment_request_reassign(assignment=state.working, by=by, reason=data["reason"])
     return _("调整申请已提交，请等待代表工作部门处理；在此之前请继续办理。")
 
 
-def _contact(request, state, data):
+def _contact(by, state, data):
     services.contact_log_add(
         assignment=state.working,
-        by=request.user,
+        by=by,
         stage=data["stage"],
         method=data["method"],
         date=data["date"],
@@ -230,15 +167,15 @@ def _contact(request, state, data):
     return _("沟通记录已登记。")
 
 
-def _co_opinion(request, state, data):
-    services.co_opinion_submit(assignment=state.working, by=request.user, text=data["text"])
+def _co_opinion(by, state, data):
+    services.co_opinion_submit(assignment=state.working, by=by, text=data["text"])
     return _("协办意见已提交主办单位。")
 
 
-def _reply(request, state, data):
+def _reply(by, state, data):
     services.reply_submit(
         assignment=state.working,
-        by=request.user,
+        by=by,
         reply_class=data["reply_class"],
         text=data["text"],
         document=data["document"],
@@ -248,36 +185,46 @@ def _reply(request, state, data):
     return _("答复已提交，代表将收到通知并进行评价。")
 
 
-def _promise_done(request, state, data):
+def _promise_done(by, state, data):
     reply = next(reply for reply in state.promises if reply.pk == data["reply"])
-    services.promise_report_done(reply=reply, by=request.user, note=data["note"])
+    services.promise_report_done(reply=reply, by=by, note=data["note"])
     return _("已报告承诺事项完成情况，等待代表工作部门确认。")
 
 
+def _part_form(form_class):
+    return lambda data, files, *, prefix, replies: form_class(data, files, prefix=prefix)
+
+
+# The unit's steps: the form that parses each and the one service call behind it. Which of them the page offers
+# is services.available_steps on the unit's working part (services.PART_STEPS) and its replies (REPLY_STEPS).
 ACTIONS = {
-    "request_reassign": _request_reassign,
-    "contact": _contact,
-    "co_opinion": _co_opinion,
-    "reply": _reply,
-    "promise_done": _promise_done,
+    "request_reassign": Action(_part_form(ReassignRequestForm), _request_reassign),
+    "contact": Action(_part_form(ContactForm), _contact),
+    "co_opinion": Action(_part_form(CoOpinionForm), _co_opinion),
+    "reply": Action(_part_form(ReplyForm), _reply),
+    "promise_done": Action(
+        lambda data, files, *, prefix, replies: PromiseDoneForm(data, prefix=prefix, replies=replies), _promise_done
+    ),
 }
 
 
 @unit_clerk_required
 @require_POST
 def suggestion_action(request, pk, action):
-    perform = ACTIONS.get(action)
-    if perform is None:
+    step = ACTIONS.get(action)
+    if step is None:
         raise Http404
     item = selectors.suggestion_detail(user=request.user, pk=pk)
     state = _State(request, item)
+    if action != "promise_done":
+        if state.working is None:
+            raise Http404
+        refusal = services.PART_STEPS.refusal(action, request.user, state.working)
+        if refusal is not None:
+            messages.error(request, refusal)
+            return redirect("unit:suggestion", pk=item.pk)
     form = state.form(action, request.POST, request.FILES)
     if not form.is_valid():
         return _render(request, item, state, bound={action: form})
-    if state.working is None and action != "promise_done":
-        raise Http404
-    try:
-        messages.success(request, perform(request, state, form.cleaned_data))
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
+    perform(request, step.run, request.user, state, form.cleaned_data)
     return redirect("unit:suggestion", pk=item.pk)
