@@ -30,12 +30,14 @@ def ensure_beat_schedule(sender: object = None, apps: Apps | None = None, using:
         schedule = entry.get("schedule")
         if name in existing or not isinstance(schedule, crontab):
             continue
+        # The fields as written in settings ("*/10"), which celery keeps only in private attributes.
+        written: Any = schedule
         spec = {
-            "minute": str(schedule._orig_minute),
-            "hour": str(schedule._orig_hour),
-            "day_of_week": str(schedule._orig_day_of_week),
-            "day_of_month": str(schedule._orig_day_of_month),
-            "month_of_year": str(schedule._orig_month_of_year),
+            "minute": str(written._orig_minute),
+            "hour": str(written._orig_hour),
+            "day_of_week": str(written._orig_day_of_week),
+            "day_of_month": str(written._orig_day_of_month),
+            "month_of_year": str(written._orig_month_of_year),
             "timezone": settings.CELERY_TIMEZONE,
         }
         cron = crontab_schedule.objects.using(using).filter(**spec).first()

@@ -11,6 +11,8 @@ decides (the public-form rate limit falls back to a per-process counter).
 
 import logging
 import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -20,6 +22,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, ConnectionError, TimeoutError)
 
@@ -37,7 +40,7 @@ class CacheUnavailable(Exception):  # noqa: N818 — reads as the condition call
 
 
 class ResilientRedisCache(RedisCache):
-    def __init__(self, server, params):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
         params = dict(params)
         options = dict(params.get("OPTIONS") or {})
         self.down_seconds = float(options.pop("DOWN_SECONDS", 5))
@@ -57,7 +60,7 @@ class ResilientRedisCache(RedisCache):
         """Forget a recent failure and try Redis on the next call (tests use it after restarting Redis)."""
         self._down_until = 0.0
 
-    def _guard(self, operation, default, call):
+    def _guard(self, operation: str, default: T, call: Callable[[], T]) -> T:
         if self.is_down:
             return default
         try:
@@ -69,7 +72,7 @@ class ResilientRedisCache(RedisCache):
             )
             return default
 
-    def _strict(self, operation, call):
+    def _strict(self, operation: str, call: Callable[[], T]) -> T:
         if self.is_down:
             raise CacheUnavailable(operation)
         try:
@@ -79,38 +82,38 @@ class ResilientRedisCache(RedisCache):
             logger.warning("Redis cache unreachable during %s: %s", operation, exc)
             raise CacheUnavailable(operation) from exc
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._guard("add", False, lambda: super(ResilientRedisCache, self).add(key, value, timeout, version))
 
-    def get(self, key, default=None, version=None):
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         return self._guard("get", default, lambda: super(ResilientRedisCache, self).get(key, default, version))
 
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
         return self._guard("set", None, lambda: super(ResilientRedisCache, self).set(key, value, timeout, version))
 
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
         return self._guard("touch", False, lambda: super(ResilientRedisCache, self).touch(key, timeout, version))
 
-    def delete(self, key, version=None):
+    def delete(self, key: Any, version: int | None = None) -> bool:
         return self._guard("delete", False, lambda: super(ResilientRedisCache, self).delete(key, version))
 
-    def get_many(self, keys, version=None):
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
         return self._guard("get_many", {}, lambda: super(ResilientRedisCache, self).get_many(keys, version))
 
-    def has_key(self, key, version=None):
+    def has_key(self, key: Any, version: int | None = None) -> bool:
         return self._guard("has_key", False, lambda: super(ResilientRedisCache, self).has_key(key, version))
 
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+    def set_many(self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
         # Django's contract: the keys that failed to be set.
         return self._guard(
             "set_many", list(data), lambda: super(ResilientRedisCache, self).set_many(data, timeout, version)
         )
 
-    def delete_many(self, keys, version=None):
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
         return self._guard("delete_many", None, lambda: super(ResilientRedisCache, self).delete_many(keys, version))
 
-    def clear(self):
-        return self._guard("clear", False, lambda: super(ResilientRedisCache, self).clear())
+    def clear(self) -> bool:  # type: ignore[override]  # Django's Redis backend reports the flush (stubs: None)
+        return self._guard("clear", False, lambda: bool(super(ResilientRedisCache, self).clear()))
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         return self._strict("incr", lambda: super(ResilientRedisCache, self).incr(key, delta, version))

@@ -10,6 +10,6 @@ app.autodiscover_tasks()
 
 
 @app.task(name="congress.celery.heartbeat")
-def heartbeat():
+def heartbeat() -> str:
     """Beat's liveness signal: the worker log shows this every five minutes."""
     return "ok"

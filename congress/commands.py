@@ -1,6 +1,9 @@
 """The base class for the project's management commands."""
 
+from typing import Any
+
 from django.core.management.base import BaseCommand as DjangoBaseCommand
+from django.core.management.base import CommandParser
 
 
 class BaseCommand(DjangoBaseCommand):
@@ -11,6 +14,6 @@ class BaseCommand(DjangoBaseCommand):
     import, gives the help in the language active at that moment: ``LANGUAGE_CODE`` from the command line.
     """
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         self.help = str(self.help)
         return super().create_parser(prog_name, subcommand, **kwargs)

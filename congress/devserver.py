@@ -17,6 +17,7 @@ import subprocess  # nosec B404 — starts our own interpreter only
 import sys
 import time
 from pathlib import Path
+from types import FrameType
 
 import django
 from django.utils.translation import gettext as _
@@ -36,7 +37,7 @@ class Child:
         # The Celery worker stops its own pool: a SIGTERM that reaches the pool processes as well makes it
         # lose them mid-shutdown, and it then waited on for ever. The others are stopped as a whole group.
         self.signal_group = signal_group
-        self.process: subprocess.Popen | None = None
+        self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         self.process = subprocess.Popen(  # noqa: S603  # nosec B603 — our own interpreter and modules, no user input
@@ -108,7 +109,7 @@ def stop(procs: list[Child]) -> None:
 def main(argv: list[str] | None = None) -> int:
     received: list[int] = []
 
-    def on_signal(signum, frame):
+    def on_signal(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
 
     # First of all, so that a Ctrl-C at any moment of the start-up stops cleanly too: no KeyboardInterrupt.
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             if gone is not None:
                 print(
                     _("%(name)s 已退出（退出码 %(code)s），正在停止其余进程。")
-                    % {"name": gone.name, "code": gone.process.returncode},
+                    % {"name": gone.name, "code": gone.process.returncode if gone.process else None},
                     flush=True,
                 )
                 status = 1
@@ -150,9 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         stop(procs)
     if received:
         # Exit by the signal itself, as a shell expects of a program it interrupted (make then reports it).
-        signum = received[0]
-        signal.signal(signum, signal.SIG_DFL)
-        os.kill(os.getpid(), signum)
+        first = received[0]
+        signal.signal(first, signal.SIG_DFL)
+        os.kill(os.getpid(), first)
     return status
 
 

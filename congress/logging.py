@@ -20,14 +20,14 @@ _STANDARD_ATTRS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", (), None)))
 class RequestIdFilter(logging.Filter):
     """Adds ``request_id`` to records logged during a request (never drops a record)."""
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         if not hasattr(record, "request_id"):
             record.request_id = request_id_var.get()
         return True
 
 
 class JsonFormatter(logging.Formatter):
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         payload = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
@@ -63,11 +63,11 @@ class GunicornAccessFormatter(JsonFormatter):
         "user_agent": "a",
     }
 
-    def format(self, record):
+    def format(self, record: logging.LogRecord) -> str:
         atoms = record.args
         if not isinstance(atoms, dict):
             return super().format(record)
-        payload = {
+        payload: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
@@ -80,7 +80,7 @@ class GunicornAccessFormatter(JsonFormatter):
                 payload[field] = value.replace('\\"', '"') if isinstance(value, str) else value
         if "status" in payload:
             with contextlib.suppress(TypeError, ValueError):
-                payload["status"] = int(payload["status"])
+                payload["status"] = int(str(payload["status"]))
         # The response header is set by the Django middleware; the request header covers responses that
         # never reached Django (e.g. gunicorn's own errors).
         request_id = atoms["{x-request-id}o"]

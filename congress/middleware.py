@@ -4,10 +4,14 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
@@ -21,14 +25,15 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,128}$")
 
 
-def _resolved_user_id(request):
+def _resolved_user_id(request: HttpRequest) -> int | None:
     """The user's id if this request already looked the user up, else None.
 
     Resolving it here just for the log line would cost a session and a user query on pages that never
     needed them (public pages, static files).
     """
     user = getattr(request, "user", None)
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    # SimpleLazyObject keeps the not-yet-loaded marker in ``_wrapped`` (absent from the stubs).
+    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):  # type: ignore[attr-defined]
         return None
     return user.pk if user.is_authenticated else None
 
@@ -37,14 +42,14 @@ class RequestIdMiddleware:
     """Gives each request an id (nginx's ``X-Request-ID`` when it sent one), returns it in the response
     header, stamps it on every log line of the request, and logs one line per request."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         started = time.perf_counter()
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = incoming if _VALID_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        request.request_id = request_id
+        request.request_id = request_id  # type: ignore[attr-defined]  # read by views and error pages
         token = request_id_var.set(request_id)
         try:
             response = self.get_response(request)
@@ -80,7 +85,7 @@ def now() -> float:
     return time.time()
 
 
-def mark_session_start(sender, request, user, **kwargs):
+def mark_session_start(sender: object, request: HttpRequest, user: object, **kwargs: Any) -> None:
     """``user_logged_in`` receiver: the absolute limit counts from the login."""
     moment = int(now())
     request.session[SESSION_STARTED_KEY] = moment
@@ -95,10 +100,10 @@ class SessionTimeoutMiddleware:
     replayed with any date, so both limits are checked against times kept in the session on the server.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         session = getattr(request, "session", None)
         if session is not None and session.get(SESSION_KEY):
             moment = int(now())

@@ -9,8 +9,12 @@ else (keyword arguments, strings, UUIDs, a name that does not reverse with numbe
 as before.
 """
 
+from typing import Any
+
 from django import template
 from django.template import defaulttags
+from django.template.base import Parser, Token
+from django.template.context import Context
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.html import conditional_escape
@@ -19,10 +23,10 @@ register = template.Library()
 
 # Large and unlikely to occur in a URL by chance; each argument gets its own so they are found in order.
 _STAND_IN = 918273645
-_shapes: dict[tuple, tuple[str, ...] | None] = {}
+_shapes: dict[tuple[object, ...], tuple[str, ...] | None] = {}
 
 
-def _shape(view_name: str, count: int, current_app) -> tuple[str, ...] | None:
+def _shape(view_name: str, count: int, current_app: str | None) -> tuple[str, ...] | None:
     """The URL of ``view_name`` cut where its ``count`` numeric arguments go, or None if it has no such shape."""
     key = (view_name, count, current_app, translation.get_language(), get_script_prefix(), get_urlconf())
     if key in _shapes:
@@ -32,20 +36,20 @@ def _shape(view_name: str, count: int, current_app) -> tuple[str, ...] | None:
     except NoReverseMatch:
         shape = None
     else:
-        pieces, rest = [], url
+        pieces: list[str] = []
+        rest = url
         for i in range(count):
             token = str(_STAND_IN + i)
             if rest.count(token) != 1:
-                pieces = None
                 break
             before, rest = rest.split(token)
             pieces.append(before)
-        shape = (*pieces, rest) if pieces is not None else None
+        shape = (*pieces, rest) if len(pieces) == count else None
     _shapes[key] = shape
     return shape
 
 
-def fast_reverse(view_name: str, args: list, current_app=None) -> str:
+def fast_reverse(view_name: str, args: list[Any], current_app: str | None = None) -> str:
     if args and all(type(arg) is int and arg >= 0 for arg in args):
         shape = _shape(view_name, len(args), current_app)
         if shape is not None:
@@ -54,7 +58,7 @@ def fast_reverse(view_name: str, args: list, current_app=None) -> str:
 
 
 class FastURLNode(defaulttags.URLNode):
-    def render(self, context):
+    def render(self, context: Context) -> str:
         if self.kwargs:
             return super().render(context)
         args = [arg.resolve(context) for arg in self.args]
@@ -76,7 +80,7 @@ class FastURLNode(defaulttags.URLNode):
 
 
 @register.tag
-def url(parser, token):
+def url(parser: Parser, token: Token) -> defaulttags.URLNode:
     node = defaulttags.url(parser, token)
     node.__class__ = FastURLNode
     return node

@@ -7,6 +7,7 @@ the heap for the garbage collector.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -14,20 +15,21 @@ from django.conf import settings
 
 def template_names() -> list[str]:
     """Every template under the project and app template folders, as ``get_template`` names them."""
-    folders = [Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])]
+    engines: list[dict[str, Any]] = settings.TEMPLATES
+    folders = [Path(folder) for engine in engines for folder in engine.get("DIRS", [])]
     folders += [
         Path(app.path) / "templates"
         for app in apps.get_app_configs()
         if Path(app.path).is_relative_to(settings.BASE_DIR)
     ]
-    names = set()
+    names: set[str] = set()
     for folder in folders:
         if folder.is_dir():
             names.update(str(path.relative_to(folder)) for path in folder.rglob("*.html"))
     return sorted(names)
 
 
-def warm_up() -> dict:
+def warm_up() -> dict[str, Any]:
     from django.template import TemplateDoesNotExist, TemplateSyntaxError
     from django.template.loader import get_template
     from django.urls import get_resolver

@@ -7,6 +7,8 @@ end, and then shown in the normal order. That needs an ordering without ties (ot
 would not mirror each other), so a primary-key tie-break is added when the ordering has none.
 """
 
+from __future__ import annotations
+
 import hashlib
 import time
 from collections.abc import Sequence
@@ -29,7 +31,7 @@ COUNT_CACHE_SECONDS = 60
 PAGE_SIZE = 25
 
 
-def cached_count(queryset: QuerySet) -> int:
+def cached_count(queryset: QuerySet[Any]) -> int:
     """``queryset.count()``, kept for COUNT_CACHE_SECONDS when it was slow (the comment above says why)."""
     try:
         sql, params = queryset.query.sql_with_params()
@@ -38,7 +40,7 @@ def cached_count(queryset: QuerySet) -> int:
     key = "pagecount:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
-        return cached
+        return int(cached)
     started = time.monotonic()
     count = queryset.count()
     if time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
@@ -46,7 +48,7 @@ def cached_count(queryset: QuerySet) -> int:
     return count
 
 
-def _names_pk(term) -> bool:
+def _names_pk(term: object) -> bool:
     if isinstance(term, str):
         return term.lstrip("-?") in PK_NAMES
     if isinstance(term, OrderBy):
@@ -54,7 +56,7 @@ def _names_pk(term) -> bool:
     return isinstance(term, F) and term.name in PK_NAMES
 
 
-def with_unique_ordering(queryset: QuerySet) -> QuerySet:
+def with_unique_ordering(queryset: QuerySet[Any]) -> QuerySet[Any]:
     """``queryset`` ordered as before, with ties broken by primary key so every row has one place."""
     query = queryset.query
     ordering = list(query.order_by) or (list(queryset.model._meta.ordering) if query.default_ordering else [])
@@ -66,10 +68,10 @@ def with_unique_ordering(queryset: QuerySet) -> QuerySet:
     return queryset.order_by(*ordering, "pk") if ordering else queryset.order_by("-pk")
 
 
-class MirroredPaginator(Paginator):
+class MirroredPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """A Paginator that reads pages past the middle from the end of the list."""
 
-    def __init__(self, object_list, per_page, **kwargs):
+    def __init__(self, object_list: QuerySet[Any] | Sequence[Any], per_page: int, **kwargs: Any) -> None:
         if isinstance(object_list, QuerySet):
             object_list = with_unique_ordering(object_list)
         super().__init__(object_list, per_page, **kwargs)
@@ -80,7 +82,7 @@ class MirroredPaginator(Paginator):
             return super().count
         return cached_count(self.object_list)
 
-    def page(self, number) -> Page:
+    def page(self, number: int | str) -> Page[Any]:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
@@ -90,7 +92,10 @@ class MirroredPaginator(Paginator):
         # primary key keeps ``object_list`` a lazy queryset in the normal order, so views can still add
         # prefetches or annotations to the page, and the page stays one query.
         window = self.object_list.reverse()[self.count - top : self.count - bottom].values("pk")
-        return self._get_page(self.object_list.filter(pk__in=window), number, self)
+        page: Page[Any] = self._get_page(  # type: ignore[attr-defined]  # Django's hook for building a Page
+            self.object_list.filter(pk__in=window), number, self
+        )
+        return page
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE) -> Page[Any]:

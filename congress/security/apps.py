@@ -7,7 +7,7 @@ class SecurityConfig(AppConfig):
     label = "security"
     verbose_name = _("登录保护")
 
-    def ready(self):
+    def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
         from congress.middleware import mark_session_start

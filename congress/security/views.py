@@ -1,7 +1,9 @@
 from base64 import b32encode
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -15,7 +17,7 @@ from . import services
 from .forms import TokenForm
 
 
-def _next_url(request) -> str:
+def _next_url(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
@@ -23,9 +25,9 @@ def _next_url(request) -> str:
 
 
 @base.region_reader_required
-def otp_setup(request):
+def otp_setup(request: HttpRequest) -> HttpResponse:
     """Enrol an authenticator app: scan the QR (or type the key), then confirm one code from it."""
-    if user_has_device(request.user) and not request.user.is_verified():
+    if user_has_device(request.user) and not request.user.is_verified():  # type: ignore[union-attr]  # django-otp's
         # Replacing a device needs the current one; a lost phone is reset by a superuser in the admin.
         return redirect(f"{reverse('security:otp_verify')}?{urlencode({'next': _next_url(request)})}")
     device = services.pending_totp_device(request.user)
@@ -49,7 +51,7 @@ def otp_setup(request):
 
 
 @base.region_reader_required
-def otp_verify(request):
+def otp_verify(request: HttpRequest) -> HttpResponse:
     if not user_has_device(request.user):
         return redirect("security:otp_setup")
     form = TokenForm(request.POST or None)
@@ -60,13 +62,13 @@ def otp_verify(request):
     return render(request, "security/otp_verify.html", {"form": form, "next": _next_url(request)})
 
 
-def _grouped(device) -> str:
+def _grouped(device: Any) -> str:
     """The base32 key in groups of four, for typing into an app by hand."""
     key = b32encode(device.bin_key).decode()
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-def lockout(request, original_response=None, credentials=None):
+def lockout(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:
     """django-axes' lockout response (AXES_LOCKOUT_CALLABLE): a page that says why and what to do."""
     cooloff = settings.AXES_COOLOFF_TIME
     return render(

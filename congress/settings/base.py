@@ -291,7 +291,7 @@ PERIODIC_TASKS = {
         "schedule": crontab(hour=8, minute=30),
     },
 }
-CELERY_BEAT_SCHEDULE = {}
+CELERY_BEAT_SCHEDULE: dict[str, object] = {}
 
 # Reminder offsets for opinions assigned to units: days before the deadline, and how often an overdue
 # item is chased again (and escalated to the office).

@@ -34,4 +34,4 @@ REFRESH_IN_BACKGROUND = False
 # (congress/testing/templates.py); Django's and other packages' templates keep their silent lookups.
 from congress.testing.templates import LOUD_UNDEFINED  # noqa: E402
 
-TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = LOUD_UNDEFINED  # noqa: F405
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = LOUD_UNDEFINED  # type: ignore[index]  # noqa: F405
