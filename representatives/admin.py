@@ -638,10 +638,14 @@ class ExportLogAdmin(ReadOnlyAuditAdmin, admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(OfficeWideAdmin, admin.ModelAdmin):
-    list_display = ["date", "name", "is_workday"]
+    list_display = ["date", "holiday", "is_workday"]
     list_filter = ["is_workday"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+    @admin.display(description=_("名称"), ordering="name")
+    def holiday(self, day):
+        return day.display_name
 
 
 @admin.register(CalendarYear)

@@ -636,6 +636,19 @@ class CalendarYear(models.Model):
         return str(self.year)
 
 
+# The holiday names the ``chinese-calendar`` package writes into CalendarDay.name (workdays.load_from_package).
+HOLIDAY_NAMES = {
+    "New Year's Day": _("元旦"),
+    "Spring Festival": _("春节"),
+    "Tomb-sweeping Day": _("清明节"),
+    "Labour Day": _("劳动节"),
+    "Dragon Boat Festival": _("端午节"),
+    "National Day": _("国庆节"),
+    "Mid-autumn Festival": _("中秋节"),
+    "Anti-Fascist 70th Day": _("抗战胜利70周年纪念日"),
+}
+
+
 class CalendarDay(models.Model):
     """A day that breaks the weekday rule: a holiday on a weekday, or a make-up workday (调休) at a weekend."""
 
@@ -649,7 +662,12 @@ class CalendarDay(models.Model):
         ordering = ["date"]
 
     def __str__(self):
-        return f"{self.date} {self.name}"
+        return f"{self.date} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the ``chinese-calendar`` package names its holidays in English."""
+        return str(HOLIDAY_NAMES.get(self.name, self.name))
 
 
 class Notification(models.Model):
