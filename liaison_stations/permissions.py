@@ -116,14 +116,10 @@ def messages_for(user) -> QuerySet[Opinion]:
     return Opinion.objects.none()
 
 
-def can_take_message(user, opinion: Opinion) -> bool:
-    """Answering a message or passing it to a station: only the deputy it was written to, while it waits."""
-    return (
-        is_deputy(user)
-        and opinion.addressed_to_id is not None
-        and opinion.addressed_to_id == user.deputy_id
-        and opinion.status == Opinion.Status.WITH_DEPUTY
-    )
+def is_addressee(user, opinion: Opinion) -> bool:
+    """The deputy a voter's message was written to: the only one who answers it or passes it to a station
+    (the steps ``answer_message`` and ``pass_message`` in ``services.OPINION_STEPS``)."""
+    return is_deputy(user) and opinion.addressed_to_id is not None and opinion.addressed_to_id == user.deputy_id
 
 
 def message_stations(user) -> QuerySet[Station]:

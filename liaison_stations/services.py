@@ -106,6 +106,19 @@ OPINION_STEPS = Workflow(
     Step(
         "unpublish", **_HANDLE, when=((lambda opinion: opinion.published_at is not None, _lazy("这条意见没有公示。")),)
     ),
+    # A voter's message to one deputy (码上找代表, services_messages): only that deputy answers it or passes it on.
+    Step(
+        "answer_message",
+        who=permissions.is_addressee,
+        denied=_lazy("这条留言不是写给您的。"),
+        when=((in_states(S.WITH_DEPUTY), _lazy("这条留言已经处理过了。")),),
+    ),
+    Step(
+        "pass_message",
+        who=permissions.is_addressee,
+        denied=_lazy("这条留言不是写给您的。"),
+        when=((in_states(S.WITH_DEPUTY), _lazy("这条留言已经处理过了。")),),
+    ),
     # The voter, without an account, from the tracking page.
     Step(
         "rate",

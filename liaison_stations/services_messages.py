@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.workflow import TransitionError
 from representatives.audit import record_transition
 from representatives.models import Deputy
-from representatives.services import TransitionError
 from representatives.sms import is_mobile, queue_sms
 
 from . import permissions
 from .models import Opinion, Station
+from .services import OPINION_STEPS
 
 S = Opinion.Status
 
@@ -82,7 +83,7 @@ def _locked(opinion: Opinion) -> Opinion:
 def message_answer(*, opinion: Opinion, by, text: str) -> Opinion:
     """The deputy answers the voter: the answer is the feedback, so the voter can read and rate it at once."""
     opinion = _locked(opinion)
-    _require(permissions.can_take_message(by, opinion), _("这条留言不是给您的，或已经处理过了。"))
+    OPINION_STEPS.require("answer_message", by, opinion)
     text = text.strip()
     _require(bool(text), _("答复内容不能为空。"))
     now = timezone.now()
@@ -110,7 +111,7 @@ def message_answer(*, opinion: Opinion, by, text: str) -> Opinion:
 def message_pass_to_station(*, opinion: Opinion, by, station: Station, note: str = "") -> Opinion:
     """The deputy passes the message to one of their stations, whose office sorts it (梳理) as any opinion."""
     opinion = _locked(opinion)
-    _require(permissions.can_take_message(by, opinion), _("这条留言不是给您的，或已经处理过了。"))
+    OPINION_STEPS.require("pass_message", by, opinion)
     _require(permissions.message_stations(by).filter(pk=station.pk).exists(), _("只能转给您编入的、在用的联络站。"))
     opinion.station = station
     # The station's office handles it from now on: the region decides whose lists it appears in.

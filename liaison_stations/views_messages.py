@@ -20,7 +20,7 @@ from representatives.selectors import public_deputy
 from . import permissions, ratelimit, selectors, services_messages
 from .forms_messages import DeputyMessageForm, MessageAnswerForm, MessagePassForm
 from .models import Opinion, Station, new_tracking_code
-from .services import TransitionError
+from .services import OPINION_STEPS, TransitionError
 
 logger = logging.getLogger(__name__)
 
@@ -98,17 +98,19 @@ def _message(request, pk) -> Opinion:
 
 
 def _render(request, opinion, answer_form=None, pass_form=None):
-    can_take = permissions.can_take_message(request.user, opinion)
-    stations = permissions.message_stations(request.user) if can_take else Station.objects.none()
+    steps = OPINION_STEPS.available(request.user, opinion)
+    can_answer, can_pass = "answer_message" in steps, "pass_message" in steps
+    stations = permissions.message_stations(request.user) if can_pass else Station.objects.none()
     return render(
         request,
         "me/messages/detail.html",
         {
             "opinion": opinion,
-            "can_take": can_take,
+            "can_answer": can_answer,
+            "can_pass": can_pass,
             "answer_form": answer_form or MessageAnswerForm(),
             "pass_form": pass_form or MessagePassForm(stations=stations),
-            "has_stations": can_take and stations.exists(),
+            "has_stations": can_pass and stations.exists(),
             "timeline": selectors.opinion_timeline(opinion),
             "voter_phone": mask_phone(opinion.voter_phone),
         },
@@ -152,3 +154,11 @@ def message_pass(request, pk):
     else:
         messages.success(request, _("已转交联络站梳理。"))
     return redirect("me:message", pk=opinion.pk)
+
+
+def deputy_home_panel(request, deputy):
+    """On the deputy's start page: how many voters' messages wait for an answer, when any do."""
+    waiting = permissions.messages_for(request.user).filter(status=Opinion.Status.WITH_DEPUTY).count()
+    if not waiting:
+        return None
+    return "me/messages/panel.html", {"waiting": waiting}

@@ -222,3 +222,37 @@ class TestDeputyAnswers:
             message(deputy)
         with django_assert_max_num_queries(len(few.captured_queries)):
             client.get(reverse("me:messages"))
+
+
+class TestHomePanel:
+    def test_the_deputys_start_page_says_how_many_messages_wait(self, client, deputy_user, deputy):
+        client.force_login(deputy_user)
+        assert "messages-panel" not in client.get(reverse("me:home")).content.decode()
+        message(deputy)
+        message(deputy, phone="")
+        body = client.get(reverse("me:home")).content.decode()
+        assert "2 条选民留言等您答复" in body and reverse("me:messages") in body
+
+
+class TestTheStateTable:
+    def test_only_the_addressee_is_offered_the_message_steps_and_only_while_it_waits(
+        self, deputy_user, deputy, staff_a, regions
+    ):
+        opinion = message(deputy)
+        other = DeputyUserFactory(deputy=DeputyFactory(region=regions.town_a), username="other")
+        assert services.available_steps(deputy_user, opinion) == ["answer_message", "pass_message"]
+        for nobody in (other, staff_a):
+            assert services.available_steps(nobody, opinion) == []
+        with pytest.raises(TransitionError, match="不是写给您的"):
+            services.OPINION_STEPS.require("answer_message", other, opinion)
+        opinion.status = S.RECEIVED
+        assert services.available_steps(deputy_user, opinion) == []
+        with pytest.raises(TransitionError, match="已经处理过了"):
+            services.OPINION_STEPS.require("pass_message", deputy_user, opinion)
+
+    def test_an_answered_message_offers_no_form(self, client, deputy_user, deputy):
+        opinion = message(deputy)
+        services_messages.message_answer(opinion=opinion, by=deputy_user, text="好的")
+        client.force_login(deputy_user)
+        body = client.get(reverse("me:message", args=[opinion.pk])).content.decode()
+        assert "message-answer" not in body and "message-pass" not in body
