@@ -1,6 +1,6 @@
 """The app's URL patterns by audience; congress/urls.py mounts each under its namespace."""
 
-from . import urls_dashboard, urls_file, urls_units
+from .urls_deputy import patterns as deputy_patterns
+from .urls_staff import patterns as staff_patterns
 
-deputy_patterns = urls_file.deputy_patterns + urls_units.deputy_patterns + urls_dashboard.deputy_patterns
-staff_patterns = urls_file.staff_patterns + urls_units.staff_patterns + urls_dashboard.staff_patterns
+__all__ = ["deputy_patterns", "staff_patterns"]
