@@ -164,7 +164,8 @@ def register() -> None:
         relevant=["station", "date"],
     )
     # A held day counts while someone on duty held a seat that day (filters.DUTY_DAY_COUNTED): a seat that ends,
-    # or its dates corrected, recounts the duty days. Rare writes (the roster), so every bucket is recounted.
+    # or its dates corrected, recounts the duty days. Every bucket, without a query: a roster import marks
+    # thousands of seats at once (tallies.saved), and the marks of one commit make a single recount.
     tallies.watch(
         Membership,
         lambda seat: [("duty_days", None, None)],
