@@ -21,6 +21,10 @@ class LiaisonStationsConfig(AppConfig):
         from . import views_report_rating
 
         panels.activity_panels.register("liaison_stations", views_report_rating.activity_panel)
+        from . import views_messages
+
+        # Its own key: the app's duty-day panel above is registered under the app's name.
+        panels.deputy_home_panels.register("liaison_stations.messages", views_messages.deputy_home_panel)
         from representatives import work_queue as staff_work_queue
 
         from . import work_queue

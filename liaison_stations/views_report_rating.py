@@ -13,9 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from representatives import services_ratings
 from representatives.models import ActivityKind, ReportRating, ReportRatingPoll
-from representatives.permissions import activities_for, can_open_report_rating, deputy_required, staff_required
+from representatives.permissions import activities_for, deputy_required, staff_required
 from representatives.qr import qr_svg_response
 from representatives.services import TransitionError
+from representatives.services import available_steps as activity_steps
 
 from . import ratelimit
 from .forms_report_rating import ReportRatingCodeForm, ReportRatingForm
@@ -129,7 +130,7 @@ def activity_panel(request, record):
     if record.kind != ActivityKind.REPORT_TO_VOTERS:
         return None
     poll = ReportRatingPoll.objects.filter(record=record).first()
-    can_open = can_open_report_rating(request.user, record)
+    can_open = poll is None and "open_rating" in activity_steps(request.user, record)
     if poll is None and not can_open:
         return None
     namespace = "me" if request.resolver_match and request.resolver_match.namespace == "me" else "staff"

@@ -155,6 +155,13 @@ def can_review_activity(user, record: ActivityRecord) -> bool:
     return is_office_staff(user) and user_covers_region(user, record.deputy.region)
 
 
+def can_open_report_rating(user, record: ActivityRecord) -> bool:
+    """Opening voters' rating of a report to voters (述职评议): the deputy who reported, or the region's office."""
+    if is_deputy(user) and record.deputy_id == user.deputy_id:
+        return True
+    return can_review_activity(user, record)
+
+
 def _role_required(check):
     def decorator(view):
         @wraps(view)
@@ -175,12 +182,3 @@ region_reader_required = _role_required(sees_region_data)
 deputy_required = _role_required(is_deputy)
 unit_clerk_required = _role_required(is_unit_clerk)
 login_required = _role_required(lambda user: True)
-def can_open_report_rating(user, record: ActivityRecord) -> bool:
-    """Opening voters' rating of a report to voters (述职评议): the deputy who reported, or the region's office."""
-    if record.kind != "report":
-        return False
-    if is_deputy(user) and record.deputy_id == user.deputy_id:
-        return True
-    return can_review_activity(user, record)
-
-

@@ -10,7 +10,7 @@ from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 
 from . import permissions
 from .audit import record_transition
-from .models import ActivityAttachment, ActivityRecord, Deputy, Membership
+from .models import ActivityAttachment, ActivityKind, ActivityRecord, Deputy, Membership, ReportRatingPoll
 from .uploads import store_uploads
 
 __all__ = ["TransitionError"]
@@ -38,6 +38,19 @@ ACTIVITY_STEPS = Workflow(
         who=permissions.can_review_activity,
         denied=_lazy("您无权审核这条履职记录。"),
         when=((in_states(_PENDING), _lazy("只有待确认的记录可以退回。")),),
+    ),
+    # Voters rate a report to voters themselves (述职评议, services_ratings): opened once, by the deputy or the office.
+    Step(
+        "open_rating",
+        who=permissions.can_open_report_rating,
+        denied=_lazy("您无权为这条履职记录开启选民评议。"),
+        when=(
+            (
+                lambda record: record.kind == ActivityKind.REPORT_TO_VOTERS,
+                _lazy("只有向选民述职的记录可以请选民评议。"),
+            ),
+            (lambda record: not ReportRatingPoll.objects.filter(record=record).exists(), _lazy("选民评议已经开启。")),
+        ),
     ),
 )
 

@@ -16,9 +16,9 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from .audit import record_transition
-from .models import ActivityKind, ActivityRecord, ReportRating, ReportRatingPoll
+from .models import ActivityRecord, ReportRating, ReportRatingPoll
 from .permissions import can_open_report_rating
-from .services import TransitionError
+from .services import ACTIVITY_STEPS, TransitionError
 from .sms import is_mobile, queue_sms
 
 CODE_VALID_FOR = datetime.timedelta(minutes=10)
@@ -65,11 +65,10 @@ def rating_from_counts(counts: dict[str, int]) -> str:
 def poll_open(*, record: ActivityRecord, by) -> ReportRatingPoll:
     """Open voters' rating of a report to voters; opening it again returns the same poll."""
     record = ActivityRecord.objects.select_for_update().select_related("deputy__region").get(pk=record.pk)
-    _require(record.kind == ActivityKind.REPORT_TO_VOTERS, _("只有向选民述职的记录可以请选民评议。"))
-    _require(can_open_report_rating(by, record), _("您无权为这条履职记录开启选民评议。"))
     poll = ReportRatingPoll.objects.filter(record=record).first()
-    if poll is not None:
+    if poll is not None and can_open_report_rating(by, record):
         return poll
+    ACTIVITY_STEPS.require("open_rating", by, record)
     now = timezone.now()
     poll = ReportRatingPoll.objects.create(
         record=record, opened_by=by, opened_at=now, closes_at=now + datetime.timedelta(days=ReportRatingPoll.OPEN_DAYS)

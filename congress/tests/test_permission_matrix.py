@@ -359,8 +359,6 @@ TABLE = {
 }
 
 ADMIN_MODEL_VIEWS = ("changelist", "change", "history")
-    "public:deputy_message": public(scope=PUBLIC_SCOPE, kwargs=public_id("deputy")),
-    "public:deputy_message_done": public(scope=PUBLIC_SCOPE, kwargs=public_id("deputy")),
 # Model admins scoped to the user's region by their own code rather than by ``RegionScopedAdmin``.
 ADMIN_SCOPED_ELSEWHERE = {"axes.AccessAttempt"}
 # Model admins not scoped by region, and which signed-in roles may read them. The scoped ones need no entry.

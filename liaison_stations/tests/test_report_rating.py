@@ -84,6 +84,15 @@ class TestOpening:
         with pytest.raises(TransitionError):
             services_ratings.poll_open(record=research, by=deputy_user_a)
 
+    def test_it_is_opened_once_and_then_no_longer_offered(self, report, deputy_user_a, staff_a):
+        from representatives import services
+
+        assert "open_rating" in services.available_steps(deputy_user_a, report)
+        poll = services_ratings.poll_open(record=report, by=deputy_user_a)
+        assert services_ratings.poll_open(record=report, by=staff_a) == poll
+        assert "open_rating" not in services.available_steps(staff_a, report)
+        assert ReportRatingPoll.objects.count() == 1
+
     def test_the_deputy_no_longer_types_the_rating(self, client, deputy_user_a):
         client.force_login(deputy_user_a)
         assert 'name="voter_rating"' not in client.get(reverse("me:activity_new")).content.decode()
