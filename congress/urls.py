@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from core import urls as core_urls
 from evaluations import urls as evaluation_urls
 from liaison_stations import urls as stations_urls
 from representatives import urls as representatives_urls
@@ -42,7 +43,8 @@ urlpatterns = [
                 representatives_urls.staff_patterns
                 + stations_urls.staff_patterns
                 + suggestion_urls.staff_patterns
-                + evaluation_urls.staff_patterns,
+                + evaluation_urls.staff_patterns
+                + core_urls.staff_patterns,
                 "staff",
             )
         ),

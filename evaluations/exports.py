@@ -4,17 +4,13 @@ import tablib
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
-from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
+from core import spreadsheets
 
 from .dashboard import Figures
 from .presenters import Section, region_table
 
-
-def _cell(value):
-    # Region and unit names are typed by users: a leading "=" must not become a formula in Excel.
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
+# Region and unit names are typed by users: a leading "=" must not become a formula in Excel.
+_cell = spreadsheets.safe_cell
 
 
 def _region_sheet(figures: Figures) -> tablib.Dataset:
@@ -41,10 +37,6 @@ def report_xlsx(figures: Figures, sections: list[Section]) -> HttpResponse:
     )
     for unit in figures.units:
         units.append([_cell(unit.name), unit.due, unit.on_time, _cell(unit.on_time_rate)])
-    book = tablib.Databook([summary, levels, _region_sheet(figures), units])
-    export_format = EXPORT_FORMATS["xlsx"]()
-    response = HttpResponse(export_format.export_data(book), content_type=export_format.get_content_type())
     name = figures.region.name if figures.region else _("全部区域")
     filename = _("%(year)s年度代表工作统计_%(region)s.xlsx") % {"year": figures.year, "region": name}
-    response["Content-Disposition"] = attachment_disposition(filename)
-    return response
+    return spreadsheets.xlsx_response([summary, levels, _region_sheet(figures), units], filename)

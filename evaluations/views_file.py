@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from core import spreadsheets
 from core.pagination import paginate
 from representatives import selectors as deputy_selectors
 from representatives.permissions import (
@@ -18,7 +19,6 @@ from representatives.permissions import (
     regions_for,
     staff_required,
 )
-from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
 
 from . import deputy_file as reads
 from . import permissions, services
@@ -91,27 +91,8 @@ def deputy_home_panel(request, deputy):
 # Spreadsheets --------------------------------------------------------------------------------------------------
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        # Text typed by users must never run as a spreadsheet formula.
-        return "'" + value
-    return value
-
-
 def _sheet(title, headers, rows) -> tablib.Dataset:
-    dataset = tablib.Dataset(headers=[str(h) for h in headers], title=str(title)[:31])
-    for row in rows:
-        dataset.append([_cell(value) for value in row])
-    return dataset
-
-
-def _xlsx_response(book_or_sheet, filename: str) -> HttpResponse:
-    export_format = EXPORT_FORMATS["xlsx"]()
-    response = HttpResponse(export_format.export_data(book_or_sheet), content_type=export_format.get_content_type())
-    response["Content-Disposition"] = attachment_disposition(f"{filename}.xlsx")
-    return response
+    return spreadsheets.sheet(headers, rows, title=str(title)[:31])
 
 
 def _rule_text(item) -> str:
@@ -250,7 +231,7 @@ def file_workbook(the_file: reads.DeputyFile) -> tablib.Databook:
 
 def file_xlsx_response(the_file: reads.DeputyFile) -> HttpResponse:
     filename = _("%(name)s%(year)d年度履职档案") % {"name": the_file.deputy.name, "year": the_file.year}
-    return _xlsx_response(file_workbook(the_file), filename)
+    return spreadsheets.xlsx_response(file_workbook(the_file), filename)
 
 
 def scores_sheet(scores, rule_set) -> tablib.Dataset:
@@ -318,7 +299,7 @@ def staff_scores(request):
     ranking = reads.Ranking(user, rule_set)
     if request.GET.get("export") == "xlsx":
         sheet = scores_sheet(ranking.decorate(filterset.qs), rule_set)
-        return _xlsx_response(sheet, _("%(name)s考评结果") % {"name": rule_set.name})
+        return spreadsheets.xlsx_response(sheet, _("%(name)s考评结果") % {"name": rule_set.name})
     page = paginate(request, filterset.qs)
     page.object_list = ranking.decorate(page.object_list)
     counts = reads.warning_counts(user, rule_set)

@@ -4,19 +4,18 @@ Staff and leaders of a region read both and download them; only staff fill in a 
 outside the user's region come through the scoped query, so they are "not found", not "forbidden".
 """
 
-import tablib
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import spreadsheets
 from representatives.models import Region
 from representatives.permissions import region_reader_required, regions_for, staff_required
-from representatives.resources import EXPORT_FORMATS, FORMULA_PREFIXES, attachment_disposition
 from representatives.services import TransitionError
 
 from . import groups as group_checks
@@ -35,23 +34,6 @@ def _year(request) -> int:
     return this_year
 
 
-def _cell(value):
-    # Unit and group names are typed by staff; a spreadsheet must never run one as a formula.
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _xlsx(headers, rows, filename: str) -> HttpResponse:
-    dataset = tablib.Dataset(headers=[str(h) for h in headers])
-    for row in rows:
-        dataset.append([_cell(value) for value in row])
-    export_format = EXPORT_FORMATS["xlsx"]()
-    response = HttpResponse(export_format.export_data(dataset), content_type=export_format.get_content_type())
-    response["Content-Disposition"] = attachment_disposition(f"{filename}.xlsx")
-    return response
-
-
 def _years():
     this_year = timezone.localdate().year
     return list(range(this_year, this_year - 6, -1))
@@ -66,7 +48,8 @@ def unit_assessment_page(request):
     assessment = unit_assessment.assess(user=request.user, year=year)
     if request.GET.get("export") == "xlsx":
         headers, rows = unit_assessment.export_rows(assessment)
-        return _xlsx(headers, rows, _("%(year)d年度承办单位办理工作考评") % {"year": year})
+        filename = _("%(year)d年度承办单位办理工作考评") % {"year": year}
+        return spreadsheets.xlsx_response(spreadsheets.sheet(headers, rows), filename)
     return render(
         request,
         "staff/evaluations/units_assessment.html",
@@ -92,7 +75,8 @@ def groups_page(request):
     if request.GET.get("export") == "xlsx":
         headers, data = group_checks.export_rows(rows)
         name = _("%(year)d年度代表小组“五个一”") % {"year": year}
-        return _xlsx(headers, data, f"{name}_{region.name}" if region else name)
+        filename = f"{name}_{region.name}" if region else name
+        return spreadsheets.xlsx_response(spreadsheets.sheet(headers, data), filename)
     regions = regions_for(request.user).filter(level__lte=Region.Level.TOWNSHIP).order_by("path")
     return render(
         request,

@@ -2,27 +2,28 @@
 statistics."""
 
 import tablib
+from django.db.models import F
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from core import spreadsheets
+from core.exports import ExportKind, register
 from representatives.audit import PersonalDataExportMixin
+from representatives.permissions import sees_region_data
 from representatives.privacy import mask_phone
 from representatives.resources import (
-    EXPORT_FORMATS,
-    FORMULA_PREFIXES,
     ChoiceWidget,
     DateWidget,
     LocalDateTimeWidget,
     SafeExportMixin,
     YesNoWidget,
-    attachment_disposition,
-    export_response,
+    export_file,
 )
 
-from . import permissions
+from . import permissions, selectors
 from .filters import OPINION_FIGURES
 from .models import Opinion, OpinionCategory, Proposal, Rating, Resolution, Station, StationVisit
 
@@ -75,15 +76,15 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
     category = Field(attribute="category", column_name=gettext_lazy("类别"), widget=ChoiceWidget(OpinionCategory))
     source = Field(attribute="source", column_name=gettext_lazy("来源"), widget=ChoiceWidget(Opinion.Source))
     region = Field(attribute="region__name", column_name=gettext_lazy("所属区域"))
-    station = Field(attribute="station__name", column_name=gettext_lazy("联络站"))
-    deputy = Field(attribute="deputy__name", column_name=gettext_lazy("接待代表"))
+    station = Field(attribute="station_name", column_name=gettext_lazy("联络站"))
+    deputy = Field(attribute="deputy_name", column_name=gettext_lazy("接待代表"))
     voter_name = Field(attribute="voter_name", column_name=gettext_lazy("反映人"))
     voter_phone = Field(column_name=gettext_lazy("联系电话"))
     status = Field(attribute="status", column_name=gettext_lazy("状态"), widget=ChoiceWidget(Opinion.Status))
-    merged_into = Field(attribute="merged_into__reference", column_name=gettext_lazy("合并到"))
+    merged_into = Field(column_name=gettext_lazy("合并到"))
     proposal = Field(attribute="proposal", column_name=gettext_lazy("拟办意见"), widget=ChoiceWidget(Proposal))
     proposal_note = Field(attribute="proposal_note", column_name=gettext_lazy("拟办说明"))
-    unit = Field(attribute="unit__name", column_name=gettext_lazy("承办单位"))
+    unit = Field(attribute="unit_name", column_name=gettext_lazy("承办单位"))
     supervised = Field(attribute="supervised", column_name=gettext_lazy("督办"), widget=YesNoWidget())
     overdue = Field(column_name=gettext_lazy("逾期"))
     reply = Field(attribute="reply", column_name=gettext_lazy("答复内容"))
@@ -143,10 +144,20 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
 
     def dehydrate_voter_phone(self, opinion):
         phone = opinion.voter_phone
-        if phone and permissions.sees_voter_phone(self.user, opinion):
+        if not phone:
+            return mask_phone(phone)
+        # Who sees a phone depends on the user and the opinion's region only: asked once per region.
+        shown = self.__dict__.setdefault("_phone_regions", {})
+        if opinion.region_id not in shown:
+            shown[opinion.region_id] = permissions.sees_voter_phone(self.user, opinion)
+        if shown[opinion.region_id]:
             self.revealed(opinion)
             return phone
         return mask_phone(phone)
+
+    def dehydrate_merged_into(self, opinion):
+        # The reference is made of the id alone: the opinion merged into need not be loaded.
+        return f"{Opinion.REFERENCE_PREFIX}{opinion.merged_into_id:07d}" if opinion.merged_into_id else ""
 
     def dehydrate_solved(self, opinion):
         # The statistics' word, row by row: the rows marked here are those the figure 已解决 counts.
@@ -157,7 +168,13 @@ class OpinionResource(PersonalDataExportMixin, SafeExportMixin, resources.ModelR
         return _("是") if opinion.is_overdue else ""
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.select_related("region", "station", "deputy", "unit", "merged_into")
+        # The station's, deputy's and unit's names as columns of the row rather than whole related objects,
+        # which were most of a 5,000-opinion export's time (bench/README.md). The region decides the phone.
+        return (
+            queryset.select_related(None)
+            .select_related("region")
+            .annotate(station_name=F("station__name"), deputy_name=F("deputy__name"), unit_name=F("unit__name"))
+        )
 
 
 class StationVisitResource(SafeExportMixin, resources.ModelResource):
@@ -193,22 +210,37 @@ class StationVisitResource(SafeExportMixin, resources.ModelResource):
         return queryset.select_related("station__region", "leader")
 
 
-def station_visits_response(queryset):
-    return export_response(StationVisitResource(), queryset, _("领导到联络站活动"))
+def write_visits(user, rows, params):
+    return export_file(StationVisitResource(), rows, gettext_lazy("领导到联络站活动"))
 
 
-def stations_response(queryset):
-    return export_response(StationResource(), queryset, _("代表联络站"))
+def write_stations(user, rows, params):
+    return export_file(StationResource(), rows, gettext_lazy("代表联络站"))
 
 
-def opinions_response(queryset, *, user, filters: str = ""):
-    return export_response(OpinionResource(user=user, filters=filters), queryset, _("选民意见"))
+def write_opinions(user, rows, params):
+    return export_file(OpinionResource(user=user, filters=params.urlencode()), rows, gettext_lazy("选民意见"))
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
+def station_rows(user, params):
+    return selectors.station_list(user=user, filters=params).qs
+
+
+def visit_rows(user, params):
+    return selectors.station_visit_list(user=user, filters=params).qs
+
+
+def opinion_rows(user, params):
+    return selectors.opinion_list(user=user, filters=params).qs
+
+
+def register_kinds() -> None:
+    for name, title, rows, write in (
+        ("liaison_stations.stations", gettext_lazy("代表联络站"), station_rows, write_stations),
+        ("liaison_stations.visits", gettext_lazy("领导到联络站活动"), visit_rows, write_visits),
+        ("liaison_stations.opinions", gettext_lazy("选民意见"), opinion_rows, write_opinions),
+    ):
+        register(ExportKind(name, title, rows, write, sees_region_data))
 
 
 def _statistics_header(column) -> str:
@@ -216,21 +248,19 @@ def _statistics_header(column) -> str:
     return f"{column.label}（%）" if percent else str(column.label)
 
 
-def statistics_dataset(table, total) -> tablib.Dataset:
+def statistics_sheet(table, total) -> tablib.Dataset:
     # The page's columns under the page's words (selectors.STATISTICS_COLUMNS), the own row named as there.
-    from .selectors import STATISTICS_COLUMNS
-
-    dataset = tablib.Dataset(headers=[_("区域"), *(_statistics_header(column) for column in STATISTICS_COLUMNS)])
-    for row in table:
-        name = _("%(name)s（本级）") % {"name": row.region.name} if row.own else row.region.name
-        dataset.append([_cell(name), *(_cell(getattr(row, column.name)) for column in STATISTICS_COLUMNS)])
-    dataset.append([_("合计"), *(_cell(getattr(total, column.name)) for column in STATISTICS_COLUMNS)])
-    return dataset
+    columns = selectors.STATISTICS_COLUMNS
+    rows = [
+        [
+            _("%(name)s（本级）") % {"name": row.region.name} if row.own else row.region.name,
+            *(getattr(row, column.name) for column in columns),
+        ]
+        for row in table
+    ]
+    rows.append([_("合计"), *(getattr(total, column.name) for column in columns)])
+    return spreadsheets.sheet([_("区域"), *(_statistics_header(column) for column in columns)], rows)
 
 
 def statistics_response(table, total, filename: str) -> HttpResponse:
-    export_format = EXPORT_FORMATS["xlsx"]()
-    data = export_format.export_data(statistics_dataset(table, total))
-    response = HttpResponse(data, content_type=export_format.get_content_type())
-    response["Content-Disposition"] = attachment_disposition(f"{filename}.xlsx")
-    return response
+    return spreadsheets.xlsx_response(statistics_sheet(table, total), filename)

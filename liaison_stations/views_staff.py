@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import exports as core_exports
 from core.pagination import paginate
 from core.workflow import Action, perform
 from representatives.audit import timeline
@@ -73,7 +74,7 @@ def _form_errors_message(form) -> str:
 def station_list(request):
     filterset = selectors.station_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
-        return exports.stations_response(filterset.qs)
+        return core_exports.respond(request, "liaison_stations.stations", filterset.qs)
     return render(
         request,
         "staff/stations/station_list.html",
@@ -394,7 +395,7 @@ def duty_day_opinion_new(request, pk):
 def opinion_list(request):
     filterset = selectors.opinion_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
-        return exports.opinions_response(filterset.qs, user=request.user, filters=request.GET.urlencode())
+        return core_exports.respond(request, "liaison_stations.opinions", filterset.qs)
     params = request.GET.copy()
     for key in ("page", "due", "export"):
         params.pop(key, None)

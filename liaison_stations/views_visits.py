@@ -11,10 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import exports as core_exports
 from core.pagination import paginate
 from representatives.permissions import is_office_staff, region_reader_required, staff_required
 
-from . import exports, permissions, selectors, services_visits
+from . import permissions, selectors, services_visits
 from .forms_visits import StationVisitForm
 
 
@@ -22,7 +23,7 @@ from .forms_visits import StationVisitForm
 def station_visit_list(request):
     filterset = selectors.station_visit_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
-        return exports.station_visits_response(filterset.qs)
+        return core_exports.respond(request, "liaison_stations.visits", filterset.qs)
     return render(
         request,
         "staff/stations/visit_list.html",

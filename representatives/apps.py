@@ -22,3 +22,7 @@ class RepresentativesConfig(AppConfig):
         from . import work_queue
 
         work_queue.sources.append(work_queue.activity_queue)
+        # The staff lists' downloads (core.exports builds the large ones in the background).
+        from . import exports
+
+        exports.register_kinds()

@@ -17,7 +17,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 import tablib
 from auditlog.cid import get_cid
@@ -26,12 +25,13 @@ from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.db.models import Manager, Prefetch, QuerySet
 from django.db.models.signals import pre_save
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
@@ -39,9 +39,11 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
+from core import spreadsheets
 from core.regions import ancestor_paths
+from core.spreadsheets import FORMULA_PREFIXES, attachment_disposition  # noqa: F401  (imported from here too)
 
-from . import idnumbers, permissions, tallies, xlsx
+from . import idnumbers, permissions, tallies
 from .audit import PersonalDataExportMixin
 from .models import (
     ActivityKind,
@@ -83,7 +85,6 @@ COL_STATUS_DATE = "状态日期"
 REQUIRED_COLUMNS = (COL_CODE, COL_NAME, COL_CONGRESS, COL_REGION)
 HEADER_ROWS = 1
 DEFAULT_MAX_ROWS = 20000
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Which roster column reports a model validation error on which field.
 DEPUTY_FIELD_COLUMNS = {
@@ -130,6 +131,9 @@ class TextWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+    def renderer(self, **kwargs):
+        return lambda value: "" if value is None else str(value)
 
 
 class OptionalTextWidget(TextWidget):
@@ -183,6 +187,12 @@ class ChoiceWidget(widgets.Widget):
             labels[language] = {code: str(label) for code, label in self.choices.choices}
         return labels[language].get(value) or str(value)
 
+    def renderer(self, **kwargs):
+        """``render`` for the length of one export: the language is looked up once, not per cell."""
+        self.render("x")  # fills the labels of the active language
+        labels = self.__dict__["_labels"][get_language()]
+        return lambda value: "" if value in (None, "") else (labels.get(value) or str(value))
+
 
 class YesNoWidget(widgets.Widget):
     TRUE = {"是", "公开", "y", "yes", "true", "1"}
@@ -203,6 +213,10 @@ class YesNoWidget(widgets.Widget):
         if value is None:
             return ""
         return _("是") if value else _("否")
+
+    def renderer(self, **kwargs):
+        yes, no = _("是"), _("否")
+        return lambda value: "" if value is None else (yes if value else no)
 
 
 class DateWidget(widgets.Widget):
@@ -254,6 +268,11 @@ class DateWidget(widgets.Widget):
             return value
         return value.isoformat()
 
+    def renderer(self, **kwargs):
+        if kwargs.get("force_native_type"):
+            return lambda value: value or ""
+        return lambda value: value.isoformat() if value else ""
+
 
 class IdNumberWidget(TextWidget):
     """A resident ID number, normalised (see ``idnumbers``); whether it is valid is the deputy's own check.
@@ -290,6 +309,12 @@ class LocalDateTimeWidget(widgets.Widget):
         if not value:
             return ""
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+    def renderer(self, **kwargs):
+        # The active zone is looked up once per export: per cell it was a sixth of a 5,000-row export's time.
+        zone = timezone.get_current_timezone()
+        # "2024-01-31 09:05", as ``render`` writes it; isoformat is the quicker of the two.
+        return lambda value: value.astimezone(zone).isoformat(" ", "minutes")[:16] if value else ""
 
 
 class _CachedLookupWidget(widgets.Widget):
@@ -1342,9 +1367,11 @@ class FormulaSafeExportMixin:
             return lambda instance: self.export_field(field, instance, **kwargs)  # a resource that masks cells
         dehydrate = field.get_dehydrate_method(self.get_field_name(field))
         method = dehydrate if callable(dehydrate) else getattr(self, dehydrate, None)
+        if method is None:
+            method = _field_reader(field, kwargs)
 
         def read(instance):
-            value = method(instance) if method is not None else field.export(instance, **kwargs)
+            value = method(instance)
             if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
                 return "'" + value
             return value
@@ -1374,6 +1401,45 @@ class FormulaSafeExportMixin:
         if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
             return "'" + value
         return value
+
+
+def _defined_in(cls, name):
+    return next((klass for klass in cls.__mro__ if name in klass.__dict__), None)
+
+
+def _plain_render(value):
+    return "" if value is None else (value if type(value) is str else force_str(value))
+
+
+def _field_reader(field, kwargs):
+    """``field.export`` (its ``get_value``, then its widget's ``render``) without import-export's per-cell
+    overhead: the attribute path is split and the widget's renderer bound once per export."""
+    if field.attribute is None:
+        return lambda instance: field.export(instance, **kwargs)
+    widget = field.widget
+    cls = type(widget)
+    if cls is widgets.Widget:
+        render = _plain_render
+    elif hasattr(widget, "renderer") and _defined_in(cls, "renderer") is _defined_in(cls, "render"):
+        render = widget.renderer(**kwargs)
+    else:
+        return lambda instance: field.export(instance, **kwargs)
+    names = field.attribute.split("__")
+
+    def read(instance):
+        value = instance
+        try:
+            for name in names:
+                value = value[name] if type(value) is dict else getattr(value, name, None)
+                if value is None:
+                    return render(None)
+        except (ValueError, ObjectDoesNotExist, KeyError):
+            return render(None)
+        if callable(value) and not isinstance(value, Manager):
+            value = value()
+        return render(value)
+
+    return read
 
 
 class SafeExportMixin(FormulaSafeExportMixin):
@@ -1507,51 +1573,37 @@ class DeputyDirectoryResource(PersonalDataExportMixin, SafeExportMixin, resource
 
 
 class FastXLSX(XLSX):
-    """The .xlsx downloads, written by ``representatives.xlsx`` (its docstring says why); also whole books."""
+    """The .xlsx downloads, written by ``core.spreadsheets`` (its docstring says why); also whole books."""
 
     def export_data(self, dataset, **kwargs):
         sheets = dataset.sheets() if isinstance(dataset, tablib.Databook) else [dataset]
-        return xlsx.workbook(sheets)
+        return spreadsheets.workbook(sheets)
 
 
 EXPORT_FORMATS = {"xlsx": FastXLSX, "csv": CSV}
 
 
-def attachment_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the real (often Chinese) one per RFC 5987."""
-    stem, dot, extension = filename.rpartition(".")
-    if not dot:
-        stem, extension = filename, ""
-    fallback = re.sub(r"[^A-Za-z0-9_-]+", "_", stem).strip("_-") or "export"
-    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)
-    if extension:
-        fallback = f"{fallback}.{extension}"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+def export_file(resource, queryset, filename: str, file_format: str = "xlsx") -> spreadsheets.ExportFile:
+    """``queryset`` written through ``resource`` (a Resource class or instance) as an xlsx or csv file.
 
-
-def export_response(resource, queryset, filename: str, file_format: str = "xlsx") -> HttpResponse:
-    """Download ``queryset`` through ``resource`` (a Resource class or instance) as an xlsx or csv file.
-
-    Pass ``DeputyDirectoryResource(user=request.user)`` so that unpublished phones follow the downloader's
-    rights. ``filename`` may be Chinese (or lazy) and may omit the extension. CSV is written with a BOM so
-    that Excel reads it as UTF-8.
+    Pass ``DeputyDirectoryResource(user=...)`` so that unpublished phones follow the downloader's rights.
+    ``filename`` may be Chinese (or lazy) and may omit the extension. CSV is written with a BOM so that Excel
+    reads it as UTF-8.
     """
     if file_format not in EXPORT_FORMATS:
         raise ValueError(f"unsupported export format: {file_format}")
-    filename = str(filename)
     export_format = EXPORT_FORMATS[file_format]()
     if isinstance(resource, type):
         resource = resource()
     dataset = resource.export(queryset=queryset, force_native_type=export_format.is_binary())
-    data = export_format.export_data(dataset)
-    if isinstance(data, str):
-        data = data.encode("utf-8-sig")
-    extension = export_format.get_extension()
-    if not filename.lower().endswith("." + extension):
-        filename = f"{filename}.{extension}"
-    response = HttpResponse(data, content_type=export_format.get_content_type())
-    response["Content-Disposition"] = attachment_disposition(filename)
-    return response
+    if file_format == "csv":
+        return spreadsheets.csv_file(dataset, filename)
+    return spreadsheets.xlsx_file(dataset, filename)
+
+
+def export_response(resource, queryset, filename: str, file_format: str = "xlsx") -> HttpResponse:
+    """``export_file`` as a download answering the request."""
+    return spreadsheets.file_response(export_file(resource, queryset, filename, file_format))
 
 
 # --- handling units -----------------------------------------------------------------------------------

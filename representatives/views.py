@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,18 +10,17 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import exports as core_exports
 from core.pagination import paginate
 
 from . import panels, permissions, selectors, services, work_queue
+from .exports import ROSTER_EXPORTS
 from .forms import ActivityForm, ReturnForm
 from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
 from .privacy import mask_address, mask_id_number, mask_phone
 from .qr import qr_svg_inline, qr_svg_response
 from .uploads import serve_private_file
-
-# The directory's import-ready export (the roster), by the value of ``?export=``.
-ROSTER_EXPORTS = {"roster": "xlsx", "roster_csv": "csv"}
 
 
 def safe_next(request, default: str) -> str:
@@ -197,11 +196,9 @@ def staff_directory(request):
     filterset = selectors.deputy_directory(user=request.user, filters=request.GET)
     export = request.GET.get("export")
     if export in ("xlsx", "csv"):
-        return _export(request, "directory", filterset.qs, export)
+        return core_exports.respond(request, "representatives.directory", filterset.qs)
     if export in ROSTER_EXPORTS:
-        if not permissions.can_export_roster(request.user):
-            raise PermissionDenied
-        return _export(request, "roster", filterset.qs, ROSTER_EXPORTS[export])
+        return core_exports.respond(request, "representatives.roster", filterset.qs)
     page = paginate(request, filterset.qs)
     page.object_list = selectors.deputy_page(page.object_list)
     return render(
@@ -209,23 +206,6 @@ def staff_directory(request):
         "staff/deputy_directory.html",
         {"filter": filterset, "page": page},
     )
-
-
-def _export(request, kind, queryset, file_format):
-    from . import resources
-
-    if kind == "directory":
-        resource = resources.DeputyDirectoryResource(user=request.user, filters=request.GET.urlencode())
-        filename = _("代表名录")
-    elif kind == "roster":
-        # The same file as the admin's roster export, one row per seat, so that it imports back unchanged.
-        resource = resources.RosterResource(user=request.user, filters=request.GET.urlencode())
-        queryset = selectors.roster_seats(queryset)
-        filename = _("代表名册")
-    else:
-        resource = resources.ActivityResource()
-        filename = _("履职记录")
-    return resources.export_response(resource, queryset, filename, file_format=file_format)
 
 
 @permissions.region_reader_required
@@ -255,7 +235,7 @@ def staff_deputy(request, pk):
 def staff_activities(request):
     filterset = selectors.activity_list(user=request.user, filters=request.GET)
     if request.GET.get("export") in ("xlsx", "csv"):
-        return _export(request, "activities", filterset.qs, request.GET["export"])
+        return core_exports.respond(request, "representatives.activities", filterset.qs)
     page = paginate(request, filterset.qs)
     filters = request.GET.copy()
     filters.pop("page", None)

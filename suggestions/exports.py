@@ -6,15 +6,21 @@ the deputy's rating per round sit in their own columns. Everything a row needs i
 count does not grow with the number of rows.
 """
 
-from django.db.models import Prefetch
+from itertools import islice
+
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from core.exports import ExportKind, register
+from representatives.models import Congress
 from representatives.names import person_name
-from representatives.resources import ChoiceWidget, LocalDateTimeWidget, SafeExportMixin, YesNoWidget, export_response
+from representatives.permissions import sees_region_data
+from representatives.resources import ChoiceWidget, LocalDateTimeWidget, SafeExportMixin, YesNoWidget, export_file
 
+from . import selectors
 from .models import Assignment, Category, CoSigner, Evaluation, Reply, ReplyClass, Suggestion
 
 A = Assignment.Status
@@ -53,16 +59,19 @@ def _label(choices, value) -> str:
     return _choice_labels[key].get(value, value)
 
 
+def _grouped(rows, key: str) -> dict:
+    groups: dict = {}
+    for row in rows:
+        groups.setdefault(getattr(row, key), []).append(row)
+    return groups
+
+
 def ordered_parts(parts):
     return sorted(parts, key=lambda part: (part.round, ROLE_ORDER.get(part.role, 9), part.pk))
 
 
 def _date(value) -> str:
     return value.isoformat() if value else ""
-
-
-def _local(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d") if value else ""
 
 
 # The suggestion's own columns the export reads (the body, up to 20,000 characters, is not one of them).
@@ -94,7 +103,7 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
     title = Field(attribute="title", column_name=gettext_lazy("标题"))
     category = Field(attribute="category", column_name=gettext_lazy("类别"), widget=ChoiceWidget(Category))
     period = Field(attribute="period", column_name=gettext_lazy("提出时间"), widget=ChoiceWidget(Suggestion.Period))
-    deputy = Field(attribute="deputy__name", column_name=gettext_lazy("领衔代表"))
+    deputy = Field(attribute="deputy_name", column_name=gettext_lazy("领衔代表"))
     cosigners = Field(column_name=gettext_lazy("联名代表"))
     status = Field(attribute="status", column_name=gettext_lazy("状态"), widget=ChoiceWidget(Suggestion.Status))
     refusal_reason = Field(attribute="refusal_reason", column_name=gettext_lazy("不予立案理由"))
@@ -153,45 +162,93 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         export_order = fields
 
     def filter_export(self, queryset, **kwargs):
-        # The related rows carry long texts (replies, opinions, comments) no column shows: only the columns read
-        # are loaded, which halved the time of the SQLite demo's 4,000-suggestion export (bench/README.md).
-        replies = Reply.objects.only(
-            "assignment", "reply_class", "replied_at", "promised_date", "promise_done_at", "promise_confirmed_at"
-        ).order_by("replied_at", "id")
-        parts = (
-            Assignment.objects.select_related("unit")
-            .only("suggestion", "unit__name", "role", "round", "status", "deadline")
-            .prefetch_related(Prefetch("replies", queryset=replies, to_attr="reply_list"))
-        )
+        # Only the columns read are loaded (the related rows carry long texts no column shows), and names come as
+        # columns of the row rather than as related objects: building an object per row and relation, and
+        # prefetch_related's per-object lookups, were most of the export's time (bench/README.md).
         return (
             queryset.select_related(None)
-            .select_related("deputy", "congress__region", "supervising_leader")
+            .prefetch_related(None)
+            .select_related("supervising_leader")
             .only(
                 *EXPORTED_FIELDS,
-                "deputy__name",
-                "congress__term_number",
-                "congress__region__name",
+                "deputy",
+                "congress",
                 "supervising_leader__first_name",
                 "supervising_leader__last_name",
                 "supervising_leader__username",
             )
-            .prefetch_related(
-                Prefetch(
-                    "cosigners",
-                    queryset=CoSigner.objects.filter(status=CoSigner.Status.ACCEPTED)
-                    .select_related("deputy")
-                    .only("suggestion", "deputy__name")
-                    .order_by("id"),
-                    to_attr="accepted_cosigners",
-                ),
-                Prefetch("assignments", queryset=parts, to_attr="all_parts"),
-                Prefetch(
-                    "evaluations",
-                    queryset=Evaluation.objects.only("suggestion", "round", "value").order_by("round"),
-                    to_attr="rating_list",
-                ),
-            )
+            .annotate(deputy_name=F("deputy__name"))
         )
+
+    def iter_queryset(self, queryset):
+        """The suggestions a chunk at a time, each chunk's parts, replies, co-signers and ratings attached with
+        one query each, looked up by plain ids."""
+        # The language and time zone are looked up once per export, not once per cell.
+        self._language, self._zone = get_language(), timezone.get_current_timezone()
+        rows = queryset.iterator(chunk_size=self.get_chunk_size())
+        while chunk := list(islice(rows, self.get_chunk_size())):
+            self._attach(chunk)
+            yield from chunk
+
+    def _text(self, message) -> str:
+        key = (self._language, id(message))
+        if key not in _texts:
+            _texts[key] = str(message)
+        return _texts[key]
+
+    def _label(self, choices, value) -> str:
+        key = (self._language, id(choices))
+        if key not in _choice_labels:
+            _choice_labels[key] = {code: str(label) for code, label in choices.choices}
+        return _choice_labels[key].get(value, value)
+
+    def _day(self, value) -> str:
+        return value.astimezone(self._zone).date().isoformat() if value else ""
+
+    def _attach(self, suggestions) -> None:
+        ids = [suggestion.pk for suggestion in suggestions]
+        congresses = self.__dict__.setdefault("_congresses", {})
+        missing = {suggestion.congress_id for suggestion in suggestions} - congresses.keys()
+        if missing:
+            congresses.update(Congress.objects.select_related("region").in_bulk(missing))
+        parts = _grouped(
+            Assignment.objects.filter(suggestion_id__in=ids)
+            .only("suggestion", "role", "round", "status", "deadline")
+            .annotate(unit_name=F("unit__name")),
+            "suggestion_id",
+        )
+        replies = _grouped(
+            Reply.objects.filter(assignment__suggestion_id__in=ids)
+            .order_by("replied_at", "id")
+            .values_list(
+                "assignment_id",
+                "reply_class",
+                "replied_at",
+                "promised_date",
+                "promise_done_at",
+                "promise_confirmed_at",
+                named=True,
+            ),
+            "assignment_id",
+        )
+        cosigners = _grouped(
+            CoSigner.objects.filter(suggestion_id__in=ids, status=CoSigner.Status.ACCEPTED)
+            .order_by("id")
+            .values_list("suggestion_id", "deputy__name", named=True),
+            "suggestion_id",
+        )
+        ratings = _grouped(
+            Evaluation.objects.filter(suggestion_id__in=ids)
+            .order_by("round")
+            .values_list("suggestion_id", "round", "value", named=True),
+            "suggestion_id",
+        )
+        for suggestion in suggestions:
+            suggestion.all_parts = parts.get(suggestion.pk, [])
+            for part in suggestion.all_parts:
+                part.reply_list = replies.get(part.pk, [])
+            suggestion.accepted_cosigners = cosigners.get(suggestion.pk, [])
+            suggestion.rating_list = ratings.get(suggestion.pk, [])
 
     # Helpers ----------------------------------------------------------------------------------------------
 
@@ -199,12 +256,11 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
     def _parts(suggestion):
         return ordered_parts(suggestion.all_parts)
 
-    @staticmethod
-    def _unit(suggestion, part) -> str:
+    def _unit(self, suggestion, part) -> str:
         # The round is only worth naming once a suggestion has been handled again.
         if suggestion.round > 1:
-            return _text(IN_ROUND) % {"round": part.round, "unit": part.unit.name}
-        return part.unit.name
+            return self._text(IN_ROUND) % {"round": part.round, "unit": part.unit_name}
+        return part.unit_name
 
     def _b_replies(self, suggestion):
         return [
@@ -221,11 +277,12 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         names = self.__dict__.setdefault("_congress_names", {})
         key = (get_language(), suggestion.congress_id)
         if key not in names:
-            names[key] = str(suggestion.congress)
+            congress = self.__dict__.get("_congresses", {}).get(suggestion.congress_id) or suggestion.congress
+            names[key] = str(congress)
         return names[key]
 
     def dehydrate_cosigners(self, suggestion):
-        return "、".join(cosigner.deputy.name for cosigner in suggestion.accepted_cosigners)
+        return "、".join(cosigner.deputy__name for cosigner in suggestion.accepted_cosigners)
 
     def dehydrate_supervising_leader(self, suggestion):
         return person_name(suggestion.supervising_leader)
@@ -233,12 +290,12 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
     def dehydrate_units(self, suggestion):
         cells = []
         for part in self._parts(suggestion):
-            role = _label(Assignment.Role, part.role)
+            role = self._label(Assignment.Role, part.role)
             if part.status == A.REASSIGNED:
                 # Passed to another unit at its own request: transferred, not refused.
-                role = _text(TRANSFERRED) % {"role": role}
+                role = self._text(TRANSFERRED) % {"role": role}
             elif part.status == A.REASSIGN_REQUESTED:
-                role = _text(ASKING_TO_MOVE) % {"role": role}
+                role = self._text(ASKING_TO_MOVE) % {"role": role}
             cells.append(f"{self._unit(suggestion, part)}（{role}）")
         return SEPARATOR.join(cells)
 
@@ -250,12 +307,12 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         )
 
     def dehydrate_overdue(self, suggestion):
-        return _text(YES) if any(part.is_overdue for part in suggestion.all_parts) else ""
+        return self._text(YES) if any(part.is_overdue for part in suggestion.all_parts) else ""
 
     def dehydrate_replies(self, suggestion):
         return SEPARATOR.join(
-            _text(REPLY)
-            % {"unit": self._unit(suggestion, part), "cls": reply.reply_class, "date": _local(reply.replied_at)}
+            self._text(REPLY)
+            % {"unit": self._unit(suggestion, part), "cls": reply.reply_class, "date": self._day(reply.replied_at)}
             for part in self._parts(suggestion)
             for reply in part.reply_list
         )
@@ -270,20 +327,30 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         cells = []
         for part, reply in self._b_replies(suggestion):
             if reply.promise_confirmed_at:
-                state = _text(CONFIRMED) % {"date": _local(reply.promise_confirmed_at)}
+                state = self._text(CONFIRMED) % {"date": self._day(reply.promise_confirmed_at)}
             elif reply.promise_done_at:
-                state = _text(REPORTED_DONE) % {"date": _local(reply.promise_done_at)}
+                state = self._text(REPORTED_DONE) % {"date": self._day(reply.promise_done_at)}
             else:
-                state = _text(NOT_DONE)
+                state = self._text(NOT_DONE)
             cells.append(f"{self._unit(suggestion, part)}：{state}")
         return SEPARATOR.join(cells)
 
     def dehydrate_ratings(self, suggestion):
         return SEPARATOR.join(
-            _text(RATING) % {"round": rating.round, "value": _label(Evaluation.Value, rating.value)}
+            self._text(RATING) % {"round": rating.round, "value": self._label(Evaluation.Value, rating.value)}
             for rating in suggestion.rating_list
         )
 
 
-def suggestions_response(queryset):
-    return export_response(SuggestionResource(), queryset, gettext_lazy("代表建议"))
+def suggestion_rows(user, params):
+    return selectors.suggestion_list(user=user, filters=params).qs
+
+
+def write_suggestions(user, rows, params):
+    return export_file(SuggestionResource(), rows, gettext_lazy("代表建议"))
+
+
+def register_kinds() -> None:
+    register(
+        ExportKind("suggestions.list", gettext_lazy("代表建议"), suggestion_rows, write_suggestions, sees_region_data)
+    )

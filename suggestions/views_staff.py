@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import exports as core_exports
 from core.pagination import paginate
 from core.workflow import Action, perform
 from representatives.permissions import handling_units_for, is_office_staff, region_reader_required
@@ -72,7 +73,7 @@ SUPERVISED_PANEL_SIZE = 5
 def suggestions(request):
     filterset = selectors.suggestion_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
-        return exports.suggestions_response(filterset.qs)
+        return core_exports.respond(request, "suggestions.list", filterset.qs)
     transferred = Assignment.objects.filter(suggestion=OuterRef("pk"), status=A.REASSIGNED)
     page = paginate(request, filterset.qs.annotate(transferred=Exists(transferred)))
     today = timezone.localdate()

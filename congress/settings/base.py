@@ -202,6 +202,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Downloads of more rows than this are built by a worker instead of inside the request (core/exports.py),
+# into this private folder (never under MEDIA: only the requester fetches a file), and removed with their
+# record after EXPORT_KEEP_HOURS.
+EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=5000)
+EXPORT_ROOT = env.path("EXPORT_ROOT", default=str(VAR_DIR / "exports"))
+EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=24)
+
 # Uploaded attachments: what a deputy may attach to an activity record.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_ALLOWED_TYPES = {
@@ -290,6 +297,7 @@ PERIODIC_TASKS = {
         "task": "suggestions.tasks.send_deadline_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "remove-old-exports": {"task": "core.tasks.remove_old_exports", "schedule": crontab(minute=15)},
 }
 CELERY_BEAT_SCHEDULE: dict[str, object] = {}
 

@@ -1,0 +1,56 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportJob(models.Model):
+    """A download too large to build inside the request: built by a worker into a private file, fetched later.
+
+    The row is also the record of the request (who asked for which list, with which filters, how many rows);
+    it and its file are removed together once they are ``EXPORT_KEEP_HOURS`` old.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("正在生成")
+        DONE = "done", _("已生成")
+        FAILED = "failed", _("生成失败")
+
+    # Not guessable, though every page looks the job up among the requester's own jobs anyway.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("导出人"), on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("导出内容"), max_length=100)
+    title = models.CharField(_("名称"), max_length=200)
+    params = models.TextField(_("筛选条件"), blank=True)
+    # The list page that asked, for the waiting page's way back.
+    source = models.CharField(_("来源页面"), max_length=255, blank=True)
+    # The file's headers and labels are written in the language of the page that asked for it.
+    language = models.CharField(_("语言"), max_length=10, blank=True)
+    rows = models.PositiveIntegerField(_("导出行数"))
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(_("失败原因"), blank=True)
+    path = models.CharField(_("文件"), max_length=255, blank=True)
+    filename = models.CharField(_("文件名"), max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(_("文件大小"), null=True, blank=True)
+    created_at = models.DateTimeField(_("申请时间"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="core_exportjob_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,41 @@
+"""The waiting page of a background export, its polled status, and the file: each only for its requester."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from .exports import kind_named
+from .models import ExportJob
+from .services import export_storage
+
+
+def _own_job(request: HttpRequest, pk: uuid.UUID) -> ExportJob:
+    # Another user's job is "not found": its id says nothing about whether it exists.
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
+
+
+@login_required
+def export_job(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return render(request, "core/export_job.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def export_job_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    return render(request, "core/export_job_status.html", {"job": _own_job(request, pk)})
+
+
+@login_required
+def export_job_file(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    job = _own_job(request, pk)
+    kind = kind_named(job.kind)
+    # Rights are asked again: an account that lost them since asking does not take the file.
+    if job.status != ExportJob.Status.DONE or kind is None or not kind.allowed(request.user):
+        raise Http404
+    storage = export_storage()
+    if not storage.exists(job.path):
+        raise Http404
+    return FileResponse(
+        storage.open(job.path, "rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
+    )
