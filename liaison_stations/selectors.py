@@ -85,6 +85,43 @@ def public_station(public_id) -> Station:
     )
 
 
+def station_members(station) -> QuerySet[StationMember]:
+    """A station's members with their deputies, each marked whether they still hold a seat."""
+    serving = Membership.objects.filter(deputy=OuterRef("deputy_id"), status=Membership.Status.SERVING)
+    return (
+        StationMember.objects.filter(station=station)
+        .select_related("deputy__region")
+        .annotate(serving=Exists(serving))
+        .order_by("deputy__name", "deputy__code")
+    )
+
+
+def assign_candidates(*, user, station, limit: int) -> QuerySet[Deputy]:
+    """The pick list: deputies living in the station's region whom the user may see and who are not yet in,
+    those not serving at any station first; at most ``limit`` of them."""
+    eligible = (
+        deputies_for(user)
+        .filter(region__path__startswith=station.region.path)
+        .exclude(station_memberships__station=station)
+        .annotate(serving_elsewhere=Exists(StationMember.objects.filter(deputy=OuterRef("pk"))))
+        .order_by("serving_elsewhere", "name", "code")
+    )
+    # The form filters the list again on POST, which a sliced queryset cannot take: select by id instead.
+    first_ids = list(eligible.values_list("pk", flat=True)[:limit])
+    return eligible.filter(pk__in=first_ids)
+
+
+def receiving_deputies(duty_day) -> QuerySet[Deputy]:
+    """Who may have received a voter on the day: once the day is recorded only deputies who came; before that,
+    the roster."""
+    shifts = duty_day.shifts.all()
+    if duty_day.status == DutyDay.Status.HELD:
+        ids = [shift.deputy_id for shift in shifts if shift.attended]
+    else:
+        ids = [shift.deputy_id for shift in shifts]
+    return Deputy.objects.filter(pk__in=ids).order_by("name", "code")
+
+
 def upcoming_duty_days(*, station=None, deputy=None, limit: int = 10) -> list[DutyDay]:
     queryset = DutyDay.objects.filter(status=DutyDay.Status.PLANNED, date__gte=timezone.localdate())
     if station is not None:

@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +18,7 @@ from core import exports as core_exports
 from core.pagination import paginate
 from core.workflow import Action, perform
 from representatives.audit import timeline
-from representatives.models import Deputy, Membership
+from representatives.models import Deputy
 from representatives.permissions import (
     deputies_for,
     is_office_staff,
@@ -50,7 +49,7 @@ from .forms_staff import (
     UnpublishForm,
     station_regions_for,
 )
-from .models import DutyDay, Opinion, StandardItem, StationMember
+from .models import Opinion, StandardItem
 
 S = Opinion.Status
 
@@ -114,34 +113,9 @@ def station_edit(request, pk):
     return _station_form_page(request, station)
 
 
-def _station_members(station):
-    serving = Membership.objects.filter(deputy=OuterRef("deputy_id"), status=Membership.Status.SERVING)
-    return (
-        StationMember.objects.filter(station=station)
-        .select_related("deputy__region")
-        .annotate(serving=Exists(serving))
-        .order_by("deputy__name", "deputy__code")
-    )
-
-
 # A province township can hold thousands of deputies; a pick list that long is unusable and costs half a second
 # to draw, so it shows the first ones and the codes box takes anyone else.
 ASSIGN_PICK_LIST_LIMIT = 200
-
-
-def _assign_candidates(user, station):
-    """The pick list: deputies living in the station's region whom the user may see and who are not yet in,
-    those not serving at any station first."""
-    eligible = (
-        deputies_for(user)
-        .filter(region__path__startswith=station.region.path)
-        .exclude(station_memberships__station=station)
-        .annotate(serving_elsewhere=Exists(StationMember.objects.filter(deputy=OuterRef("pk"))))
-        .order_by("serving_elsewhere", "name", "code")
-    )
-    # The form filters the list again on POST, which a sliced queryset cannot take: select by id instead.
-    first_ids = list(eligible.values_list("pk", flat=True)[:ASSIGN_PICK_LIST_LIMIT])
-    return eligible.filter(pk__in=first_ids)
 
 
 @region_reader_required
@@ -150,7 +124,7 @@ def station_detail(request, pk):
     station = selectors.station_detail(user=user, pk=pk)
     checks = {check.item: check for check in station.checks.all()}
     can_manage = permissions.can_manage_station(user, station)
-    members = list(_station_members(station))
+    members = list(selectors.station_members(station))
     return render(
         request,
         "staff/stations/station_detail.html",
@@ -167,7 +141,9 @@ def station_detail(request, pk):
             "can_record_visit": permissions.can_record_visit(user, station, leader=user),
             "can_manage": can_manage,
             "assign_form": AssignDeputiesForm(
-                candidates=_assign_candidates(user, station), visible=deputies_for(user), limit=ASSIGN_PICK_LIST_LIMIT
+                candidates=selectors.assign_candidates(user=user, station=station, limit=ASSIGN_PICK_LIST_LIMIT),
+                visible=deputies_for(user),
+                limit=ASSIGN_PICK_LIST_LIMIT,
             )
             if can_manage
             else None,
@@ -182,7 +158,7 @@ def station_assign(request, pk):
     station = selectors.station_detail(user=request.user, pk=pk)
     form = AssignDeputiesForm(
         request.POST,
-        candidates=_assign_candidates(request.user, station),
+        candidates=selectors.assign_candidates(user=request.user, station=station, limit=ASSIGN_PICK_LIST_LIMIT),
         visible=deputies_for(request.user),
         limit=ASSIGN_PICK_LIST_LIMIT,
     )
@@ -342,16 +318,6 @@ def duty_day_cancel(request, pk):
     return redirect("staff:duty_day", pk=duty_day.pk)
 
 
-def _receiving_deputies(duty_day):
-    """Once the day is recorded only deputies who came can have received anyone; before that, the roster."""
-    shifts = duty_day.shifts.all()
-    if duty_day.status == DutyDay.Status.HELD:
-        ids = [shift.deputy_id for shift in shifts if shift.attended]
-    else:
-        ids = [shift.deputy_id for shift in shifts]
-    return Deputy.objects.filter(pk__in=ids).order_by("name", "code")
-
-
 @staff_required
 def duty_day_opinion_new(request, pk):
     duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
@@ -361,7 +327,7 @@ def duty_day_opinion_new(request, pk):
     if refusal is not None:
         messages.error(request, refusal)
         return redirect("staff:duty_day", pk=duty_day.pk)
-    form = DutyDayOpinionForm(request.POST or None, deputies=_receiving_deputies(duty_day))
+    form = DutyDayOpinionForm(request.POST or None, deputies=selectors.receiving_deputies(duty_day))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -51,6 +51,12 @@ def supervised_by(*, user, limit: int) -> list[Suggestion]:
     return list(mine.only("pk", "year", "number", "title", "status")[: limit + 1])
 
 
+def with_transferred(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """Marks each suggestion ``transferred`` when a part of it was passed on to another unit."""
+    transferred = Assignment.objects.filter(suggestion=OuterRef("pk"), status=Assignment.Status.REASSIGNED)
+    return queryset.annotate(transferred=Exists(transferred))
+
+
 def with_parts(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     """Decorate a page of suggestions with their live assignments and units, in one extra query."""
     return queryset.prefetch_related(
@@ -107,13 +113,26 @@ def unit_assignments(*, user, waiting: bool) -> QuerySet[Assignment]:
     return queryset.filter(status=Assignment.Status.DONE).order_by("-done_at", "-id")
 
 
-def deadline_watch(*, user, today: datetime.date | None = None, within_days: int = 15, overdue_days: int = 7):
-    """What has just become overdue and what is about to, for the office (Alaveteli's users asked for it)."""
+def deadline_watch(
+    *,
+    user,
+    today: datetime.date | None = None,
+    within_days: int = 15,
+    overdue_days: int = 7,
+    unit: HandlingUnit | None = None,
+    year: int | None = None,
+):
+    """What has just become overdue and what is about to, for the office (Alaveteli's users asked for it);
+    one unit's parts and one year's suggestions when given."""
     today = today or timezone.localdate()
     visible = permissions.suggestions_for(user).filter(pk=OuterRef("suggestion_id"))
     live = Assignment.objects.filter(Exists(visible), status=Assignment.Status.ACTIVE).select_related(
         "unit", "suggestion__deputy"
     )
+    if unit is not None:
+        live = live.filter(unit=unit)
+    if year:
+        live = live.filter(suggestion__year=year)
     return {
         "just_overdue": live.filter(
             deadline__lt=today, deadline__gte=today - datetime.timedelta(days=overdue_days)
@@ -125,14 +144,15 @@ def deadline_watch(*, user, today: datetime.date | None = None, within_days: int
     }
 
 
-def open_promises(*, user) -> QuerySet[Reply]:
-    """B-class promises not yet confirmed as kept."""
+def open_promises(*, user, unit: HandlingUnit | None = None, year: int | None = None) -> QuerySet[Reply]:
+    """B-class promises not yet confirmed as kept; one unit's and one year's when given."""
     visible = permissions.suggestions_for(user).filter(pk=OuterRef("assignment__suggestion_id"))
-    return (
-        Reply.objects.filter(Exists(visible), reply_class="B", promise_confirmed_at__isnull=True)
-        .select_related("assignment__unit", "assignment__suggestion")
-        .order_by("promised_date")
-    )
+    promises = Reply.objects.filter(Exists(visible), reply_class="B", promise_confirmed_at__isnull=True)
+    if unit is not None:
+        promises = promises.filter(assignment__unit=unit)
+    if year:
+        promises = promises.filter(assignment__suggestion__year=year)
+    return promises.select_related("assignment__unit", "assignment__suggestion").order_by("promised_date")
 
 
 def leaders_covering(region) -> list[User]:

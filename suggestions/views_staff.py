@@ -10,7 +10,6 @@ from functools import cached_property
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -74,8 +73,7 @@ def suggestions(request):
     filterset = selectors.suggestion_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
         return core_exports.respond(request, "suggestions.list", filterset.qs)
-    transferred = Assignment.objects.filter(suggestion=OuterRef("pk"), status=A.REASSIGNED)
-    page = paginate(request, filterset.qs.annotate(transferred=Exists(transferred)))
+    page = paginate(request, selectors.with_transferred(filterset.qs))
     today = timezone.localdate()
     page.object_list = [_decorate_row(row, today) for row in selectors.with_parts(page.object_list)]
     supervised = selectors.supervised_by(user=request.user, limit=SUPERVISED_PANEL_SIZE)
@@ -339,15 +337,9 @@ def overdue(request):
     unit = next((candidate for candidate in units if str(candidate.pk) == unit_id), None)
     year = _year(request)
     watch = selectors.deadline_watch(
-        user=user, today=today, within_days=DUE_SOON_DAYS, overdue_days=RECENTLY_OVERDUE_DAYS
+        user=user, today=today, within_days=DUE_SOON_DAYS, overdue_days=RECENTLY_OVERDUE_DAYS, unit=unit, year=year
     )
-    promises = selectors.open_promises(user=user)
-    if unit is not None:
-        watch = {key: queryset.filter(unit=unit) for key, queryset in watch.items()}
-        promises = promises.filter(assignment__unit=unit)
-    if year:
-        watch = {key: queryset.filter(suggestion__year=year) for key, queryset in watch.items()}
-        promises = promises.filter(assignment__suggestion__year=year)
+    promises = selectors.open_promises(user=user, unit=unit, year=year)
     sections = [
         (
             "just_overdue",
