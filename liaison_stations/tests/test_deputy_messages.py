@@ -256,3 +256,13 @@ class TestTheStateTable:
         client.force_login(deputy_user)
         body = client.get(reverse("me:message", args=[opinion.pk])).content.decode()
         assert "message-answer" not in body and "message-pass" not in body
+
+
+class TestTheOfficeSees:
+    def test_a_waiting_message_in_its_list_and_page_with_no_step_to_take(self, client, deputy, staff_a):
+        opinion = message(deputy)
+        client.force_login(staff_a)
+        assert opinion.title in client.get(reverse("staff:opinions")).content.decode()
+        body = client.get(reverse("staff:opinion", args=[opinion.pk])).content.decode()
+        assert "留言代表" in body and "待代表处理" in body and opinion.tracking_code not in body
+        assert services.available_steps(staff_a, opinion) == []
