@@ -85,7 +85,7 @@ def public_station(public_id) -> Station:
     )
 
 
-def station_members(station) -> QuerySet[StationMember]:
+def station_members(station):
     """A station's members with their deputies, each marked whether they still hold a seat."""
     serving = Membership.objects.filter(deputy=OuterRef("deputy_id"), status=Membership.Status.SERVING)
     return (
