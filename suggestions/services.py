@@ -72,6 +72,8 @@ def _clean(instance) -> None:
 
 # Co-signing stays open until the office registers the suggestion.
 COSIGN_OPEN_STATES = (S.DRAFT, S.SUBMITTED)
+# A key suggestion's work is checked again (二次验收) once the unit has replied.
+ACCEPTABLE_STATES = (S.REPLIED, S.CLOSED)
 
 _AUTHOR = {"who": permissions.is_author}
 _MANAGE = {"who": permissions.can_manage, "denied": _lazy("您无权办理这件建议。")}
@@ -119,6 +121,16 @@ SUGGESTION_STEPS = Workflow(
         who=permissions.can_supervise,
         denied=_lazy("您无权督办这件建议。"),
         when=((lambda suggestion: suggestion.is_key, _lazy("只有重点督办建议登记督办记录。")),),
+    ),
+    # 二次验收 (services_acceptance): after the unit has replied, and the suggestion may since have been closed.
+    Step(
+        "accept",
+        who=permissions.can_supervise,
+        denied=_lazy("您无权督办这件建议。"),
+        when=(
+            (lambda suggestion: suggestion.is_key, _lazy("只有重点督办建议进行二次验收。")),
+            (in_states(*ACCEPTABLE_STATES), _lazy("承办单位答复后才能进行二次验收。")),
+        ),
     ),
 )
 
