@@ -15,11 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 
+from .registry import Registry
 from .spreadsheets import ExportFile, file_response
 
 # A list's rows, and who asks for them: core knows neither the domain's models nor its user model's fields.
@@ -43,23 +44,20 @@ class ExportKind:
     allowed: Callable[[User], bool]
 
 
-_kinds: dict[str, ExportKind] = {}
+# Filled by the domain apps' ``AppConfig.ready()`` (the project's one plug-in mechanism, core/registry.py).
+kinds: Registry[ExportKind] = Registry("staff list downloads")
 
 
 def register(kind: ExportKind) -> ExportKind:
-    existing = _kinds.get(kind.name)
-    if existing is not None and existing != kind:
-        raise ImproperlyConfigured(f"export {kind.name!r} is registered twice")
-    _kinds[kind.name] = kind
-    return kind
+    return kinds.register(kind.name, kind)
 
 
 def kind_named(name: str) -> ExportKind | None:
-    return _kinds.get(name)
+    return kinds.get(name)
 
 
 def registered() -> list[str]:
-    return sorted(_kinds)
+    return sorted(name for name, _kind in kinds.items())
 
 
 def async_rows() -> int:
@@ -70,7 +68,7 @@ def respond(request: HttpRequest, name: str, rows: Rows | None = None) -> HttpRe
     """The download of list ``name`` for this request; ``rows`` saves working the list out again."""
     from . import services
 
-    kind = _kinds[name]
+    kind = kinds[name]
     user = request.user
     if not kind.allowed(user):
         raise PermissionDenied
