@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
@@ -340,6 +341,15 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         "evaluations.UnitRuleSet": unit_rules,
         "evaluations.GroupYearNote": side.group_note,
     }
+    # A directory download the side's office built in the background (core.exports), with its file.
+    from core import services as export_services
+    from core.exports import kind_named
+
+    directory = kind_named("representatives.directory")
+    side.export_job = export_services.export_job_start(
+        user=side.staff, kind=directory, params=QueryDict("export=xlsx"), rows=1
+    )
+    export_services.export_job_build(job_id=side.export_job.pk)
     return side
 
 

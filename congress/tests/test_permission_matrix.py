@@ -44,6 +44,8 @@ NOBODY = {"A": set(), "B": set()}
 DEPUTY_FILE_SCOPE = {"A": {"deputy", "staff_a", "leader", "superuser"}, "B": {"staff_b", "superuser"}}
 # A suggestion's files: its author, the unit it was assigned to, the region's readers.
 SUGGESTION_FILE_SCOPE = {"A": {"deputy", "clerk", "staff_a", "leader", "superuser"}, "B": {"staff_b", "superuser"}}
+# A background export's page and file: the staff member who asked for it, nobody else.
+EXPORT_JOB_SCOPE = {"A": {"staff_a"}, "B": {"staff_b"}}
 
 
 @dataclass(frozen=True)
@@ -232,6 +234,9 @@ TABLE = {
     ],
     "staff:deputy": reader_page(scope=READ_SCOPE, kwargs=pk("deputy")),
     "staff:activities": [reader_page(), reader_page(label="export", query="export=csv")],
+    "staff:export_job": Case(gate=SIGNED_IN, scope=EXPORT_JOB_SCOPE, kwargs=pk("export_job")),
+    "staff:export_job_status": Case(gate=SIGNED_IN, scope=EXPORT_JOB_SCOPE, kwargs=pk("export_job")),
+    "staff:export_job_file": Case(gate=SIGNED_IN, scope=EXPORT_JOB_SCOPE, kwargs=pk("export_job")),
     "staff:activity": reader_page(scope=READ_SCOPE, kwargs=pk("activity")),
     "staff:activity_confirm": office_page(scope=OFFICE_SCOPE, kwargs=pk("activity"), method="post"),
     # Bulk review: staff only; another region's ticked record is not in the reviewer's list (views_bulk).
@@ -375,6 +380,7 @@ ADMIN_UNSCOPED = {
     "otp_totp.TOTPDevice": {"superuser"},
     "representatives.CalendarDay": {"staff_a", "staff_b", "superuser"},
     "representatives.CalendarYear": {"staff_a", "staff_b", "superuser"},
+    "core.ExportJob": {"superuser"},
 }
 
 
