@@ -29,7 +29,7 @@ class LiaisonStationsConfig(AppConfig):
 
         from . import work_queue
 
-        staff_work_queue.sources.append(work_queue.staff_queue)
+        staff_work_queue.sources.register("liaison_stations", work_queue.staff_queue)
         # The staff lists' downloads (core.exports builds the large ones in the background).
         from . import exports
 

@@ -21,7 +21,7 @@ class RepresentativesConfig(AppConfig):
         # The staff start page's work queue: activity records to confirm (the apps above add theirs).
         from . import work_queue
 
-        work_queue.sources.append(work_queue.activity_queue)
+        work_queue.sources.register("representatives", work_queue.activity_queue)
         # The staff lists' downloads (core.exports builds the large ones in the background).
         from . import exports
 

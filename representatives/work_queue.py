@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from core.pagination import cached_count
+from core.registry import Registry
 
 
 @dataclass
@@ -30,7 +31,7 @@ class QueueItem:
 
 QueueSource = Callable[..., list[QueueItem]]
 
-sources: list[QueueSource] = []
+sources: Registry[QueueSource] = Registry("staff work queue sources")
 
 
 def link(url_name: str, **params) -> tuple[str, QueryDict]:

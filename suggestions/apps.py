@@ -28,7 +28,7 @@ class SuggestionsConfig(AppConfig):
 
         from . import work_queue
 
-        staff_work_queue.sources.append(work_queue.staff_queue)
+        staff_work_queue.sources.register("suggestions", work_queue.staff_queue)
         # The staff lists' downloads (core.exports builds the large ones in the background).
         from . import exports
 
