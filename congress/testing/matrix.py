@@ -97,6 +97,7 @@ class Side:
     rule_set: object = None
     score: object = None
     score_run: object = None
+    export_job: object = None
     # Per registered model label, this side's object for the admin pages.
     owned: dict = field(default_factory=dict)
 
@@ -346,10 +347,10 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     from core.exports import kind_named
 
     directory = kind_named("representatives.directory")
-    side.export_job = export_services.export_job_start(
-        user=side.staff, kind=directory, params=QueryDict("export=xlsx"), rows=1
-    )
-    export_services.export_job_build(job_id=side.export_job.pk)
+    assert directory is not None
+    job = export_services.export_job_start(user=side.staff, kind=directory, params=QueryDict("export=xlsx"), rows=1)
+    export_services.export_job_build(job_id=job.pk)
+    side.export_job = job
     return side
 
 
