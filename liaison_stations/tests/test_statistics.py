@@ -316,6 +316,14 @@ class TestStatisticsPage:
         with django_assert_max_num_queries(16):
             client.get(url, march)
 
+    def test_the_page_in_english_names_each_figure_and_how_it_is_counted(self, client, staff_a, county):
+        # Passes once the lead has compiled this work's translations (/tmp/po).
+        client.force_login(staff_a)
+        client.cookies["django_language"] = "en"
+        body = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01"}).content.decode()
+        for text in ("How figures are counted", "Answered", "Closed", "Solved", "Solved rate", "(own)"):
+            assert text in body, text
+
     def test_leaders_read_the_page(self, client, county):
         client.force_login(LeaderFactory(region=county.county_a))
         assert client.get(reverse("staff:station_statistics")).status_code == 200
