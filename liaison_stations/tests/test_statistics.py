@@ -321,7 +321,7 @@ class TestStatisticsPage:
         client.force_login(staff_a)
         client.cookies["django_language"] = "en"
         body = client.get(reverse("staff:station_statistics"), {"date_from": "2025-03-01"}).content.decode()
-        for text in ("How figures are counted", "Answered", "Closed", "Solved", "Solved rate", "(own)"):
+        for text in ("Definitions", "Replied", "Closed", "Resolved", "Resolution rate", "(own)", "problem solved"):
             assert text in body, text
 
     def test_leaders_read_the_page(self, client, county):
