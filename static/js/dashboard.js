@@ -73,11 +73,79 @@
     },
   };
 
+  // A chart is a picture to a screen reader (role=img, named by its heading); its text alternative is the table of
+  // its numbers, in a <details> under it (one click away) and referenced by aria-describedby. A chart the page
+  // gives no table gets one built from the chart's own option, with the same links as its bars.
+  let described = 0;
+  const cell = (tag, text, url) => {
+    const element = document.createElement(tag);
+    if (url) {
+      const link = document.createElement("a");
+      link.href = url;
+      link.textContent = text;
+      element.appendChild(link);
+    } else {
+      element.textContent = text;
+    }
+    return element;
+  };
+  const valueOf = (point) => (point && typeof point === "object" ? point.value : point);
+  const tableFrom = (option) => {
+    const series = option.series || [];
+    const axes = [...(option.xAxis || []), ...(option.yAxis || [])];
+    const categories = (axes.find((axis) => axis.type === "category") || {}).data;
+    const table = document.createElement("table");
+    table.className = "table table-sm mb-0";
+    const head = table.createTHead().insertRow();
+    const body = table.createTBody();
+    if (!categories) {
+      // A pie: one row per slice.
+      (series[0] ? series[0].data : []).forEach((point) => {
+        const row = body.insertRow();
+        row.appendChild(cell("th", point.name)).scope = "row";
+        row.appendChild(cell("td", String(valueOf(point)), point.url)).className = "text-end";
+      });
+      return table;
+    }
+    head.appendChild(cell("th", ""));
+    series.forEach((s) => head.appendChild(cell("th", s.name || "")).classList.add("text-end"));
+    categories.forEach((category, index) => {
+      const row = body.insertRow();
+      row.appendChild(cell("th", String(category))).scope = "row";
+      series.forEach((s) => {
+        const point = s.data[index];
+        const value = valueOf(point);
+        row.appendChild(cell("td", value == null ? "—" : String(value), point && point.url)).className = "text-end";
+      });
+    });
+    return table;
+  };
+  const describe = (element, option) => {
+    const card = element.closest(".card-body") || element.parentElement;
+    let details = card.querySelector("details");
+    if (!details) {
+      details = document.createElement("details");
+      details.className = "small mt-2";
+      const summary = document.createElement("summary");
+      // The page's other tables say "数据" in the page's language; this one says it alike.
+      const other = document.querySelector("details > summary");
+      summary.textContent = other ? other.textContent : element.getAttribute("aria-label");
+      details.append(summary, tableFrom(option));
+      card.appendChild(details);
+    }
+    const ids = [...details.querySelectorAll("table")].map((table) => {
+      if (!table.id) table.id = `chart-table-${++described}`;
+      return table.id;
+    });
+    if (ids.length) element.setAttribute("aria-describedby", ids.join(" "));
+  };
+
   document.querySelectorAll("[data-chart]").forEach((element) => {
     const name = element.dataset.chart;
     if (!builders[name] || !data[name]) return;
     const chart = echarts.init(element);
     chart.setOption(builders[name](data[name]));
+    describe(element, chart.getOption());
     chart.on("click", (params) => {
       if (params.data && params.data.url) window.location.href = params.data.url;
     });
