@@ -41,6 +41,10 @@ def _step(deadline: datetime.date, today: datetime.date) -> tuple[str, bool] | N
     return None
 
 
+def short_title(title: str, length: int = 12) -> str:
+    return title if len(title) <= length else f"{title[:length]}…"
+
+
 def _staff_by_region():
     staff = list(User.objects.filter(role=Role.STAFF, is_active=True).select_related("region"))
     return lambda region_path: [u for u in staff if u.region and region_path.startswith(u.region.path)]
@@ -99,6 +103,13 @@ def build_notices(today: datetime.date) -> list[Notice]:
                 emails=[opinion.unit.email] + [c.email for c in unit_clerks],
                 phones=[opinion.unit.contact_phone],
                 url=reverse("unit:opinion", args=[opinion.pk]),
+                sms=_("%(code)s“%(title)s”期限%(date)s")
+                % {
+                    "code": opinion.tracking_code,
+                    "title": short_title(opinion.title),
+                    "date": f"{opinion.deadline:%Y-%m-%d}",
+                },
+                digest_url=reverse("unit:opinions"),
             )
         )
         if escalate:

@@ -9,6 +9,7 @@ SMTP hand-off and marking the row sent can repeat that one e-mail, never a whole
 
 import importlib
 import logging
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,8 +19,10 @@ from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import NoticeRecord, Notification, OutgoingMessage
+from .sms import MAX_LENGTH, is_mobile
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +38,10 @@ class Notice:
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     url: str = ""
+    # What a text names of this item (number, shortened title, deadline) and where a digest of several items
+    # leads (the recipient's list); a text has room for neither the full line nor one link per item.
+    sms: str = ""
+    digest_url: str = ""
 
 
 def claim(keys: list[str]) -> set[str]:
@@ -80,15 +87,49 @@ def send_once(notices: list[Notice], *, subject: str) -> int:
             inbox += [Notification(recipient=user, title=subject, body=lines, url=url) for user in users.values()]
             emails = {email for notice in digest_notices for email in notice.emails if email}
             outbox += [OutgoingMessage(channel="email", to=email, subject=subject, body=lines) for email in emails]
-            phones = {phone for notice in digest_notices for phone in notice.phones if phone}
-            outbox += [
-                OutgoingMessage(channel="sms", to=phone, body=f"{subject}：{len(digest_notices)}") for phone in phones
-            ]
+            phones = {mobile for notice in digest_notices for mobile in map(mobile_number, notice.phones) if mobile}
+            if phones:
+                text = sms_text(subject, digest_notices)
+                outbox += [OutgoingMessage(channel="sms", to=phone, body=text) for phone in phones]
         Notification.objects.bulk_create(inbox, batch_size=2000)
         OutgoingMessage.objects.bulk_create(outbox, batch_size=2000)
         if outbox:
             transaction.on_commit(_schedule_delivery)
     return len(fresh)
+
+
+# An item's line in a text: a full reminder line can run to a whole title.
+ITEM_LENGTH = 60
+
+
+def mobile_number(phone: str) -> str:
+    """The mainland mobile number in ``phone`` (spaces, dashes and +86 dropped), or "" for a landline or none."""
+    digits = re.sub(r"[\s\-()]", "", phone or "").removeprefix("+86")
+    return digits if is_mobile(digits) else ""
+
+
+def absolute_url(url: str) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}{url}" if url.startswith("/") else url
+
+
+def sms_text(subject: str, notices: list[Notice]) -> str:
+    """One text for a digest: what (the subject), which and until when (each item's short line, as many as fit)
+    and where (the item's page, or the recipient's list for several)."""
+    link = notices[0].url if len(notices) == 1 else (notices[0].digest_url or notices[0].url)
+    tail = _("详见 %(link)s") % {"link": absolute_url(link)} if link else ""
+    head = _("%(subject)s（%(n)d件）：") % {"subject": subject, "n": len(notices)}
+    lines: list[str] = []
+    for notice in notices:
+        rest = len(notices) - len(lines) - 1
+        more = _("等%(n)d件") % {"n": len(notices)} if rest else ""
+        item = (notice.sms or notice.line)[:ITEM_LENGTH]
+        if lines and len(head) + len("；".join([*lines, item])) + len(more) + len(tail) + 2 > MAX_LENGTH:
+            break
+        lines.append(item)
+    shown = "；".join(lines)
+    if len(lines) < len(notices):
+        shown += _("等%(n)d件") % {"n": len(notices)}
+    return f"{head}{shown}。{tail}"[:MAX_LENGTH]
 
 
 def notify(users, *, title: str, body: str = "", url: str = "") -> None:

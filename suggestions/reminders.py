@@ -84,6 +84,7 @@ def _live_parts(today: datetime.date):
             "unit__email",
             "unit__contact_phone",
             "suggestion__id",
+            "suggestion__number",
             "suggestion__title",
             "suggestion__region__path",
             "suggestion__supervising_leader__id",
@@ -121,6 +122,22 @@ def _texts() -> dict[str, str]:
         "due": _("“%(title)s”的%(what)s今天到期"),
         "late": _("“%(title)s”的%(what)s已逾期 %(n)d 天（期限 %(date)s）"),
         "escalated": _("%(unit)s：%(line)s"),
+        "sms": _("%(number)s“%(title)s”%(what)s期限%(date)s"),
+        "number": _("第%(n)d号"),
+    }
+
+
+def short_title(title: str, length: int = 12) -> str:
+    return title if len(title) <= length else f"{title[:length]}…"
+
+
+def _sms_line(part: Assignment, texts: dict[str, str]) -> str:
+    number = part.suggestion.number
+    return texts["sms"] % {
+        "number": texts["number"] % {"n": number} if number else "",
+        "title": short_title(part.suggestion.title),
+        "what": texts["co"] if part.role == Assignment.Role.CO else texts["reply"],
+        "date": f"{part.deadline:%Y-%m-%d}",
     }
 
 
@@ -154,6 +171,7 @@ def build_notices(today: datetime.date) -> list[Notice]:
         clerks.setdefault(clerk.unit_id, []).append(clerk)
     staff = _StaffLookup()
     unit_url, staff_url = _url_maker("unit:suggestion"), _url_maker("staff:suggestion")
+    unit_list = reverse("unit:suggestions")
     texts = _texts()
 
     notices = []
@@ -172,6 +190,8 @@ def build_notices(today: datetime.date) -> list[Notice]:
                 emails=[part.unit.email] + [clerk.email for clerk in unit_clerks],
                 phones=[part.unit.contact_phone],
                 url=unit_url(suggestion.pk),
+                sms=_sms_line(part, texts),
+                digest_url=unit_list,
             )
         )
         if not escalate:

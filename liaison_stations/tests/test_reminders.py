@@ -148,3 +148,30 @@ def test_the_command_prints_how_many_it_sent(make_assigned, clerk, capsys, monke
     make_assigned(deadline=timezone.localdate())
     call_command("send_opinion_reminders")
     assert "1" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+class TestTexts:
+    def test_a_unit_with_a_mobile_gets_a_text_naming_the_opinion_its_deadline_and_link(
+        self, make_assigned, unit, clerk, settings
+    ):
+        settings.SITE_URL = "https://rd.example.gov.cn"
+        unit.contact_phone = "139 0000 2222"
+        unit.save()
+        opinion = make_assigned()
+
+        reminders.sweep(DEADLINE)
+
+        text = OutgoingMessage.objects.get(channel="sms", to="13900002222").body
+        assert text.startswith("选民意见办理提醒（1件）：")
+        assert opinion.tracking_code in text and "期限2026-03-20" in text
+        assert text.endswith(f"详见 https://rd.example.gov.cn/unit/opinions/{opinion.pk}/")
+
+    def test_a_landline_gets_no_text(self, make_assigned, unit, clerk):
+        unit.contact_phone = "0750-3300001"
+        unit.save()
+        make_assigned()
+
+        assert reminders.sweep(DEADLINE) == 1
+
+        assert not OutgoingMessage.objects.filter(channel="sms").exists()

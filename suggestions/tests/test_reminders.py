@@ -126,7 +126,7 @@ class TestSteps:
     def test_the_unit_digest_goes_to_clerks_by_inbox_and_mail_and_to_the_unit_by_sms(self, flow, lead_clerk):
         lead_clerk.email = "clerk@example.gov.cn"
         lead_clerk.save()
-        flow.lead_unit.contact_phone = "0750-3300001"
+        flow.lead_unit.contact_phone = "138-0000-1111"
         flow.lead_unit.save()
         for _ in range(2):
             set_deadline(flow.lead_part(flow.assigned(with_co_unit=False)), LEAP_DEADLINE)
@@ -139,8 +139,44 @@ class TestSteps:
         assert sent == [
             ("email", "clerk@example.gov.cn"),
             ("email", "jt@example.gov.cn"),
-            ("sms", "0750-3300001"),
+            ("sms", "13800001111"),
         ]
+
+    def test_a_landline_gets_no_text(self, flow, lead_part):
+        flow.lead_unit.contact_phone = "0750-3300001"
+        flow.lead_unit.save()
+
+        assert reminders.sweep(LEAP_DEADLINE) == 1
+
+        assert not OutgoingMessage.objects.filter(channel="sms").exists()
+
+    def test_a_text_says_what_which_until_when_and_where(self, flow, lead_part, settings):
+        settings.SITE_URL = "https://rd.example.gov.cn"
+        flow.lead_unit.contact_phone = "13800001111"
+        flow.lead_unit.save()
+        suggestion = lead_part.suggestion
+        Suggestion.objects.filter(pk=suggestion.pk).update(title="关于加快推进城区老旧小区雨污分流改造的建议")
+
+        reminders.sweep(LEAP_DEADLINE)
+
+        text = OutgoingMessage.objects.get(channel="sms").body
+        assert text.startswith("代表建议办理提醒（1件）：")
+        assert f"第{suggestion.number}号“关于加快推进城区老旧小区…”答复期限2028-02-29" in text
+        assert text.endswith(f"详见 https://rd.example.gov.cn/unit/suggestions/{suggestion.pk}/")
+        assert len(text) <= 300
+
+    def test_a_digest_text_names_the_items_that_fit_and_links_to_the_list(self, flow, congress, author, settings):
+        settings.SITE_URL = "https://rd.example.gov.cn"
+        flow.lead_unit.contact_phone = "13800001111"
+        flow.lead_unit.save()
+        bulk_parts(congress, author.deputy, [flow.lead_unit], 30, LEAP_DEADLINE)
+
+        assert reminders.sweep(LEAP_DEADLINE) == 30
+
+        text = OutgoingMessage.objects.get(channel="sms").body
+        assert text.startswith("代表建议办理提醒（30件）：第")
+        assert "等30件" in text and text.endswith("详见 https://rd.example.gov.cn/unit/suggestions/")
+        assert len(text) <= 300
 
     def test_each_unit_gets_its_own_digest(self, flow, lead_clerk, regions, congress, author):
         other_unit = HandlingUnitFactory(region=regions.county_a, name="区水利局")
