@@ -611,3 +611,39 @@ def build_suggestions(ctx: DemoContext) -> None:
                     _flush(ctx, batch, content_type)
                     batch = _Batch()
     _flush(ctx, batch, content_type)
+
+
+# 二次验收 (services_acceptance): most re-inspections find the work done, some send the unit back to it.
+ACCEPTANCE_NOTES = {
+    Supervision.Result.PASSED: "领导带队回访现场，承诺事项已落实，群众反映良好。",
+    Supervision.Result.FAILED: "回访发现整改尚未到位，要求承办单位限期完成并再次报告。",
+}
+
+
+@builder("acceptances")
+def build_acceptances(ctx: DemoContext) -> None:
+    """Re-inspection of about two thirds of the key suggestions that have been replied to, by their leader."""
+    rng = ctx.rng("acceptances")
+    replied = Suggestion.objects.filter(
+        region__path__startswith=ctx.city.path,
+        is_key=True,
+        status__in=[Suggestion.Status.REPLIED, Suggestion.Status.CLOSED],
+        replied_at__isnull=False,
+    ).values_list("pk", "replied_at", "supervising_leader_id")
+    rows = []
+    for pk, replied_at, leader_id in replied.order_by("pk").iterator():
+        day = timezone.localtime(replied_at).date() + datetime.timedelta(days=rng.randint(10, 60))
+        if day > ctx.today or rng.random() > 0.65:
+            continue
+        result = Supervision.Result.PASSED if rng.random() < 0.8 else Supervision.Result.FAILED
+        rows.append(
+            Supervision(
+                suggestion_id=pk,
+                kind=Supervision.Kind.ACCEPTANCE,
+                date=day,
+                result=result,
+                note=ACCEPTANCE_NOTES[result],
+                by_id=leader_id,
+            )
+        )
+    ctx.bulk_create(Supervision, rows)
