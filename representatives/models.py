@@ -147,6 +147,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="clerks",
     )
+    # Every notice reaches the in-app inbox; these add a copy by text (to a mobile number) or by e-mail.
+    notify_by_sms = models.BooleanField(_("短信通知"), default=False)
+    notify_by_email = models.BooleanField(_("邮件通知"), default=False)
 
     objects = UserManager()
 

@@ -137,6 +137,41 @@ def notify(users, *, title: str, body: str = "", url: str = "") -> None:
     Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in users])
 
 
+def notify_event(users, *, key: str, title: str, body: str = "", url: str = "") -> int:
+    """One event's notice to each of ``users``, once per (event, user) however often it is called: in-app always,
+    and a text (to a mobile number on file) or an e-mail when the user asked for them. Written in the caller's
+    transaction, so a refused transition sends nothing; the outbox is delivered after commit.
+    Returns how many users were told."""
+    users = {user.pk: user for user in users if user.is_active}
+    owned = claim([f"{key}:to:{pk}" for pk in users])
+    told = [user for pk, user in users.items() if f"{key}:to:{pk}" in owned]
+    Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in told])
+    outbox = []
+    for user in told:
+        if user.notify_by_email and user.email:
+            text = "\n".join(part for part in (body, absolute_url(url)) if part)
+            outbox.append(OutgoingMessage(channel="email", to=user.email, subject=title, body=text))
+        phone = mobile_number(_phone_of(user))
+        if user.notify_by_sms and phone:
+            notice = Notice(key=key, digest="", line=body, url=url)
+            outbox.append(OutgoingMessage(channel="sms", to=phone, body=_event_text(title, notice)))
+    if outbox:
+        OutgoingMessage.objects.bulk_create(outbox)
+        transaction.on_commit(_schedule_delivery)
+    return len(told)
+
+
+def _phone_of(user) -> str:
+    # A deputy's number is kept on their record; other accounts have none on file.
+    deputy = getattr(user, "deputy", None) if user.deputy_id else None
+    return deputy.phone if deputy is not None else ""
+
+
+def _event_text(title: str, notice: Notice) -> str:
+    tail = _("详见 %(link)s") % {"link": absolute_url(notice.url)} if notice.url else ""
+    return f"{title}：{notice.line[:ITEM_LENGTH]}。{tail}"[:MAX_LENGTH]
+
+
 def _schedule_delivery():
     try:
         deliver_outbox_task.delay()

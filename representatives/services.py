@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -10,7 +11,8 @@ from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 
 from . import permissions
 from .audit import record_transition
-from .models import ActivityAttachment, ActivityKind, ActivityRecord, Deputy, Membership, ReportRatingPoll
+from .models import ActivityAttachment, ActivityKind, ActivityRecord, Deputy, Membership, ReportRatingPoll, Role, User
+from .notices import notify_event
 from .uploads import store_uploads
 
 __all__ = ["TransitionError"]
@@ -110,7 +112,21 @@ def activity_confirm(*, record: ActivityRecord, by) -> ActivityRecord:
         to_state=record.status,
         by=by,
     )
+    _tell_deputy(record, "confirmed", _("您的履职记录已确认"))
     return record
+
+
+def _tell_deputy(record: ActivityRecord, event: str, title: str, note: str = "") -> None:
+    # A record may be returned, edited and reviewed again: each review is its own event.
+    users = User.objects.filter(deputy_id=record.deputy_id, role=Role.DEPUTY, is_active=True).select_related("deputy")
+    summary = f"{record.date:%Y-%m-%d} {record.get_kind_display()} {record.place}"
+    notify_event(
+        users,
+        key=f"activity:{record.pk}:{event}:{record.reviewed_at:%Y%m%d%H%M%S%f}",
+        title=title,
+        body=f"{summary}\n{note}" if note else summary,
+        url=reverse("me:activity", args=[record.pk]),
+    )
 
 
 @transaction.atomic
@@ -139,6 +155,12 @@ def activity_return(*, record: ActivityRecord, by, reason: str) -> ActivityRecor
         to_state=record.status,
         by=by,
         note=reason,
+    )
+    _tell_deputy(
+        record,
+        "returned",
+        _("您的履职记录被退回，请修改后重新提交"),
+        note=_("退回理由：%(reason)s") % {"reason": reason},
     )
     return record
 

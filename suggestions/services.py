@@ -20,7 +20,7 @@ from core.workflow import Step, Workflow, Workflows, in_states
 from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Congress, Deputy, HandlingUnit, Membership, Role, User
-from representatives.notices import notify
+from representatives.notices import notify, notify_event
 from representatives.permissions import is_deputy, is_leader, may_hand_work_to, user_covers_region
 from representatives.services import TransitionError
 from representatives.uploads import sniff_content_type, store_uploads, validate_attachment
@@ -249,6 +249,19 @@ def _tell(users, suggestion: Suggestion, title: str, url_name: str) -> None:
     notify(users, title=title, body=suggestion.title, url=reverse(url_name, args=[suggestion.pk]))
 
 
+def _tell_deputies(deputies, suggestion: Suggestion, event: str, title: str, note: str = "") -> None:
+    """A deputy's notice of one event of their suggestion: in-app, and by text or e-mail as they chose; once."""
+    users = User.objects.filter(deputy__in=deputies, role=Role.DEPUTY, is_active=True).select_related("deputy")
+    heading = f"{suggestion.number_label} {suggestion.title}" if suggestion.number else suggestion.title
+    notify_event(
+        users,
+        key=f"suggestion:{suggestion.pk}:{event}",
+        title=title,
+        body=f"{heading}\n{note}" if note else heading,
+        url=reverse("me:suggestion", args=[suggestion.pk]),
+    )
+
+
 # The deputy's side -------------------------------------------------------------------------------------------
 
 
@@ -308,7 +321,7 @@ def cosigners_invite(*, suggestion: Suggestion, deputies, by) -> int:
     existing = set(suggestion.cosigners.values_list("deputy_id", flat=True))
     # One INSERT per invitation rather than bulk: a handful of rows, and each then leaves an audit entry.
     new = [CoSigner.objects.create(suggestion=suggestion, deputy=d) for d in deputies if d.pk not in existing]
-    _tell(_deputy_users(*[c.deputy for c in new]), suggestion, _("邀请您联名提出建议"), "me:suggestion")
+    _tell_deputies([c.deputy for c in new], suggestion, "cosign-invited", _("邀请您联名提出建议"))
     return len(new)
 
 
@@ -352,7 +365,7 @@ def suggestion_register(*, suggestion: Suggestion, by, is_complex: bool = False,
     suggestion = _locked(suggestion, expected_version)
     SUGGESTION_STEPS.require("register", by, suggestion)
     _save(suggestion, by, S.REGISTERED, is_complex=is_complex, registered_at=timezone.now())
-    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已立案"), "me:suggestion")
+    _tell_deputies([suggestion.deputy], suggestion, "registered", _("您的建议已立案"))
     return suggestion
 
 
@@ -363,7 +376,13 @@ def suggestion_refuse(*, suggestion: Suggestion, by, reason: str, expected_versi
     SUGGESTION_STEPS.require("refuse", by, suggestion)
     _require(bool(reason.strip()), _("不予立案必须说明理由。"))
     _save(suggestion, by, S.NOT_REGISTERED, note=reason, refusal_reason=reason.strip(), closed_at=timezone.now())
-    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议不予立案，转为来信处理"), "me:suggestion")
+    _tell_deputies(
+        [suggestion.deputy],
+        suggestion,
+        "not-registered",
+        _("您的建议不予立案，转为来信处理"),
+        note=_("理由：%(reason)s") % {"reason": reason.strip()},
+    )
     return suggestion
 
 
@@ -437,7 +456,7 @@ def suggestion_assign(
     names = "、".join(unit.name for unit, _role in parts)
     _save(suggestion, by, S.ASSIGNED, note=names, assigned_at=timezone.now())
     _tell(_unit_users(lead_unit, *co_units), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
-    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已交办承办单位"), "me:suggestion")
+    _tell_deputies([suggestion.deputy], suggestion, f"assigned-r{suggestion.round}", _("您的建议已交办承办单位"), names)
     return suggestion
 
 
@@ -455,9 +474,10 @@ def suggestion_split(
         suggestion.is_complex = is_complex
     deadline = deadlines.reply_deadline(timezone.localdate(), is_complex=suggestion.is_complex)
     _start_round(suggestion, [(unit, Assignment.Role.SPLIT) for unit in units], deadline=deadline, co_deadline=None)
-    _save(suggestion, by, S.ASSIGNED, note="、".join(u.name for u in units), assigned_at=timezone.now())
+    names = "、".join(u.name for u in units)
+    _save(suggestion, by, S.ASSIGNED, note=names, assigned_at=timezone.now())
     _tell(_unit_users(*units), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
-    _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已交办承办单位"), "me:suggestion")
+    _tell_deputies([suggestion.deputy], suggestion, f"assigned-r{suggestion.round}", _("您的建议已交办承办单位"), names)
     return suggestion
 
 
@@ -619,7 +639,7 @@ def reply_submit(
             note=_("%(unit)s 已答复（%(cls)s类）") % {"unit": assignment.unit.name, "cls": reply_class},
             replied_at=now,
         )
-        _tell(_deputy_users(suggestion.deputy), suggestion, _("您的建议已答复，请评价"), "me:suggestion")
+        _tell_deputies([suggestion.deputy], suggestion, f"replied-r{suggestion.round}", _("您的建议已答复，请评价"))
     return reply
 
 
