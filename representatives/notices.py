@@ -151,7 +151,7 @@ def notify_event(users, *, key: str, title: str, body: str = "", url: str = "") 
         if user.notify_by_email and user.email:
             text = "\n".join(part for part in (body, absolute_url(url)) if part)
             outbox.append(OutgoingMessage(channel="email", to=user.email, subject=title, body=text))
-        phone = mobile_number(_phone_of(user))
+        phone = mobile_number(phone_of(user))
         if user.notify_by_sms and phone:
             notice = Notice(key=key, digest="", line=body, url=url)
             outbox.append(OutgoingMessage(channel="sms", to=phone, body=_event_text(title, notice)))
@@ -161,7 +161,7 @@ def notify_event(users, *, key: str, title: str, body: str = "", url: str = "") 
     return len(told)
 
 
-def _phone_of(user) -> str:
+def phone_of(user) -> str:
     # A deputy's number is kept on their record; other accounts have none on file.
     deputy = getattr(user, "deputy", None) if user.deputy_id else None
     return deputy.phone if deputy is not None else ""

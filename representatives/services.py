@@ -196,3 +196,9 @@ def notifications_mark_read(*, user, ids=None) -> int:
     if clean_ids:
         queryset = queryset.filter(pk__in=clean_ids)
     return queryset.update(read_at=timezone.now())
+
+
+def notice_preferences_set(*, user, notify_by_sms: bool, notify_by_email: bool) -> None:
+    """The user's own choice of texts and e-mails besides the inbox (the form checked a number and an address)."""
+    user.notify_by_sms, user.notify_by_email = notify_by_sms, notify_by_email
+    user.save(update_fields=["notify_by_sms", "notify_by_email"])

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_bulk
+from . import views, views_bulk, views_notices
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -21,6 +21,7 @@ account_patterns = [
     path("attachments/activity/<int:pk>/", views.activity_attachment, name="activity_attachment"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
+    path("inbox/settings/", views_notices.notice_settings, name="notice_settings"),
 ]
 
 public_patterns = [

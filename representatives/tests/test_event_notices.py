@@ -58,3 +58,48 @@ class TestActivityReviewNotices:
             services.activity_return(record=record, by=staff_b, reason="缺少照片")
 
         assert not Notification.objects.exists()
+
+
+@pytest.mark.django_db
+class TestSettingsPage:
+    def test_a_deputy_with_a_mobile_turns_texts_on(self, client, deputy_user_a, django_assert_max_num_queries):
+        deputy_user_a.deputy.phone = "13900001111"
+        deputy_user_a.deputy.save()
+        client.force_login(deputy_user_a)
+        with django_assert_max_num_queries(12):
+            assert client.get("/accounts/inbox/settings/").status_code == 200
+
+        response = client.post("/accounts/inbox/settings/", {"notify_by_sms": "on"})
+
+        assert response.status_code == 302
+        deputy_user_a.refresh_from_db()
+        assert deputy_user_a.notify_by_sms and not deputy_user_a.notify_by_email
+
+    def test_texts_without_a_mobile_on_file_are_refused_and_nothing_is_saved(self, client, deputy_user_a):
+        deputy_user_a.deputy.phone = "0750-3300001"
+        deputy_user_a.deputy.save()
+        deputy_user_a.email = "a@example.cn"
+        deputy_user_a.save()
+        client.force_login(deputy_user_a)
+
+        response = client.post("/accounts/inbox/settings/", {"notify_by_sms": "on", "notify_by_email": "on"})
+
+        assert response.status_code == 200 and "没有登记手机号码" in response.content.decode()
+        deputy_user_a.refresh_from_db()
+        assert not deputy_user_a.notify_by_sms and not deputy_user_a.notify_by_email
+
+    def test_mail_without_an_address_is_refused(self, client, staff_a):
+        staff_a.email = ""
+        staff_a.save()
+        client.force_login(staff_a)
+
+        response = client.post("/accounts/inbox/settings/", {"notify_by_email": "on"})
+
+        assert "没有登记电子邮箱" in response.content.decode()
+        staff_a.refresh_from_db()
+        assert not staff_a.notify_by_email
+
+    def test_anonymous_visitors_are_sent_to_log_in(self, client):
+        response = client.get("/accounts/inbox/settings/")
+
+        assert response.status_code == 302 and "login" in response["Location"]
