@@ -6,6 +6,7 @@ strict as it is (no inline script, no ``'unsafe-eval'``).
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -28,12 +29,16 @@ def install_axe(context) -> None:
     context.add_init_script(path=str(AXE_PATH))
 
 
-def violations(page) -> list[dict]:
+Violation = dict[str, Any]
+
+
+def violations(page) -> list[Violation]:
     """The WCAG 2.0/2.1 A/AA violations on the page as it stands."""
-    return page.evaluate(RUN_AXE, WCAG_TAGS)
+    found: list[Violation] = page.evaluate(RUN_AXE, WCAG_TAGS)
+    return found
 
 
-def report(found: dict[str, list[dict]], *, nodes_per_rule: int = 3) -> str:
+def report(found: dict[str, list[Violation]], *, nodes_per_rule: int = 3) -> str:
     """A readable list: rule, page, selector and why, for ``{page label: violations}``."""
     lines = []
     for label, rules in found.items():

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from congress.testing.axe import install_axe, report, violations
+from congress.testing.axe import Violation, install_axe, report, violations
 from congress.testing.browser import DESKTOP, PHONE
 from congress.tests.test_demo_crawl import START_PAGES, Crawl, links_in, pattern_of
 from representatives.demo import DEMO_PASSWORD
@@ -69,7 +69,7 @@ class PageFinder(Crawl):
 
 def pages_by_role(client) -> dict[str, list[str]]:
     """Each role's pages, one per URL pattern; a pattern an earlier role reached is not visited again."""
-    found = {}
+    found: dict[str, list[str]] = {}
     reached: set[str] = set()
     for username, start_pages in START_PAGES.items():
         client.logout()
@@ -79,7 +79,7 @@ def pages_by_role(client) -> dict[str, list[str]]:
         finder.run(start_pages)
         found[username] = []
         for url in finder.pages:
-            name = pattern_of(url)[0]
+            name = str((pattern_of(url) or ("",))[0])
             if name not in reached:
                 reached.add(name)
                 found[username].append(url)
@@ -114,7 +114,7 @@ def test_every_page_each_demo_role_reaches_passes_wcag_21_aa(client, chromium, l
                         ]
                     )
                     page = context.new_page()
-                    found = {}
+                    found: dict[str, list[Violation]] = {}
                     for url in share:
                         response = page.goto(url)
                         assert response is not None and response.status < 400, (url, response and response.status)

@@ -46,7 +46,7 @@ def demo(db):
 def test_main_paths_with_the_keyboard_alone(demo, new_page, subtests):
     with subtests.test(path="voter: opinion form and tracking"):
         page = new_page(**PHONE)
-        station = Station.objects.filter(public_id__isnull=False).order_by("pk").first()
+        station = Station.objects.filter(public_id__isnull=False).order_by("pk")[0]
         page.goto(f"/stations/{station.public_id}/")
         # The skip link comes first and takes the focus past the menu.
         press_on(page, page.locator("a[href='#main']"))
@@ -89,7 +89,7 @@ def test_main_paths_with_the_keyboard_alone(demo, new_page, subtests):
         from representatives.permissions import handling_units_for
 
         staff = User.objects.get(username="staff")
-        opinion = Opinion.objects.filter(status=Opinion.Status.SORTED).order_by("pk").first()
+        opinion = Opinion.objects.filter(status=Opinion.Status.SORTED).order_by("pk")[0]
         unit = handling_units_for(staff).first()
         services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, by=staff, unit=unit)
         page = new_page(**DESKTOP)
@@ -104,7 +104,7 @@ def test_main_paths_with_the_keyboard_alone(demo, new_page, subtests):
 
     with subtests.test(path="clerk: reply to an opinion"):
         clerk = User.objects.get(username="clerk")
-        opinion = Opinion.objects.filter(status=Opinion.Status.ASSIGNED, unit=clerk.unit).order_by("pk").first()
+        opinion = Opinion.objects.filter(status=Opinion.Status.ASSIGNED, unit=clerk.unit).order_by("pk")[0]
         page = new_page(**DESKTOP)
         log_in_by_keyboard(page, "clerk")
         page.goto(f"/unit/opinions/{opinion.pk}/")
