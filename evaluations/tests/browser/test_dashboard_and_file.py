@@ -33,13 +33,13 @@ def test_the_activities_figure_opens_the_list_it_counts(desktop_page, regions, s
     log_in(page, staff_a)
     page.goto(f"{reverse('staff:dashboard')}?year={timezone.localdate().year}")
     expect(page.get_by_role("heading", name="统计看板")).to_be_visible()
-    card = page.locator('[data-figure="activities"]')
-    expect(card).to_contain_text("履职活动（已确认）")
-    figure = card.locator(".fs-3").inner_text().strip()
-    assert figure == "3"
+    card = page.locator("#dashboard-cards .card").filter(has_text="履职活动（已确认）")
+    link = card.locator('.fs-3 a[data-figure="count"]')
+    figure = link.inner_text().strip()
+    assert figure == "3" == link.get_attribute("data-value")
 
     with page.expect_navigation():
-        card.click()
+        link.click()
     assert urlsplit(page.url).path == reverse("staff:activities")
     expect(page.get_by_text(re.compile(rf"共\s*{figure}\s*条"))).to_be_visible()
     screenshot(page, "dashboard-activities-list")
