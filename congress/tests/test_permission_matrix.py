@@ -188,6 +188,7 @@ TABLE = {
     "password_change_done": Case(gate=SIGNED_IN),
     "inbox": Case(gate=SIGNED_IN),
     "inbox_read": Case(gate=SIGNED_IN, method="post", data=lambda world, side: {"id": [1, 2, 3]}),
+    "notice_settings": Case(gate=SIGNED_IN),
     "activity_attachment": Case(
         gate=SIGNED_IN, scope=DEPUTY_FILE_SCOPE, kwargs=pk("activity_attachment"), anonymous="not_found"
     ),
