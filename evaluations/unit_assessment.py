@@ -24,8 +24,16 @@ the unit's average on the others. Otherwise a unit that answers C (留作参考)
 the promise points for free, and a unit whose promises are not due yet would lose them unfairly. A unit with
 no measurable rate at all is listed without a score and ranked last.
 
-The whole table takes three queries whatever the number of units: the units, the rule set, one sum of the
-summary rows (``representatives.tallies``).
+Voters' opinions (选民意见) handed to the unit (交办) in the year, by ``assigned_at`` local time, are shown beside
+the suggestions (``liaison_stations.selectors.unit_opinion_counts``): assigned, replied, replied on time (on or
+before the deadline day, ``liaison_stations.filters.OPINION_REPLIED_ON_TIME``), overdue and still open, and the
+voters' ratings. They count in the same score, item for item with the suggestion parts: an opinion replied on
+time, late or overdue joins the on-time rate's numerator and denominator, a voter's rating joins the
+satisfaction rate, and an overdue opinion takes the overdue penalty. Neither kind has a weight of its own, so
+the office's rules for the year keep their meaning (a unit handling many opinions is judged mostly on them).
+
+The whole table takes four queries whatever the number of units: the units, the rule set, one sum of the
+summary rows (``representatives.tallies``), one count of the opinions.
 """
 
 import datetime
@@ -38,6 +46,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison_stations.selectors import unit_opinion_counts
 from representatives import tallies
 from representatives.models import HandlingUnit
 from representatives.permissions import handling_units_for, region_scope_q
@@ -62,6 +71,8 @@ COUNTS = (
 )
 # Worked out from other counters rather than kept.
 DERIVED = ("open",)
+# Voters' opinions assigned to the unit: ``op_<name>`` for each name of ``unit_opinion_counts``.
+OPINION_COUNTS = ("assigned", "replied", "on_time", "overdue", "rated", "satisfied", "basic", "unsatisfied")
 ONE_DECIMAL = Decimal("0.1")
 
 
@@ -100,6 +111,14 @@ class UnitRow:
     promises_due_unkept: int = 0
     rehandled: int = 0
     reply_time: datetime.timedelta = datetime.timedelta(0)
+    op_assigned: int = 0
+    op_replied: int = 0
+    op_on_time: int = 0
+    op_overdue: int = 0
+    op_rated: int = 0
+    op_satisfied: int = 0
+    op_basic: int = 0
+    op_unsatisfied: int = 0
     score: Decimal | None = None
     rank: int | None = None
     links: dict = field(default_factory=dict)
@@ -127,6 +146,31 @@ class UnitRow:
     @property
     def promise_rate(self) -> Decimal | None:
         return _fraction(self.promises_kept, self.promises_kept + self.promises_due_unkept)
+
+    @property
+    def op_late(self) -> int:
+        return self.op_replied - self.op_on_time
+
+    @property
+    def op_due(self) -> int:
+        return self.op_replied + self.op_overdue
+
+    @property
+    def op_on_time_rate(self) -> Decimal | None:
+        return _fraction(self.op_on_time, self.op_due)
+
+    @property
+    def op_satisfaction_rate(self) -> Decimal | None:
+        return _fraction(self.op_satisfied + self.op_basic, self.op_rated)
+
+    # The rates the score takes: suggestion parts and opinions together, item for item.
+    @property
+    def scored_on_time_rate(self) -> Decimal | None:
+        return _fraction(self.on_time + self.op_on_time, self.due + self.op_due)
+
+    @property
+    def scored_satisfaction_rate(self) -> Decimal | None:
+        return _fraction(self.satisfied + self.op_satisfied + self.op_basic, self.rated + self.op_rated)
 
     @property
     def average_days(self) -> Decimal | None:
@@ -163,6 +207,14 @@ class UnitRow:
     def promise_percent(self):
         return _percent(self.promise_rate)
 
+    @property
+    def op_on_time_percent(self):
+        return _percent(self.op_on_time_rate)
+
+    @property
+    def op_satisfaction_percent(self):
+        return _percent(self.op_satisfaction_rate)
+
 
 def rule_set_for(region, year: int) -> UnitRuleSet:
     """The office's own rules for the year, or an unsaved rule set carrying the model's defaults."""
@@ -173,8 +225,8 @@ def rule_set_for(region, year: int) -> UnitRuleSet:
 def score(row: UnitRow, rules: UnitRuleSet) -> Decimal | None:
     """The formula of the module docstring, rounded to one decimal; None when nothing can be measured."""
     parts = [
-        (rules.on_time_weight, row.on_time_rate),
-        (rules.satisfaction_weight, row.satisfaction_rate),
+        (rules.on_time_weight, row.scored_on_time_rate),
+        (rules.satisfaction_weight, row.scored_satisfaction_rate),
         (rules.promise_weight, row.promise_rate),
     ]
     measured = [(weight, rate) for weight, rate in parts if rate is not None]
@@ -184,7 +236,8 @@ def score(row: UnitRow, rules: UnitRuleSet) -> Decimal | None:
     measured_weight = sum(weight for weight, _rate in measured)
     earned = sum(weight * rate for weight, rate in measured)
     base = earned * full_weight / measured_weight if measured_weight else Decimal(0)
-    total = base - row.rehandled * rules.rehandle_penalty - row.overdue * rules.overdue_penalty
+    overdue = row.overdue + row.op_overdue
+    total = base - row.rehandled * rules.rehandle_penalty - overdue * rules.overdue_penalty
     return Decimal(total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
@@ -201,23 +254,53 @@ def suggestions_url(year: int, unit: HandlingUnit | None = None, *, path: str | 
     return f"{path or reverse('staff:suggestions')}?{urlencode(params)}"
 
 
-def _links(row: UnitRow, year: int, path: str) -> dict:
-    return {
+def opinions_url(year: int, unit: HandlingUnit | None = None, *, path: str | None = None, **extra) -> str:
+    """The office's opinion list showing exactly the rows of one opinion figure: assigned in ``year`` (local
+    time), to ``unit`` (all the user's units on the total row), narrowed by ``extra``."""
+    params = {"assigned_year": year}
+    if unit is not None:
+        params["unit"] = unit.pk
+    params.update(extra)
+    return f"{path or reverse('staff:opinions')}?{urlencode(params)}"
+
+
+# Each opinion figure and the opinion list's filter that shows its rows (``outcome=counted`` leaves out the
+# merged duplicates, as the counts do).
+OPINION_LINKS = {
+    "op_assigned": {"outcome": "counted"},
+    "op_replied": {"outcome": "answered"},
+    "op_on_time": {"replied_on_time": "true"},
+    "op_late": {"replied_on_time": "false"},
+    "op_overdue": {"overdue": "true"},
+    "op_rated": {"outcome": "rated"},
+    "op_satisfied": {"outcome": "counted", "rating": "satisfied"},
+    "op_basic": {"outcome": "counted", "rating": "basic"},
+    "op_unsatisfied": {"outcome": "counted", "rating": "unsatisfied"},
+}
+
+
+def _links(row: UnitRow, year: int, path: str, opinion_path: str) -> dict:
+    links = {
         "general": suggestions_url(year, row.unit, path=path),
         "overdue": suggestions_url(year, row.unit, path=path, overdue="true"),
         "open": suggestions_url(year, row.unit, path=path, status="assigned"),
     }
+    for name, extra in OPINION_LINKS.items():
+        links[name] = opinions_url(year, row.unit, path=opinion_path, **extra)
+    return links
 
 
 def _rank(rows: list[UnitRow]) -> list[UnitRow]:
     """Highest score first, ties sharing a rank (1, 2, 2, 4); units without a score last, unranked."""
-    scored = sorted((r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.assigned, r.unit.name))
+    scored = sorted(
+        (r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.assigned - r.op_assigned, r.unit.name)
+    )
     previous, rank = None, 0
     for position, row in enumerate(scored, start=1):
         if row.score != previous:
             rank, previous = position, row.score
         row.rank = rank
-    unscored = sorted((r for r in rows if r.score is None), key=lambda r: (-r.assigned, r.unit.name))
+    unscored = sorted((r for r in rows if r.score is None), key=lambda r: (-r.assigned - r.op_assigned, r.unit.name))
     return scored + unscored
 
 
@@ -243,8 +326,9 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
     units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
     rules = rule_set_for(user.region if user.region_id else None, year)
     found = tallies.sums({"unit_parts": Q(year=year)}, where=region_scope_q(user), today=today)
+    opinions = unit_opinion_counts(user=user, year=year, today=today)
     rows, total = [], UnitRow(unit=None)
-    path = reverse("staff:suggestions")
+    path, opinion_path = reverse("staff:suggestions"), reverse("staff:opinions")
     for unit in units:
 
         def count(name: str, unit=unit) -> int:
@@ -254,12 +338,14 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
         # Still active within the deadline, or waiting for the office to decide a transfer request.
         row.open = count("active") - row.overdue + count("reassign_requested")
         row.reply_time = datetime.timedelta(microseconds=count("reply_us"))
-        row.score = score(row, rules) if row.assigned else None
-        row.links = _links(row, year, path)
+        for name, value in opinions.get(unit.pk, {}).items():
+            setattr(row, f"op_{name}", value)
+        row.score = score(row, rules) if row.assigned or row.op_assigned else None
+        row.links = _links(row, year, path, opinion_path)
         rows.append(row)
-        for name in (*COUNTS, "reply_time"):
+        for name in (*COUNTS, "reply_time", *(f"op_{name}" for name in OPINION_COUNTS)):
             setattr(total, name, getattr(total, name) + getattr(row, name))
-    total.links = _links(total, year, path)
+    total.links = _links(total, year, path, opinion_path)
     return Assessment(year=year, rules=rules, rows=_rank(rows), total=total)
 
 
@@ -290,6 +376,17 @@ def export_columns() -> list[tuple[str, str]]:
         ("promise_percent", _("承诺兑现率（%）")),
         ("rehandled", _("重新办理")),
         ("average_days", _("平均答复天数")),
+        ("op_assigned", _("交办选民意见")),
+        ("op_replied", _("意见已答复")),
+        ("op_on_time", _("意见按期答复")),
+        ("op_late", _("意见逾期答复")),
+        ("op_overdue", _("意见逾期未答复")),
+        ("op_on_time_percent", _("意见按期答复率（%）")),
+        ("op_rated", _("选民已评价")),
+        ("op_satisfied", _("选民满意")),
+        ("op_basic", _("选民基本满意")),
+        ("op_unsatisfied", _("选民不满意")),
+        ("op_satisfaction_percent", _("选民满意率（%）")),
         ("score", _("得分")),
     ]
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from representatives.filters import StyledFilterSet
@@ -84,6 +84,23 @@ OPINION_FIGURES = {
         lambda status, rating, resolution: bool(rating) and status != S.MERGED,
     ),
 }
+
+
+# A unit's reply to an opinion is on time when it came on or before the deadline day, local time (the deadline is a
+# date: a reply at 23:30 on that day is on time, one at 00:10 the next day is late). The unit assessment's figure
+# and the staff list's ``replied_on_time=true`` both filter with this.
+OPINION_REPLIED_ON_TIME = Q(status__in=ANSWERED_STATES, replied_at__date__lte=F("deadline"))
+OPINION_REPLIED_LATE = Q(status__in=ANSWERED_STATES) & ~Q(replied_at__date__lte=F("deadline"))
+
+
+def opinions_assigned_in_year(year: int) -> Q:
+    """Opinions handed to a unit (交办) in ``year``, local time: one assigned on 31 December at 23:30 belongs to
+    that year though it is the next one in UTC."""
+    from django.utils import timezone
+
+    local = timezone.get_current_timezone()
+    start = datetime.datetime(year, 1, 1, tzinfo=local)
+    return Q(assigned_at__gte=start, assigned_at__lt=start.replace(year=year + 1))
 
 
 def seat_serving_on(day) -> Q:
@@ -242,6 +259,11 @@ class DutyDayFilter(RegionScopedFilterSet):
         return queryset.filter(DUTY_DAY_COUNTED) if value else queryset
 
 
+class YearFilter(django_filters.NumberFilter):
+    # A whole year a date can have: "2025.5" or 99999 is not one, and the lookup would fail on it.
+    field_class = forms.IntegerField
+
+
 class OpinionFilter(RegionScopedFilterSet):
     q = django_filters.CharFilter(label=_("标题或查询码"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Opinion.Status.choices)
@@ -258,6 +280,8 @@ class OpinionFilter(RegionScopedFilterSet):
     )
     rating = django_filters.ChoiceFilter(label=_("选民评价"), choices=Rating.choices)
     overdue = django_filters.BooleanFilter(label=_("仅看逾期"), method="filter_overdue", widget=forms.CheckboxInput)
+    assigned_year = YearFilter(label=_("交办年度"), method="filter_assigned_year", min_value=2000, max_value=9999)
+    replied_on_time = django_filters.BooleanFilter(label=_("按期答复"), method="filter_replied_on_time")
     received_from = django_filters.DateFilter(
         label=_("接收起始"),
         field_name="received_at",
@@ -316,6 +340,14 @@ class OpinionFilter(RegionScopedFilterSet):
     def filter_handled(self, queryset, name, value):
         return queryset.filter(HANDLED[value]) if value in HANDLED else queryset
 
+    def filter_assigned_year(self, queryset, name, value):
+        return queryset if value is None else queryset.filter(opinions_assigned_in_year(int(value)))
+
+    def filter_replied_on_time(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(OPINION_REPLIED_ON_TIME if value else OPINION_REPLIED_LATE)
+
     def filter_overdue(self, queryset, name, value):
         from django.utils import timezone
 
@@ -331,11 +363,6 @@ class LeaderChoiceField(forms.ModelChoiceField):
 
 class LeaderFilter(django_filters.ModelChoiceFilter):
     field_class = LeaderChoiceField
-
-
-class YearFilter(django_filters.NumberFilter):
-    # A whole year a date can have: "2025.5" or 99999 is not one, and the lookup would fail on it.
-    field_class = forms.IntegerField
 
 
 class StationVisitFilter(RegionScopedFilterSet):

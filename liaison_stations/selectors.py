@@ -29,12 +29,14 @@ from representatives.permissions import deputies_for, handling_units_for, region
 from . import permissions
 from .filters import (
     OPINION_FIGURES,
+    OPINION_REPLIED_ON_TIME,
     DutyDayFilter,
     OpinionFilter,
     StationDeputyFilter,
     StationFilter,
     StationVisitFilter,
     due_within,
+    opinions_assigned_in_year,
     seat_served_between,
 )
 from .models import DutyDay, DutyShift, Opinion, Rating, Station, StationMember, StationVisit
@@ -634,3 +636,33 @@ def station_statistics(*, user, region: Region | None, date_from: datetime.date 
     found = tallies.sums(wanted, where=statistics_scope(user=user, scope_root=scope_root), rows=rows, live=live)
     assigned = deputies_assigned(user=user, scope_root=scope_root, rows=rows, date_from=date_from, date_to=date_to)
     return station_figures(found, scope_root=scope_root, rows=rows, assigned=assigned)
+
+
+UNIT_OPINION_COUNTS = {
+    # Assigned in the year and not merged away into another opinion (a duplicate is handled once, on its original).
+    "assigned": OPINION_FIGURES["counted"].where,
+    "replied": OPINION_FIGURES["answered"].where,
+    "on_time": OPINION_REPLIED_ON_TIME,
+    "overdue": Q(status=Opinion.Status.ASSIGNED),  # and deadline before today: added in ``unit_opinion_counts``
+    "rated": OPINION_FIGURES["rated"].where,
+    "satisfied": Q(rating=Rating.SATISFIED) & ~Q(status=Opinion.Status.MERGED),
+    "basic": Q(rating=Rating.BASIC) & ~Q(status=Opinion.Status.MERGED),
+    "unsatisfied": Q(rating=Rating.UNSATISFIED) & ~Q(status=Opinion.Status.MERGED),
+}
+
+
+def unit_opinion_counts(*, user, year: int, today: datetime.date | None = None) -> dict[int, dict[str, int]]:
+    """Per handling unit (by id), the opinions of the user's scope assigned (交办) to it in ``year``, local time:
+    ``UNIT_OPINION_COUNTS``, each counting the rows the staff opinion list shows for ``unit=<id>&assigned_year=Y``
+    with the matching filter. One query whatever the number of units."""
+    today = today or timezone.localdate()
+    where = dict(UNIT_OPINION_COUNTS)
+    where["overdue"] = where["overdue"] & Q(deadline__lt=today)
+    rows = (
+        permissions.opinions_for(user)
+        .filter(opinions_assigned_in_year(year), unit__isnull=False)
+        .order_by()
+        .values("unit_id")
+        .annotate(**{name: Count("pk", filter=q) for name, q in where.items()})
+    )
+    return {row.pop("unit_id"): row for row in rows}
