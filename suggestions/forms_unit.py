@@ -115,6 +115,17 @@ class ReplyForm(BootstrapForm):
         return cleaned
 
 
+class ReplyAheadForm(ReplyForm):
+    """The lead unit's reply while a co-unit's opinion is still missing: it says why it does not wait."""
+
+    ahead_reason = forms.CharField(
+        label=_("未等协办意见先行答复的理由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("协办单位的意见尚未全部提交；如不再等待，须说明理由，理由记入办理过程。"),
+    )
+
+
 class PromiseDoneForm(BootstrapForm):
     reply = forms.TypedChoiceField(label=_("承诺事项"), coerce=int)
     note = forms.CharField(label=_("完成情况"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -261,6 +261,8 @@ class Reply(models.Model):
     text = models.TextField(_("答复内容"), max_length=20000)
     promised_date = models.DateField(_("承诺完成时间"), null=True, blank=True)
     reason = models.TextField(_("留作参考的原因"), blank=True, max_length=2000)
+    # The lead unit waits for its co-units' opinions; when it may not, it says why it went ahead without them.
+    ahead_reason = models.TextField(_("未等协办意见先行答复的理由"), blank=True, max_length=2000)
     document = models.FileField(_("答复函（盖章 PDF）"), upload_to=reply_document_path)
     replied_at = models.DateTimeField(default=timezone.now)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -75,6 +75,35 @@ COSIGN_OPEN_STATES = (S.DRAFT, S.SUBMITTED)
 # A key suggestion's work is checked again (二次验收) once the unit has replied.
 ACCEPTABLE_STATES = (S.REPLIED, S.CLOSED)
 
+# A part still being handled: the suggestion waits for it.
+OPEN_PART_STATES = (A.ACTIVE, A.REASSIGN_REQUESTED)
+
+
+def parts_open(suggestion: Suggestion) -> bool:
+    """Whether a part of the current round is still being handled (nothing closes while one is)."""
+    return suggestion.assignments.filter(round=suggestion.round, status__in=OPEN_PART_STATES).exists()
+
+
+def co_opinions_pending(part: Assignment) -> bool:
+    """Whether a co-unit of the part's round has yet to give the lead unit its opinion.
+
+    Kept on the part: two steps ask it, and a page that has loaded every part sets it from them
+    (``note_co_opinions``); a service asks it of the row it has just locked, so never of a stale answer."""
+    if getattr(part, "_co_opinions_pending", None) is None:
+        part._co_opinions_pending = part.suggestion.assignments.filter(
+            round=part.round, role=Assignment.Role.CO, status__in=OPEN_PART_STATES
+        ).exists()
+    return part._co_opinions_pending
+
+
+def note_co_opinions(part: Assignment, parts) -> None:
+    """Answer ``co_opinions_pending`` for ``part`` from the suggestion's ``parts`` a page has already loaded."""
+    part._co_opinions_pending = any(
+        other.role == Assignment.Role.CO and other.round == part.round and other.status in OPEN_PART_STATES
+        for other in parts
+    )
+
+
 _AUTHOR = {"who": permissions.is_author}
 _MANAGE = {"who": permissions.can_manage, "denied": _lazy("您无权办理这件建议。")}
 
@@ -103,7 +132,10 @@ SUGGESTION_STEPS = Workflow(
         "rate",
         **_AUTHOR,
         denied=_lazy("只有领衔代表可以评价答复。"),
-        when=((in_states(S.REPLIED), _lazy("建议答复后才能评价。")),),
+        when=(
+            (in_states(S.REPLIED), _lazy("建议答复后才能评价。")),
+            (lambda suggestion: not parts_open(suggestion), _lazy("还有承办单位的办理尚未完成，暂不能评价办结。")),
+        ),
     ),
     # The office's, in the order the page offers them.
     Step("register", **_MANAGE, when=((in_states(S.SUBMITTED), _lazy("只有已提交的建议可以立案。")),)),
@@ -182,6 +214,21 @@ PART_STEPS = Workflow(
             (lambda part: part.replies_to_deputy, _lazy("协办单位不直接答复代表，请向主办单位提交协办意见。")),
             (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),
             (lambda part: part.suggestion.status == S.ASSIGNED, _lazy("这件建议现在不能答复。")),
+            (
+                lambda part: not co_opinions_pending(part),
+                _lazy("协办单位的意见尚未全部提交：请等待，或说明理由后先行答复。"),
+            ),
+        ),
+    ),
+    # The lead unit's reply before every co-unit's opinion is in, with its reason (kept on the reply).
+    Step(
+        "reply_ahead",
+        **_UNIT,
+        when=(
+            (lambda part: part.role == Assignment.Role.LEAD, _lazy("只有主办单位可以先行答复。")),
+            (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),
+            (lambda part: part.suggestion.status == S.ASSIGNED, _lazy("这件建议现在不能答复。")),
+            (co_opinions_pending, _lazy("协办单位均已提交意见，请直接答复。")),
         ),
     ),
     # The office's answer to a unit's request.
@@ -597,11 +644,23 @@ def _validate_pdf(document) -> None:
 
 @transaction.atomic
 def reply_submit(
-    *, assignment: Assignment, by, reply_class: str, text: str, document, promised_date=None, reason: str = ""
+    *,
+    assignment: Assignment,
+    by,
+    reply_class: str,
+    text: str,
+    document,
+    promised_date=None,
+    reason: str = "",
+    ahead_reason: str = "",
 ) -> Reply:
-    """答复 by the lead unit (or each split unit): class A/B/C, text and the signed document."""
+    """答复 by the lead unit (or each split unit): class A/B/C, text and the signed document.
+
+    The lead unit replies once its co-units' opinions are in; ``ahead_reason`` is its reason for not waiting
+    (the "reply_ahead" step, open only while an opinion is missing)."""
     assignment, suggestion = _locked_assignment(assignment)
-    PART_STEPS.require("reply", by, assignment)
+    ahead_reason = (ahead_reason or "").strip()
+    PART_STEPS.require("reply_ahead" if ahead_reason else "reply", by, assignment)
     _validate_pdf(document)
     reply = Reply(
         assignment=assignment,
@@ -609,6 +668,7 @@ def reply_submit(
         text=text.strip(),
         promised_date=promised_date if reply_class == ReplyClass.B else None,
         reason=reason.strip() if reply_class == ReplyClass.C else "",
+        ahead_reason=ahead_reason,
         by=by,
     )
     _require(reply_class in ReplyClass.values, _("未知的答复类别。"))
@@ -627,18 +687,13 @@ def reply_submit(
         role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT],
         status__in=[A.ACTIVE, A.REASSIGN_REQUESTED],
     )
+    note = _("%(unit)s 已答复（%(cls)s类）") % {"unit": assignment.unit.name, "cls": reply_class}
+    if ahead_reason:
+        note += _("；未等协办单位意见先行答复，理由：%(reason)s") % {"reason": ahead_reason}
     if waiting.exists():
-        _save(
-            suggestion, by, note=_("%(unit)s 已答复（%(cls)s类）") % {"unit": assignment.unit.name, "cls": reply_class}
-        )
+        _save(suggestion, by, note=note)
     else:
-        _save(
-            suggestion,
-            by,
-            S.REPLIED,
-            note=_("%(unit)s 已答复（%(cls)s类）") % {"unit": assignment.unit.name, "cls": reply_class},
-            replied_at=now,
-        )
+        _save(suggestion, by, S.REPLIED, note=note, replied_at=now)
         _tell_deputies([suggestion.deputy], suggestion, f"replied-r{suggestion.round}", _("您的建议已答复，请评价"))
     return reply
 

@@ -19,7 +19,7 @@ from representatives.permissions import unit_clerk_required
 
 from . import selectors, services
 from .deputy_contact import lead_deputy_contact
-from .forms_unit import ContactForm, CoOpinionForm, PromiseDoneForm, ReassignRequestForm, ReplyForm
+from .forms_unit import ContactForm, CoOpinionForm, PromiseDoneForm, ReassignRequestForm, ReplyAheadForm, ReplyForm
 from .models import Assignment, Suggestion
 
 DUE_SOON_DAYS = selectors.UNIT_DUE_SOON_DAYS
@@ -92,6 +92,9 @@ class _State:
             if "promise_done" in services.available_steps(user, reply)
         ]
         self.is_lead = any(part.role == Assignment.Role.LEAD for part in self.own)
+        if self.working is not None and self.working.role == Assignment.Role.LEAD:
+            # The lead unit is given every part of the suggestion: whether its reply waits is read from them.
+            services.note_co_opinions(self.working, self.parts)
         self.steps = services.available_steps(user, self.working) if self.working is not None else []
         if self.promises:
             self.steps.append("promise_done")
@@ -181,6 +184,7 @@ def _reply(by, state, data):
         document=data["document"],
         promised_date=data["promised_date"],
         reason=data["reason"],
+        ahead_reason=data.get("ahead_reason", ""),
     )
     return _("答复已提交，代表将收到通知并进行评价。")
 
@@ -202,6 +206,7 @@ ACTIONS = {
     "contact": Action(_part_form(ContactForm), _contact),
     "co_opinion": Action(_part_form(CoOpinionForm), _co_opinion),
     "reply": Action(_part_form(ReplyForm), _reply),
+    "reply_ahead": Action(_part_form(ReplyAheadForm), _reply),
     "promise_done": Action(
         lambda data, files, *, prefix, replies: PromiseDoneForm(data, prefix=prefix, replies=replies), _promise_done
     ),

@@ -95,6 +95,11 @@ class Flow:
             co_units=[self.co_unit] if with_co_unit else [],
         )
 
+    def co_clerk(self, unit):
+        from representatives.tests.factories import ClerkFactory
+
+        return ClerkFactory(unit=unit)
+
     def lead_part(self, suggestion):
         return suggestion.assignments.get(
             role="lead", round=suggestion.round, status__in=["active", "reassign_requested"]
@@ -105,6 +110,10 @@ class Flow:
         from suggestions.tests.factories import pdf
 
         suggestion = self.assigned(**fields)
+        # The lead unit waits for its co-units' opinions (services.PART_STEPS "reply").
+        for co_part in suggestion.assignments.filter(role="co", status="active").select_related("unit"):
+            clerk = co_part.unit.clerks.filter(is_active=True).first() or self.co_clerk(co_part.unit)
+            services.co_opinion_submit(assignment=co_part, by=clerk, text="同意主办单位意见。")
         extra = {"promised_date": __import__("datetime").date(2027, 6, 30)} if reply_class == "B" else {}
         if reply_class == "C":
             extra = {"reason": "受财力限制"}

@@ -33,7 +33,7 @@ def local(value):
 
 
 @pytest.fixture
-def closed_after_two_rounds(flow, staff_a, leader_a, author, cosigner, lead_clerk):
+def closed_after_two_rounds(flow, staff_a, leader_a, author, cosigner, lead_clerk, co_clerk):
     """Key, co-signed, rated unsatisfied, handled again with a B reply, rated satisfied, promise confirmed."""
     draft = flow.draft(title="关于整治校园周边交通的建议")
     services.cosigners_invite(suggestion=draft, deputies=[cosigner.deputy], by=author)
@@ -44,6 +44,8 @@ def closed_after_two_rounds(flow, staff_a, leader_a, author, cosigner, lead_cler
         suggestion=suggestion, by=staff_a, lead_unit=flow.lead_unit, co_units=[flow.co_unit]
     )
     services.suggestion_mark_key(suggestion=suggestion, by=staff_a, leader=leader_a)
+    # The lead unit's reply waits for the co-unit's opinion (services.PART_STEPS "reply").
+    services.co_opinion_submit(assignment=suggestion.assignments.get(role="co"), by=co_clerk, text="同意。")
     services.reply_submit(
         assignment=flow.lead_part(suggestion), by=lead_clerk, reply_class="A", text="已处理。", document=pdf()
     )
@@ -140,7 +142,7 @@ class TestSuggestionExport:
         assert client.get(EXPORT_URL, {"export": "xlsx"}).status_code == 403
 
     def test_the_export_runs_as_many_queries_for_30_suggestions_as_for_3(
-        self, client, flow, staff_a, leader_a, lead_clerk, author, cosigner
+        self, client, flow, staff_a, leader_a, lead_clerk, co_clerk, author, cosigner
     ):
         def add(count):
             for index in range(count):
@@ -155,6 +157,7 @@ class TestSuggestionExport:
                     suggestion=suggestion, by=staff_a, lead_unit=flow.lead_unit, co_units=[flow.co_unit]
                 )
                 services.suggestion_mark_key(suggestion=suggestion, by=staff_a, leader=leader_a)
+                services.co_opinion_submit(assignment=suggestion.assignments.get(role="co"), by=co_clerk, text="同意。")
                 reply = services.reply_submit(
                     assignment=flow.lead_part(suggestion),
                     by=lead_clerk,

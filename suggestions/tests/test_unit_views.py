@@ -160,7 +160,7 @@ class TestTheDetail:
 
 class TestReplying:
     def test_a_b_reply_with_a_promised_date_and_a_pdf_is_accepted(self, client, flow, lead_clerk):
-        suggestion = flow.assigned()
+        suggestion = flow.assigned(with_co_unit=False)
         client.force_login(lead_clerk)
         promised = timezone.localdate() + datetime.timedelta(days=120)
 
@@ -177,7 +177,7 @@ class TestReplying:
         assert suggestion.status == Suggestion.Status.REPLIED
 
     def test_a_b_reply_without_a_promised_date_is_refused_and_nothing_is_written(self, client, flow, lead_clerk):
-        suggestion = flow.assigned()
+        suggestion = flow.assigned(with_co_unit=False)
         client.force_login(lead_clerk)
 
         response = client.post(action_url(suggestion, "reply"), reply_data("B"))
@@ -188,7 +188,7 @@ class TestReplying:
         assert lead_part(suggestion).status == Assignment.Status.ACTIVE
 
     def test_a_c_reply_needs_a_reason(self, client, flow, lead_clerk):
-        suggestion = flow.assigned()
+        suggestion = flow.assigned(with_co_unit=False)
         client.force_login(lead_clerk)
 
         refused = client.post(action_url(suggestion, "reply"), reply_data("C"))
@@ -199,7 +199,7 @@ class TestReplying:
         assert Reply.objects.get().reason == "受财力限制"
 
     def test_a_document_that_is_not_a_pdf_is_refused(self, client, flow, lead_clerk):
-        suggestion = flow.assigned()
+        suggestion = flow.assigned(with_co_unit=False)
         client.force_login(lead_clerk)
         png = SimpleUploadedFile("答复函.pdf", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, content_type="application/pdf")
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from congress.testing.browser import DESKTOP, PHONE, log_in, open_menu, screenshot
+from representatives.tests.factories import ClerkFactory
+from suggestions import services
 from suggestions.models import Assignment, CoSigner, Evaluation, Suggestion
 from suggestions.tests.factories import PDF_BYTES
 
@@ -148,6 +150,8 @@ def test_a_suggestion_from_draft_to_a_second_round(
     reply.get_by_label("B类：正在解决或列入计划").check()
     expect(reply.get_by_label("承诺完成时间")).to_be_visible()
     expect(reply.get_by_label("留作参考的原因")).to_be_hidden()
+    # The co-unit's opinion is not in yet: replying now needs the reason for not waiting (services.PART_STEPS).
+    reply.get_by_label("未等协办意见先行答复的理由").fill("代表要求尽快答复，协办意见到后补充")
     reply.get_by_label("答复内容").fill("我局已将增设公交线路列入年度计划，预计半年内开通。")
     reply.get_by_label("承诺完成时间").fill(promised.isoformat())
     document = tmp_path / "答复函.pdf"
@@ -160,6 +164,11 @@ def test_a_suggestion_from_draft_to_a_second_round(
     expect(clerk.get_by_role("heading", name="答复 · B类：正在解决或列入计划")).to_be_visible()
     expect(clerk.get_by_text(f"承诺完成时间：{promised.isoformat()}")).to_be_visible()
     expect(clerk.locator("form[data-reply-form]")).to_have_count(0)
+    expect(clerk.get_by_text("未等协办单位意见先行答复，理由：代表要求尽快答复")).to_be_visible()
+    # Nothing closes while a part is open: the co-unit gives its opinion before the deputy rates.
+    services.co_opinion_submit(
+        assignment=Assignment.objects.get(role=Assignment.Role.CO), by=ClerkFactory(unit=co_unit), text="同意。"
+    )
 
     # 5. The deputy reads the reply on the phone and is not satisfied. ---------------------------------------
     rate_page = new_page(**PHONE)
