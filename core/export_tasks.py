@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from congress.db_router import report_reads
+
 from . import services
 
 
@@ -14,7 +16,9 @@ from . import services
     max_retries=3,
 )
 def build_export(job_id: str) -> str | None:
-    job = services.export_job_build(job_id=job_id)
+    # The rows may come from the replica once it holds everything committed before now, the request included.
+    with report_reads(read_own_writes=True):
+        job = services.export_job_build(job_id=job_id)
     return job.status if job else None
 
 

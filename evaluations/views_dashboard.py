@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from congress.db_router import reads_from_replica
 from representatives.permissions import region_reader_required
 
 from . import presenters, selectors
@@ -21,6 +22,7 @@ from .presenters import Links
 
 
 @region_reader_required
+@reads_from_replica
 def dashboard_view(request):
     region = selectors.scope_region(request.user, request.GET.get("region", ""))
     year = selectors.report_year(request.GET.get("year"))
@@ -43,6 +45,7 @@ def dashboard_view(request):
 
 
 @region_reader_required
+@reads_from_replica
 def year_report(request, year: int):
     if not selectors.FIRST_YEAR <= year <= timezone.localdate().year:
         raise Http404

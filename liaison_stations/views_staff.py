@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from congress.db_router import reads_from_replica
 from core import exports as core_exports
 from core.pagination import paginate
 from core.workflow import Action, perform
@@ -509,6 +510,7 @@ def opinion_action(request, pk, action):
 
 
 @region_reader_required
+@reads_from_replica
 def station_statistics(request):
     user = request.user
     params = request.GET.copy()

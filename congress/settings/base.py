@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # A browser that just wrote reads its reports from the primary (congress/db_router.py).
+    "congress.db_router.ReadAfterWriteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -135,6 +137,17 @@ elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # took 6 s of a 7 s page for a query that runs in 0.2 s (bench/README.md). Short web queries never gain.
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
     _pg_options["options"] = (_pg_options.get("options", "") + " -c jit=off").strip()
+# Reports, dashboards and exports may read from a streaming replica; writes, read-after-write and everything else
+# stay on the primary, and so do the reports while the replica is down or lagging (congress/db_router.py).
+if env.str("REPLICA_DATABASE_URL", default=""):
+    DATABASES["replica"] = env.db("REPLICA_DATABASE_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # A replica that does not answer costs a page two seconds once per check, not a hung worker.
+    DATABASES["replica"].setdefault("OPTIONS", {}).update({"connect_timeout": 2, "options": "-c jit=off"})
+DATABASE_ROUTERS = ["congress.db_router.ReplicaRouter"]
+REPLICA_MAX_LAG_SECONDS = env.int("REPLICA_MAX_LAG_SECONDS", default=30)
+REPLICA_CHECK_SECONDS = env.int("REPLICA_CHECK_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "representatives.User"

@@ -7,7 +7,12 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key-for-the-suite-only-" + "x" 
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
 from .base import *  # noqa: E402,F403
-from .base import VAR_DIR  # noqa: E402
+from .base import DATABASES, VAR_DIR  # noqa: E402
+
+if "replica" in DATABASES:
+    # No test database is made on the replica: its alias reads the primary's test database, except in the tests
+    # that point it at the real replica (congress/tests/test_replica.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = str(VAR_DIR / "test-media")
