@@ -6,13 +6,16 @@ INSTALLED_APPS names these AppConfig subclasses instead of the packages' own. Mo
 package wrote it, so no migration of someone else's app is asked for.
 """
 
+from typing import Any
+
 from auditlog.apps import AuditlogConfig as _AuditlogConfig
 from axes.apps import AppConfig as _AxesConfig
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.apps import DefaultConfig as _TOTPConfig
 
 
-def _name_models(config, names: dict[str, tuple]) -> None:
+def _name_models(config: AppConfig, names: dict[str, tuple[Any, Any]]) -> None:
     for model_name, (singular, plural) in names.items():
         meta = config.get_model(model_name)._meta
         meta.verbose_name, meta.verbose_name_plural = singular, plural
@@ -21,7 +24,7 @@ def _name_models(config, names: dict[str, tuple]) -> None:
 class AuditlogConfig(_AuditlogConfig):
     verbose_name = _("审计日志")
 
-    def ready(self):
+    def ready(self) -> None:
         super().ready()
         _name_models(self, {"LogEntry": (_("审计记录"), _("审计记录"))})
 
@@ -29,7 +32,7 @@ class AuditlogConfig(_AuditlogConfig):
 class AxesConfig(_AxesConfig):
     verbose_name = _("登录限制")
 
-    def ready(self):
+    def ready(self) -> None:
         super().ready()
         _name_models(
             self,
@@ -45,6 +48,6 @@ class AxesConfig(_AxesConfig):
 class TOTPConfig(_TOTPConfig):
     verbose_name = _("动态口令（TOTP）")
 
-    def ready(self):
+    def ready(self) -> None:
         super().ready()
         _name_models(self, {"TOTPDevice": (_("动态口令设备"), _("动态口令设备"))})
