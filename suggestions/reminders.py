@@ -66,13 +66,14 @@ def _deadlines_due(today: datetime.date) -> list[datetime.date]:
 
 
 def _live_parts(today: datetime.date):
-    # Only the current round's parts of a suggestion still being handled: a co part left open when the lead
-    # unit replied, or a part from a round before re-handling, has nothing left to chase.
+    # Only the current round's parts of a suggestion still being handled: a part from a round before
+    # re-handling has nothing left to chase. A co part left open when the lead unit replied without waiting is
+    # chased still: the suggestion cannot close until it is done (services.SUGGESTION_STEPS "rate").
     return (
         Assignment.objects.filter(
             status=Assignment.Status.ACTIVE,
             deadline__in=_deadlines_due(today),
-            suggestion__status=Suggestion.Status.ASSIGNED,
+            suggestion__status__in=[Suggestion.Status.ASSIGNED, Suggestion.Status.REPLIED],
             round=F("suggestion__round"),
         )
         .select_related("unit", "suggestion__region", "suggestion__supervising_leader")

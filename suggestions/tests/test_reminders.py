@@ -12,6 +12,7 @@ from representatives.models import NoticeRecord, Notification, OutgoingMessage
 from representatives.tests.factories import ClerkFactory, HandlingUnitFactory, LeaderFactory
 from suggestions import reminders, services, tasks
 from suggestions.models import Assignment, Suggestion
+from suggestions.tests.factories import pdf
 
 D = datetime.date
 LEAP_DEADLINE = D(2028, 2, 29)
@@ -101,7 +102,7 @@ class TestSteps:
     @pytest.mark.parametrize("today", [D(2028, 2, 13), D(2028, 2, 15), D(2028, 2, 28), D(2028, 3, 2), D(2028, 3, 7)])
     def test_quiet_days_send_nothing(self, lead_part, today):
         assert reminders.sweep(today) == 0
-        assert not NoticeRecord.objects.exists()
+        assert not NoticeRecord.objects.filter(key__startswith="suggestion-part:").exists()
 
     def test_the_offsets_are_settings(self, lead_part, settings):
         settings.SUGGESTION_REMINDER_DAYS_BEFORE = [30]
@@ -245,12 +246,22 @@ class TestWhatIsNotChased:
 
         assert reminders.sweep(co_part.deadline) == 0
 
-    def test_an_open_co_part_of_a_replied_suggestion_is_not_chased(self, flow, lead_clerk):
-        suggestion = flow.replied()
+    def test_an_open_co_part_of_a_suggestion_replied_without_it_is_still_chased(self, flow, lead_clerk, co_clerk):
+        suggestion = flow.assigned()
+        services.reply_submit(
+            assignment=flow.lead_part(suggestion),
+            by=lead_clerk,
+            reply_class="A",
+            text="答复",
+            document=pdf(),
+            ahead_reason="代表要求尽快答复",
+        )
         co_part = suggestion.assignments.get(role="co")
         assert co_part.status == Assignment.Status.ACTIVE
 
-        assert reminders.sweep(co_part.deadline) == 0
+        # The suggestion cannot close until the co-unit has answered, so it is reminded.
+        assert reminders.sweep(co_part.deadline) == 1
+        assert "协办意见今天到期" in digest_of(co_clerk).body
 
     def test_a_part_waiting_for_reassignment_is_not_chased(self, lead_part, lead_clerk):
         services.assignment_request_reassign(assignment=lead_part, by=lead_clerk, reason="不属于本单位职责。")
@@ -290,7 +301,7 @@ class TestNeverTwice:
         monkeypatch.setattr(OutgoingMessage.objects, "bulk_create", crash)
         with pytest.raises(RuntimeError):
             reminders.sweep(LEAP_DEADLINE)
-        assert not NoticeRecord.objects.exists()
+        assert not NoticeRecord.objects.filter(key__startswith="suggestion-part:").exists()
         assert not Notification.objects.filter(title="代表建议办理提醒").exists()
 
         monkeypatch.undo()
