@@ -215,7 +215,9 @@ def _opinions(rng, total, with_members, units, categories, ratings, today, now):
             if stage in ("replied", "fed_back", "closed"):
                 opinion["status"] = Opinion.Status.REPLIED
                 opinion["reply"] = "已现场核查并安排整改。"
-                opinion["replied_at"] = min(now, _aware(received + datetime.timedelta(days=rng.randint(5, 20)), 16))
+                # A unit now and then replies after its deadline (15 working days), as real units do.
+                days = rng.randint(5, 20) if rng.random() < 0.9 else rng.randint(24, 30)
+                opinion["replied_at"] = min(now, _aware(received + datetime.timedelta(days=days), 16))
             if stage in ("fed_back", "closed"):
                 _fed_back(opinion, rng, ratings, days=2)
         if opinion.get("fed_back_at") and stage == "closed":

@@ -221,3 +221,15 @@ class TestQueries:
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = client.get(url, {"year": YEAR})
         assert response.context["assessment"].total.op_assigned == 60
+
+
+def test_the_demo_shows_opinion_figures_for_the_units():
+    from representatives import demo
+    from representatives.models import User
+
+    demo.seed(deputies=120)
+    for username in ("staff", "staff_county"):
+        total = assess(user=User.objects.get(username=username), year=YEAR).total
+        assert total.op_assigned > 0, username
+        assert 0 < total.op_on_time < total.op_replied, username
+        assert total.op_rated > 0, username
