@@ -76,7 +76,7 @@ def message_to_deputy(
 
 
 def _locked(opinion: Opinion) -> Opinion:
-    return Opinion.objects.select_for_update().select_related("addressed_to").get(pk=opinion.pk)
+    return Opinion.objects.select_for_update(of=("self",)).select_related("addressed_to").get(pk=opinion.pk)
 
 
 @transaction.atomic

@@ -245,7 +245,6 @@ def staff_activities(request):
         {
             "filter": filterset,
             "page": page,
-            "panels": render_panels(panels.activity_panels, request, record),
             # Bulk confirm/return (views_bulk): office staff only; "all matching" when the list is the pending ones.
             "can_bulk": permissions.is_office_staff(request.user),
             "all_pending": filterset.form.cleaned_data.get("status") == ActivityRecord.Status.PENDING,
@@ -265,6 +264,7 @@ def staff_activity(request, pk):
             "timeline": selectors.activity_timeline(record),
             "can_review": "confirm" in services.available_steps(request.user, record),
             "return_form": ReturnForm(),
+            "panels": render_panels(panels.activity_panels, request, record),
         },
     )
 
