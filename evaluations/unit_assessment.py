@@ -343,8 +343,13 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
         row.score = score(row, rules) if row.assigned or row.op_assigned else None
         row.links = _links(row, year, path, opinion_path)
         rows.append(row)
-        for name in (*COUNTS, "reply_time", *(f"op_{name}" for name in OPINION_COUNTS)):
+        for name in (*COUNTS, "reply_time"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
+    # The total row's opinions are all those of the user's scope assigned in the year, whichever unit has them
+    # (one since made inactive is no longer listed), so that each equals the rows of its list.
+    for counts in opinions.values():
+        for name, value in counts.items():
+            setattr(total, f"op_{name}", getattr(total, f"op_{name}") + value)
     total.links = _links(total, year, path, opinion_path)
     return Assessment(year=year, rules=rules, rows=_rank(rows), total=total)
 

@@ -654,13 +654,14 @@ UNIT_OPINION_COUNTS = {
 def unit_opinion_counts(*, user, year: int, today: datetime.date | None = None) -> dict[int, dict[str, int]]:
     """Per handling unit (by id), the opinions of the user's scope assigned (交办) to it in ``year``, local time:
     ``UNIT_OPINION_COUNTS``, each counting the rows the staff opinion list shows for ``unit=<id>&assigned_year=Y``
-    with the matching filter. One query whatever the number of units."""
+    with the matching filter (key None: any opinion assigned in the year and sent back without a unit since). One
+    query whatever the number of units."""
     today = today or timezone.localdate()
     where = dict(UNIT_OPINION_COUNTS)
     where["overdue"] = where["overdue"] & Q(deadline__lt=today)
     rows = (
         permissions.opinions_for(user)
-        .filter(opinions_assigned_in_year(year), unit__isnull=False)
+        .filter(opinions_assigned_in_year(year))
         .order_by()
         .values("unit_id")
         .annotate(**{name: Count("pk", filter=q) for name, q in where.items()})

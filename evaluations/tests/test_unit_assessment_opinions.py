@@ -167,6 +167,14 @@ class TestEveryFigureIsItsList:
         for name in FIGURES:
             assert getattr(row, name) == list_count(city_staff, row.links[name]), name
 
+    def test_the_total_counts_an_inactive_units_opinions_as_its_list_does(self, staff_a, opinions, regions):
+        gone = HandlingUnitFactory(region=regions.county_a, is_active=False)
+        opinion(StationFactory(region=regions.town_a), gone, S.REPLIED, replied=at(2, 1))
+        total = assess(user=staff_a, year=YEAR).total
+        assert total.op_assigned == 6 + 2 + 1 + 1
+        for name in FIGURES:
+            assert getattr(total, name) == list_count(staff_a, total.links[name]), name
+
     def test_the_page_links_each_figure_to_its_list(self, client, staff_a, opinions, units):
         client.force_login(staff_a)
         page = client.get(reverse("staff:unit_assessment"), {"year": YEAR}).content.decode()
