@@ -241,3 +241,11 @@ def test_the_demo_shows_opinion_figures_for_the_units():
         assert total.op_assigned > 0, username
         assert 0 < total.op_on_time < total.op_replied, username
         assert total.op_rated > 0, username
+
+
+def test_the_opinion_columns_read_in_english(client, staff_a, opinions):
+    # Passes once the lead has compiled /tmp/po/h12-units.json into the catalogue.
+    client.force_login(staff_a)
+    page = client.get(reverse("staff:unit_assessment"), {"year": YEAR}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Voter opinions" in page
+    assert "Voters' opinions count in the score together with suggestions" in page.replace("&#x27;", "'")
