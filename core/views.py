@@ -1,11 +1,13 @@
-"""The waiting page of a background export, its polled status, and the file: each only for its requester."""
+"""The waiting page of a background export, its polled status, and the file: each only for its requester; the
+search behind every searchable pick list."""
 
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from . import autocomplete
 from .exports import kind_named
 from .models import ExportJob
 from .services import export_storage
@@ -39,3 +41,17 @@ def export_job_file(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     return FileResponse(
         storage.open(job.path, "rb"), as_attachment=True, filename=job.filename, content_type=job.content_type
     )
+
+
+@login_required
+def autocomplete_search(request: HttpRequest, source: str) -> JsonResponse:
+    """``?q=<term>&page=<n>``: the rows of ``source`` the user may choose, 20 a page, as Tom Select reads them."""
+    entry = autocomplete.sources.get(source)
+    if entry is None:
+        raise Http404
+    try:
+        page = max(1, min(int(request.GET.get("page", "1")), 1000))
+    except ValueError:
+        page = 1
+    results, more = autocomplete.search(entry, request.user, request.GET.get("q", ""), page)
+    return JsonResponse({"results": results, "more": more})

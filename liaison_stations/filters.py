@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteSelect
 from representatives.filters import StyledFilterSet
 from representatives.models import Deputy, HandlingUnit, Membership, Region, User
 
@@ -268,7 +269,9 @@ class OpinionFilter(RegionScopedFilterSet):
     q = django_filters.CharFilter(label=_("标题或查询码"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Opinion.Status.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=OpinionCategory.choices)
-    unit = django_filters.ModelChoiceFilter(label=_("承办单位"), queryset=HandlingUnit.objects.all())
+    unit = django_filters.ModelChoiceFilter(
+        label=_("承办单位"), queryset=HandlingUnit.objects.all(), widget=AutocompleteSelect("units")
+    )
     outcome = django_filters.ChoiceFilter(
         label=_("统计口径"),
         choices=[(name, figure.label) for name, figure in OPINION_FIGURES.items()] + [("open", _("办理中"))],

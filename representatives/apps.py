@@ -16,6 +16,17 @@ class RepresentativesConfig(AppConfig):
 
         # The long pick lists of the filter forms (options_cache explains why).
         options_cache.register(Region, HandlingUnit, Congress, Group)
+        # Units are searched, not listed (core/autocomplete.py): a province has a thousand.
+        from core import autocomplete
+
+        from .permissions import handling_units_for
+
+        autocomplete.sources.register(
+            "units",
+            autocomplete.Source(
+                handling_units_for, ("name", "region__name"), lambda unit: f"{unit.name}（{unit.region.name}）"
+            ),
+        )
         # The deputies' and activity records' counters of the region figures (tallies.py explains why).
         figures.register()
         # The staff start page's work queue: activity records to confirm (the apps above add theirs).

@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteSelect
 from representatives.filters import StyledFilterSet
 from representatives.models import Congress, HandlingUnit, Region
 
@@ -45,7 +46,10 @@ class SuggestionFilter(StyledFilterSet):
     )
     region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(), method="filter_region")
     unit = django_filters.ModelChoiceFilter(
-        label=_("承办单位"), queryset=HandlingUnit.objects.all(), method="filter_unit"
+        label=_("承办单位"),
+        queryset=HandlingUnit.objects.all(),
+        method="filter_unit",
+        widget=AutocompleteSelect("units"),
     )
     is_key = django_filters.BooleanFilter(label=_("仅看重点督办"), method="filter_key", widget=forms.CheckboxInput)
     mine = django_filters.BooleanFilter(label=_("仅看我领衔督办的"), method="filter_mine", widget=forms.CheckboxInput)
@@ -70,7 +74,10 @@ class SuggestionFilter(StyledFilterSet):
         method="filter_waiting",
     )
     overdue_unit = django_filters.ModelChoiceFilter(
-        label=_("逾期承办单位"), queryset=HandlingUnit.objects.all(), method="filter_overdue_unit"
+        label=_("逾期承办单位"),
+        queryset=HandlingUnit.objects.all(),
+        method="filter_overdue_unit",
+        widget=AutocompleteSelect("units"),
     )
 
     class Meta:

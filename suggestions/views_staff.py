@@ -332,9 +332,9 @@ def _watch_rows(queryset, today):
 def overdue(request):
     user = request.user
     today = timezone.localdate()
-    units = list(handling_units_for(user).order_by("region__path", "name"))
-    unit_id = request.GET.get("unit", "")
-    unit = next((candidate for candidate in units if str(candidate.pk) == unit_id), None)
+    unit_id = request.GET.get("unit", "").strip()
+    # Only the chosen unit is read and rendered; the others are searched for (core/autocomplete.py).
+    unit = handling_units_for(user).filter(pk=unit_id).first() if unit_id.isdigit() else None
     year = _year(request)
     watch = selectors.deadline_watch(
         user=user, today=today, within_days=DUE_SOON_DAYS, overdue_days=RECENTLY_OVERDUE_DAYS, unit=unit, year=year
@@ -362,8 +362,8 @@ def overdue(request):
             "promises": promise_rows[:WATCH_LIMIT],
             "more_promises": len(promise_rows) > WATCH_LIMIT,
             "figures": selectors.unit_figures(user=user, today=today, year=year, unit=unit),
-            "units": units,
             "unit": unit,
+            "unit_refused": bool(unit_id) and unit is None,
             "year": year,
             "today": today,
             "watch_limit": WATCH_LIMIT,

@@ -1,0 +1,65 @@
+"""The searchable select (``static/js/autocomplete.js`` with the vendored Tom Select), for choice lists that
+grow with the data. See ``core/autocomplete.py`` for the endpoint it asks."""
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import autocomplete
+
+
+class AutocompleteSelect(forms.Select):
+    """A ``<select>`` holding only the empty choice and the chosen one: the others are searched for.
+
+    Without JavaScript the page still shows and submits the chosen value (or clears it); with it, the select
+    becomes a search box that asks ``core:autocomplete`` for the user's allowed rows of ``source``.
+    """
+
+    def __init__(self, source: str, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs, choices)
+        self.source = source
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.source = self.source
+        return copy
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].update(
+            {
+                "data-autocomplete": reverse("staff:autocomplete", args=[self.source]),
+                "data-placeholder": str(_("输入名称搜索")),
+                "data-no-results": str(_("没有找到")),
+            }
+        )
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        # Only the chosen rows are read and written: the field's queryset is the user's allowed rows, so a
+        # chosen id outside it renders nothing here and the field reports it as an invalid choice.
+        chosen = [str(v) for v in value if v not in (None, "")]
+        field = getattr(self.choices, "field", None)
+        options = [self.create_option(name, "", self._empty_label(), not chosen, 0)]
+        chosen = chosen[:1]  # a single select, as Django's marks only its first value
+        if chosen and field is not None:
+            label = autocomplete.sources[self.source].label
+            rows = []
+            for chosen_value in chosen:
+                # The field's own lookup: an exact match, safe for any text (a pk__in with an id past the
+                # column's range would fail in the database); what it refuses the field reports.
+                try:
+                    rows.append(field.to_python(chosen_value))
+                except ValidationError:
+                    continue
+            for index, row in enumerate(rows, 1):
+                options.append(self.create_option(name, field.prepare_value(row), label(row), True, index))
+        return [(None, options, 0)]
+
+    def _empty_label(self) -> str:
+        field = getattr(self.choices, "field", None)
+        label = getattr(field, "empty_label", None)
+        return str(label) if label is not None else "---------"
