@@ -107,3 +107,14 @@ class TestTheUnitPage:
         accepted = client.post(url, {**data, "reply_ahead-ahead_reason": "代表要求尽快答复"})
         assert accepted.status_code == 302
         assert Reply.objects.get().ahead_reason == "代表要求尽快答复"
+
+
+@pytest.mark.django_db
+def test_the_deputy_is_told_why_the_rating_waits(client, flow, author):
+    suggestion = flow.assigned()
+    reply(flow, suggestion, ahead_reason="代表要求尽快答复")
+    client.force_login(author)
+
+    page = client.get(reverse("me:suggestion", args=[suggestion.pk])).content.decode()
+
+    assert "还有承办单位的办理尚未完成，完成后即可评价答复。" in page and 'id="rate"' not in page
