@@ -34,6 +34,9 @@
     });
     // Tom Select points the field's <label> at its search box (aria-labelledby); the error text goes with it.
     const input = control.control_input;
+    // The original select stays in the page (it is what the form submits, out of the tab order) while its <label>
+    // now names the search box: hide it from assistive technology, so the field is announced once.
+    select.setAttribute("aria-hidden", "true");
     const described = select.getAttribute("aria-describedby");
     if (described) input.setAttribute("aria-describedby", described);
     if (select.getAttribute("aria-invalid")) input.setAttribute("aria-invalid", select.getAttribute("aria-invalid"));

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from congress.testing.axe import install_axe, report, violations
 from congress.testing.browser import log_in
 from representatives.tests.factories import HandlingUnitFactory, StaffFactory
 from suggestions.tests.factories import AssignmentFactory
@@ -16,6 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_staff_search_the_unit_filter_pick_a_unit_and_the_list_filters(desktop_page, regions):
     page = desktop_page
+    install_axe(page.context)
     staff = StaffFactory(region=regions.county_a, username="staff_unit_search")
     HandlingUnitFactory.create_batch(40, region=regions.county_a)
     water = HandlingUnitFactory(region=regions.county_a, name="蓬江区水利局")
@@ -36,6 +38,8 @@ def test_staff_search_the_unit_filter_pick_a_unit_and_the_list_filters(desktop_p
     option = page.get_by_role("option", name="蓬江区水利局（蓬江区）")
     expect(option).to_be_visible()
     expect(page.locator("#id_unit-ts-dropdown").get_by_role("option")).to_have_count(1)
+    open_violations = violations(page)
+    assert not open_violations, report({"unit search open": open_violations})
     search.press("Enter")
     expect(page.locator("#id_unit")).to_have_value(str(water.pk))
     page.get_by_role("button", name="查询").click()
@@ -46,3 +50,5 @@ def test_staff_search_the_unit_filter_pick_a_unit_and_the_list_filters(desktop_p
     # The page comes back with the chosen unit, rendered by the server as the select's only option.
     expect(page.locator("#id_unit")).to_have_value(str(water.pk))
     expect(page.locator(".ts-wrapper").first).to_contain_text("蓬江区水利局（蓬江区）")
+    chosen_violations = violations(page)
+    assert not chosen_violations, report({"unit chosen": chosen_violations})
