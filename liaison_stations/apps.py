@@ -15,6 +15,19 @@ class LiaisonStationsConfig(AppConfig):
 
         workdays.deadline_recomputers.register("liaison_stations", services.recompute_provisional_deadlines)
         options_cache.register(Station)
+        # Stations are searched, not listed (core/autocomplete.py): a province has thousands.
+        from core import autocomplete
+
+        from .permissions import stations_for
+
+        autocomplete.sources.register(
+            "stations",
+            autocomplete.Source(
+                lambda user: stations_for(user).select_related("region"),
+                ("name", "region__name"),
+                lambda station: f"{station.name}（{station.region.name}）",
+            ),
+        )
         figures.register()
         panels.deputy_home_panels.register("liaison_stations", views_deputy.deputy_home_panel)
         panels.unit_home_panels.register("liaison_stations", views_unit.unit_home_panel)

@@ -374,7 +374,9 @@ class StationVisitFilter(RegionScopedFilterSet):
 
     region_field = "station__region"
     year = YearFilter(label=_("年度"), field_name="date", lookup_expr="year", min_value=1, max_value=9999)
-    station = django_filters.ModelChoiceFilter(label=_("联络站"), queryset=Station.objects.all())
+    station = django_filters.ModelChoiceFilter(
+        label=_("联络站"), queryset=Station.objects.all(), widget=AutocompleteSelect("stations")
+    )
     leader = LeaderFilter(label=_("领导"), queryset=User.objects.none())
     visitor = django_filters.CharFilter(label=_("来访人姓名"), method="filter_visitor")
 

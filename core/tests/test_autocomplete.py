@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from liaison_stations.tests.factories import StationFactory
 from representatives.tests.factories import DeputyUserFactory, HandlingUnitFactory
 from suggestions.tests.factories import AssignmentFactory, SuggestionFactory
 
@@ -134,3 +135,28 @@ class TestDeadlinesPageUnit:
         client.force_login(staff_a)
         response = client.get(reverse("staff:suggestions_overdue"), {"unit": foreign.pk})
         assert response.context["unit"] is None and "乙县外单位" not in response.content.decode()
+
+
+@pytest.mark.django_db
+class TestStations:
+    def test_the_visit_list_with_300_stations_stays_light(self, client, staff_a, regions):
+        StationFactory.create_batch(300, region=regions.county_a)
+        client.force_login(staff_a)
+        html = client.get(reverse("staff:station_visits")).content.decode()
+        assert len(html.encode()) < MAX_PAGE_BYTES
+        select = re.search(r'<select name="station"[^>]*>(.*?)</select>', html, re.S).group(1)
+        assert select.count("<option") == 1
+
+    def test_county_staff_find_only_their_stations(self, client, staff_a, regions):
+        own = StationFactory(region=regions.county_a, name="白沙联络站")
+        StationFactory(region=regions.county_b, name="乙县白沙联络站")
+        client.force_login(staff_a)
+        rows = client.get(reverse("staff:autocomplete", args=["stations"]), {"q": "白沙"}).json()["results"]
+        assert [row["value"] for row in rows] == [str(own.pk)]
+
+    def test_another_countys_station_is_refused(self, client, staff_a, regions):
+        foreign = StationFactory(region=regions.county_b, name="乙县联络站")
+        client.force_login(staff_a)
+        response = client.get(reverse("staff:station_visits"), {"station": foreign.pk})
+        assert response.context["filter"].form.errors["station"]
+        assert "乙县联络站" not in response.content.decode()
