@@ -21,7 +21,7 @@ MAX_TERM = 100
 
 @dataclass(frozen=True)
 class Source:
-    queryset: Callable[[Any], QuerySet]  # (user) -> the rows the user may choose
+    queryset: Callable[[Any], QuerySet[Any]]  # (user) -> the rows the user may choose
     search_fields: tuple[str, ...]  # each matched with ``__icontains``; one of them is enough
     label: Callable[[Any], str] = str
 
@@ -29,7 +29,7 @@ class Source:
 sources: Registry[Source] = Registry("autocomplete sources")
 
 
-def search(source: Source, user, term: str, page: int) -> tuple[list[dict[str, str]], bool]:
+def search(source: Source, user: Any, term: str, page: int) -> tuple[list[dict[str, str]], bool]:
     """One page of the rows ``user`` may choose whose fields contain ``term``, and whether more follow.
 
     One query: the page is read with one row more than it shows, which tells "more" without a count.

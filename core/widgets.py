@@ -22,12 +22,12 @@ class AutocompleteSelect(forms.Select):
         super().__init__(attrs, choices)
         self.source = source
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> "AutocompleteSelect":
         copy = super().__deepcopy__(memo)
         copy.source = self.source
         return copy
 
-    def get_context(self, name, value, attrs):
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         context["widget"]["attrs"].update(
             {
@@ -38,7 +38,7 @@ class AutocompleteSelect(forms.Select):
         )
         return context
 
-    def optgroups(self, name, value, attrs=None):
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
         # Only the chosen rows are read and written: the field's queryset is the user's allowed rows, so a
         # chosen id outside it renders nothing here and the field reports it as an invalid choice.
         chosen = [str(v) for v in value if v not in (None, "")]
