@@ -1094,7 +1094,8 @@ def build_accounts(ctx: DemoContext) -> None:
     _account(ctx, password, "leader", role=Role.LEADER, region=ctx.city, first_name=_("市人大常委会领导"))
     if ctx.demo_deputy_id is not None:
         deputy = Deputy.objects.get(pk=ctx.demo_deputy_id)
-        _account(ctx, password, "deputy", role=Role.DEPUTY, deputy=deputy, first_name=deputy.name)
+        # The demo deputy asked for texts too (the notice settings page shows the choice made).
+        _account(ctx, password, "deputy", role=Role.DEPUTY, deputy=deputy, first_name=deputy.name, notify_by_sms=True)
     _account(ctx, password, "clerk", role=Role.UNIT_CLERK, unit=ctx.units[CLERK_UNIT], first_name=CLERK_UNIT)
 
 
