@@ -89,16 +89,17 @@ def co_opinions_pending(part: Assignment) -> bool:
 
     Kept on the part: two steps ask it, and a page that has loaded every part sets it from them
     (``note_co_opinions``); a service asks it of the row it has just locked, so never of a stale answer."""
-    if getattr(part, "_co_opinions_pending", None) is None:
-        part._co_opinions_pending = part.suggestion.assignments.filter(
+    memo = vars(part)
+    if memo.get("_co_opinions_pending") is None:
+        memo["_co_opinions_pending"] = part.suggestion.assignments.filter(
             round=part.round, role=Assignment.Role.CO, status__in=OPEN_PART_STATES
         ).exists()
-    return part._co_opinions_pending
+    return bool(memo["_co_opinions_pending"])
 
 
 def note_co_opinions(part: Assignment, parts) -> None:
     """Answer ``co_opinions_pending`` for ``part`` from the suggestion's ``parts`` a page has already loaded."""
-    part._co_opinions_pending = any(
+    vars(part)["_co_opinions_pending"] = any(
         other.role == Assignment.Role.CO and other.round == part.round and other.status in OPEN_PART_STATES
         for other in parts
     )
@@ -223,7 +224,8 @@ PART_STEPS = Workflow(
     # The lead unit's reply before every co-unit's opinion is in, with its reason (kept on the reply).
     Step(
         "reply_ahead",
-        **_UNIT,
+        who=permissions.can_act_for_assignment,
+        denied=_lazy("这项交办不属于您的单位。"),
         when=(
             (lambda part: part.role == Assignment.Role.LEAD, _lazy("只有主办单位可以先行答复。")),
             (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),

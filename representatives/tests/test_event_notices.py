@@ -1,9 +1,11 @@
 """Notices of single events (representatives.notices.notify_event) and the activity review's notices."""
 
+from typing import cast
+
 import pytest
 
 from representatives import notices, services
-from representatives.models import Notification, OutgoingMessage
+from representatives.models import ActivityRecord, Notification, OutgoingMessage
 from representatives.tests.factories import ActivityRecordFactory
 
 
@@ -31,10 +33,14 @@ class TestNotifyEvent:
         assert notices.mobile_number(phone) == mobile
 
 
+def pending_record(user) -> ActivityRecord:
+    return cast(ActivityRecord, ActivityRecordFactory(deputy=user.deputy))
+
+
 @pytest.mark.django_db
 class TestActivityReviewNotices:
     def test_a_confirmation_reaches_the_deputy_once(self, staff_a, deputy_user_a):
-        record = ActivityRecordFactory(deputy=deputy_user_a.deputy)
+        record = pending_record(deputy_user_a)
 
         services.activity_confirm(record=record, by=staff_a)
 
@@ -42,7 +48,7 @@ class TestActivityReviewNotices:
         assert notice.title == "您的履职记录已确认" and notice.url == f"/me/activities/{record.pk}/"
 
     def test_a_return_names_the_reason_and_each_later_return_is_a_new_event(self, staff_a, deputy_user_a):
-        record = ActivityRecordFactory(deputy=deputy_user_a.deputy)
+        record = pending_record(deputy_user_a)
 
         services.activity_return(record=record, by=staff_a, reason="缺少照片")
         services.activity_update(record=record, by=deputy_user_a, place="白沙镇")
@@ -52,7 +58,7 @@ class TestActivityReviewNotices:
         assert len(bodies) == 2 and any("仍缺少照片" in body for body in bodies)
 
     def test_a_refused_return_tells_nobody(self, staff_b, deputy_user_a):
-        record = ActivityRecordFactory(deputy=deputy_user_a.deputy)
+        record = pending_record(deputy_user_a)
 
         with pytest.raises(services.TransitionError):
             services.activity_return(record=record, by=staff_b, reason="缺少照片")
