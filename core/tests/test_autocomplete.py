@@ -2,16 +2,25 @@
 user may choose, and a chosen id outside that is refused."""
 
 import re
+from typing import cast
 
 import pytest
 from django.urls import reverse
 
+from liaison_stations.models import Station
 from liaison_stations.tests.factories import StationFactory
+from representatives.models import HandlingUnit
 from representatives.tests.factories import DeputyUserFactory, HandlingUnitFactory
 from suggestions.tests.factories import AssignmentFactory, SuggestionFactory
 
 MAX_PAGE_BYTES = 30 * 1024
 LIST_PAGES = ["staff:suggestions", "staff:suggestions_overdue", "staff:opinions"]
+
+
+def _match(pattern: str, html: str, flags: int) -> str:
+    found = re.search(pattern, html, flags)
+    assert found is not None, pattern
+    return found.group(1)
 
 
 def search(client, term="", page=None):
@@ -22,7 +31,7 @@ def search(client, term="", page=None):
 @pytest.fixture
 def many_units(regions):
     """300 units in county A, as a province's office would pick from (the demo has 1,000)."""
-    return HandlingUnitFactory.create_batch(300, region=regions.county_a)
+    return cast(list[HandlingUnit], HandlingUnitFactory.create_batch(300, region=regions.county_a))
 
 
 @pytest.mark.django_db
@@ -44,7 +53,7 @@ class TestListPagesStayLight:
         client.force_login(staff_a)
         response = client.get(reverse("staff:suggestions"), {"unit": unit.pk})
         html = response.content.decode()
-        select = re.search(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S).group(1)
+        select = _match(r'<select name="unit"[^>]*>(.*?)</select>', html, re.S)
         assert select.count("<option") == 2
         assert f'<option value="{unit.pk}" selected>{unit.name}（{unit.region.name}）</option>' in select
         listed = list(response.context["page"].object_list)
@@ -64,7 +73,7 @@ class TestBadIds:
         assert suggestion in list(response.context["page"].object_list)
 
     def test_another_countys_unit_is_refused_and_not_rendered(self, client, staff_a, regions):
-        foreign = HandlingUnitFactory(region=regions.county_b, name="乙县外单位")
+        foreign = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_b, name="乙县外单位"))
         client.force_login(staff_a)
         response = client.get(reverse("staff:suggestions"), {"unit": foreign.pk})
         assert response.context["filter"].form.errors["unit"]
@@ -82,9 +91,9 @@ class TestEndpoint:
         assert client.get(reverse("staff:autocomplete", args=["nothing"])).status_code == 404
 
     def test_county_staff_find_their_county_and_above_never_another_county(self, client, staff_a, regions):
-        own = HandlingUnitFactory(region=regions.county_a, name="甲县教育局")
-        above = HandlingUnitFactory(region=regions.city, name="市教育局")
-        foreign = HandlingUnitFactory(region=regions.county_b, name="乙县教育局")
+        own = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_a, name="甲县教育局"))
+        above = cast(HandlingUnit, HandlingUnitFactory(region=regions.city, name="市教育局"))
+        foreign = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_b, name="乙县教育局"))
         HandlingUnitFactory(region=regions.county_a, name="甲县停用教育局", is_active=False)
         client.force_login(staff_a)
         found = {row["value"] for row in search(client, "教育").json()["results"]}
@@ -108,7 +117,7 @@ class TestEndpoint:
         assert search(client, "测试", page="x").json() == first
 
     def test_matches_the_units_region_name(self, client, staff_a, regions):
-        unit = HandlingUnitFactory(region=regions.town_a, name="综合办")
+        unit = cast(HandlingUnit, HandlingUnitFactory(region=regions.town_a, name="综合办"))
         client.force_login(staff_a)
         rows = search(client, regions.town_a.name).json()["results"]
         assert {"value": str(unit.pk), "text": f"综合办（{regions.town_a.name}）"} in rows
@@ -120,7 +129,7 @@ class TestDeadlinesPageUnit:
         unit = many_units[3]
         client.force_login(staff_a)
         html = client.get(reverse("staff:suggestions_overdue"), {"unit": unit.pk}).content.decode()
-        select = re.search(r'<select[^>]*name="unit"[^>]*>(.*?)</select>', html, re.S).group(1)
+        select = _match(r'<select[^>]*name="unit"[^>]*>(.*?)</select>', html, re.S)
         assert select.count("<option") == 2 and f'<option value="{unit.pk}" selected>' in select
 
     @pytest.mark.parametrize("value", ["abc", "999999", "99999999999999999999999"])
@@ -131,7 +140,7 @@ class TestDeadlinesPageUnit:
         assert 'id="id_unit_error"' in response.content.decode()
 
     def test_another_countys_unit_is_refused(self, client, staff_a, regions):
-        foreign = HandlingUnitFactory(region=regions.county_b, name="乙县外单位")
+        foreign = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_b, name="乙县外单位"))
         client.force_login(staff_a)
         response = client.get(reverse("staff:suggestions_overdue"), {"unit": foreign.pk})
         assert response.context["unit"] is None and "乙县外单位" not in response.content.decode()
@@ -144,18 +153,18 @@ class TestStations:
         client.force_login(staff_a)
         html = client.get(reverse("staff:station_visits")).content.decode()
         assert len(html.encode()) < MAX_PAGE_BYTES
-        select = re.search(r'<select name="station"[^>]*>(.*?)</select>', html, re.S).group(1)
+        select = _match(r'<select name="station"[^>]*>(.*?)</select>', html, re.S)
         assert select.count("<option") == 1
 
     def test_county_staff_find_only_their_stations(self, client, staff_a, regions):
-        own = StationFactory(region=regions.county_a, name="白沙联络站")
+        own = cast(Station, StationFactory(region=regions.county_a, name="白沙联络站"))
         StationFactory(region=regions.county_b, name="乙县白沙联络站")
         client.force_login(staff_a)
         rows = client.get(reverse("staff:autocomplete", args=["stations"]), {"q": "白沙"}).json()["results"]
         assert [row["value"] for row in rows] == [str(own.pk)]
 
     def test_another_countys_station_is_refused(self, client, staff_a, regions):
-        foreign = StationFactory(region=regions.county_b, name="乙县联络站")
+        foreign = cast(Station, StationFactory(region=regions.county_b, name="乙县联络站"))
         client.force_login(staff_a)
         response = client.get(reverse("staff:station_visits"), {"station": foreign.pk})
         assert response.context["filter"].form.errors["station"]

@@ -2,31 +2,40 @@
 (core/autocomplete.py), and the list shows that unit's suggestions only (issue 18)."""
 
 import re
+from typing import cast
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from congress.testing.axe import install_axe, report, violations
 from congress.testing.browser import log_in
+from representatives.models import HandlingUnit
 from representatives.tests.factories import HandlingUnitFactory, StaffFactory
+from suggestions.models import Assignment
 from suggestions.tests.factories import AssignmentFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_staff_search_the_unit_filter_pick_a_unit_and_the_list_filters(desktop_page, regions):
-    page = desktop_page
+    page: Page = desktop_page
     install_axe(page.context)
     staff = StaffFactory(region=regions.county_a, username="staff_unit_search")
     HandlingUnitFactory.create_batch(40, region=regions.county_a)
-    water = HandlingUnitFactory(region=regions.county_a, name="蓬江区水利局")
-    roads = HandlingUnitFactory(region=regions.county_a, name="蓬江区交通运输局")
-    mine = AssignmentFactory(
-        suggestion__congress__region=regions.county_a, suggestion__title="关于疏浚排洪渠的建议", unit=water
+    water = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_a, name="蓬江区水利局"))
+    roads = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_a, name="蓬江区交通运输局"))
+    mine = cast(
+        Assignment,
+        AssignmentFactory(
+            suggestion__congress__region=regions.county_a, suggestion__title="关于疏浚排洪渠的建议", unit=water
+        ),
     )
-    other = AssignmentFactory(
-        suggestion__congress__region=regions.county_a, suggestion__title="关于修缮乡道的建议", unit=roads
+    other = cast(
+        Assignment,
+        AssignmentFactory(
+            suggestion__congress__region=regions.county_a, suggestion__title="关于修缮乡道的建议", unit=roads
+        ),
     )
     log_in(page, staff, next_url=reverse("staff:suggestions"))
     expect(page.get_by_text(other.suggestion.title)).to_be_visible()
