@@ -624,6 +624,7 @@ ACCEPTANCE_NOTES = {
 def build_acceptances(ctx: DemoContext) -> None:
     """Re-inspection of about two thirds of the key suggestions that have been replied to, by their leader."""
     rng = ctx.rng("acceptances")
+    assert ctx.city is not None, "the representatives builders run first"
     replied = Suggestion.objects.filter(
         region__path__startswith=ctx.city.path,
         is_key=True,

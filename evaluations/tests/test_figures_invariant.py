@@ -12,6 +12,8 @@ itself, a city's own suggestion, earlier years.
 import datetime
 import html
 import re
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -49,7 +51,7 @@ def figures_on(client, url: str) -> list[tuple[str, str, str]]:
 
 # The staff lists the figures link to, by URL name: each page lists ``selector(user=…, filters=GET).qs`` (paginated),
 # so the selector's count is the number of rows the page shows, without rendering hundreds of pages.
-LIST_SELECTORS = {
+LIST_SELECTORS: dict[str, Callable[..., Any]] = {
     "staff:directory": representatives_selectors.deputy_directory,
     "staff:activities": representatives_selectors.activity_list,
     "staff:stations": station_selectors.station_list,

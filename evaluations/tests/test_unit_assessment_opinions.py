@@ -99,7 +99,7 @@ def by_name(assessment):
     return {row.unit.name: row for row in assessment.rows}
 
 
-FIGURES = ("op_assigned", "op_replied", "op_on_time", "op_late", "op_overdue", "op_rated")
+FIGURES: tuple[str, ...] = ("op_assigned", "op_replied", "op_on_time", "op_late", "op_overdue", "op_rated")
 FIGURES += ("op_satisfied", "op_basic", "op_unsatisfied")
 
 
