@@ -96,7 +96,7 @@ def test_a_filter_option_list_names_congresses_in_each_visitors_language(
     congress = CongressFactory(region=regions.county_a, term_number=16)
     MembershipFactory(deputy=deputy_a, congress=congress)
     county = regions.county_a.name
-    names = {"en": f"{county} People's Congress (term 十六)", "zh-hans": f"{county}第十六届人民代表大会"}
+    names = {"en": f"{county} People's Congress (term 16)", "zh-hans": f"{county}第十六届人民代表大会"}
     client.force_login(staff_a)
     cache.clear()
     url = reverse("staff:directory")

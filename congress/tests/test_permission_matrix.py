@@ -235,6 +235,9 @@ TABLE = {
     ],
     "staff:deputy": reader_page(scope=READ_SCOPE, kwargs=pk("deputy")),
     "staff:activities": [reader_page(), reader_page(label="export", query="export=csv")],
+    # The search behind the long pick lists: any signed-in user may ask, each finds only the rows they may choose
+    # (core/tests/test_autocomplete.py holds the scope).
+    "staff:autocomplete": Case(gate=SIGNED_IN, kwargs=lambda world, side: {"source": "units"}),
     "staff:export_job": Case(gate=SIGNED_IN, scope=EXPORT_JOB_SCOPE, kwargs=pk("export_job")),
     "staff:export_job_status": Case(gate=SIGNED_IN, scope=EXPORT_JOB_SCOPE, kwargs=pk("export_job")),
     "staff:export_job_file": Case(gate=SIGNED_IN, scope=EXPORT_JOB_SCOPE, kwargs=pk("export_job")),
