@@ -25,8 +25,11 @@ run: install .env
 
 test: install test-unit test-browser
 
+# Two workers (pytest-xdist): each has its own test database and, on Redis, its own Redis database
+# (congress/settings/test.py). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test-unit:
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-browser:
 	$(VENV)/bin/pytest -m browser $(PYTEST_ARGS)

@@ -1,10 +1,23 @@
 """Settings for the test suite: the environment still chooses the database and Redis."""
 
 import os
+import sys
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-for-the-suite-only-" + "x" * 40)
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+# Under pytest-xdist (`make test` runs two workers) each worker gets its own Redis database, as pytest-django
+# gives it its own test database: one worker's cache.clear() or queued task must not reach the other's. Set in
+# the environment, so the Celery workers and probes a test starts as subprocesses inherit it (or the URL the test
+# gives them): only the pytest process itself derives it.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker.startswith("gw") and os.environ.get("REDIS_URL") and "pytest" in sys.modules:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _redis = urlsplit(os.environ["REDIS_URL"])
+    _redis_db = int(_redis.path.strip("/") or 0) + 1 + int(_xdist_worker[2:])
+    os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_redis_db}"))
 
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, VAR_DIR  # noqa: E402

@@ -44,6 +44,9 @@ def fake_replica(monkeypatch):
     """A replica the router believes configured and healthy, without any server behind it."""
     monkeypatch.setattr(db_router, "replica_configured", lambda: True)
     monkeypatch.setattr(db_router, "replica_lag", lambda: 0.0)
+    # Outside any test transaction, whatever an earlier test on this worker left open (the rules for reads
+    # inside a transaction have their own test).
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
 
 
 # The router's rules -------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Count, F, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -205,9 +205,11 @@ def test_the_rates_are_flags(today):
 
 def test_no_query_is_made_per_row(monkeypatch):
     # The whole demo (voters' messages and report ratings go through the real services) takes more statements
-    # than Django's query log keeps by default (9,000).
-    monkeypatch.setattr(connection, "queries_limit", 100_000)
-    monkeypatch.setattr(connection, "queries_log", deque(maxlen=100_000))
+    # than Django's query log keeps by default (9,000). Patched on the wrapper itself, not the `connection` proxy,
+    # so that the undo restores the wrapper's own log.
+    wrapper = connections[DEFAULT_DB_ALIAS]
+    monkeypatch.setattr(wrapper, "queries_limit", 100_000)
+    monkeypatch.setattr(wrapper, "queries_log", deque(maxlen=100_000))
 
     def lookups(per_congress):
         with pytest.raises(_Undo), transaction.atomic(), CaptureQueriesContext(connection) as captured:
