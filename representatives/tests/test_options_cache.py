@@ -44,7 +44,7 @@ def test_each_scope_gets_its_own_list(regions):
 
 
 def test_a_saved_or_deleted_row_shows_at_once(regions):
-    town = RegionFactory(code="440703198", name="荷塘镇", level=4, parent=regions.county_a)
+    town: Region = RegionFactory(code="440703198", name="荷塘镇", level=4, parent=regions.county_a)  # type: ignore[assignment]
     in_scope = Region.objects.filter(path__startswith=regions.city.path)
     assert "荷塘镇" in region_select(in_scope)
     town.name = "荷塘新镇"
