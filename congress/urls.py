@@ -7,12 +7,16 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from api import urls as api_urls
 from core import urls as core_urls
 from evaluations import urls as evaluation_urls
 from liaison_stations import urls as stations_urls
+from livelihood import urls as livelihood_urls
+from motions import urls as motion_urls
 from representatives import urls as representatives_urls
 from representatives.views import home
 from suggestions import urls as suggestion_urls
+from training import urls as training_urls
 
 admin.site.site_header = admin.site.site_title = _("人大代表工作平台")
 
@@ -30,7 +34,10 @@ urlpatterns = [
             (
                 representatives_urls.deputy_patterns
                 + stations_urls.deputy_patterns
+                + training_urls.deputy_patterns
+                + livelihood_urls.deputy_patterns
                 + suggestion_urls.deputy_patterns
+                + motion_urls.deputy_patterns
                 + evaluation_urls.deputy_patterns,
                 "me",
             )
@@ -42,7 +49,10 @@ urlpatterns = [
             (
                 representatives_urls.staff_patterns
                 + stations_urls.staff_patterns
+                + training_urls.staff_patterns
+                + livelihood_urls.staff_patterns
                 + suggestion_urls.staff_patterns
+                + motion_urls.staff_patterns
                 + evaluation_urls.staff_patterns
                 + core_urls.staff_patterns,
                 "staff",
@@ -52,8 +62,28 @@ urlpatterns = [
     path(
         "unit/",
         include(
-            (representatives_urls.unit_patterns + stations_urls.unit_patterns + suggestion_urls.unit_patterns, "unit")
+            (
+                representatives_urls.unit_patterns
+                + stations_urls.unit_patterns
+                + livelihood_urls.unit_patterns
+                + suggestion_urls.unit_patterns,
+                "unit",
+            )
         ),
     ),
-    path("", include((representatives_urls.public_patterns + stations_urls.public_patterns, "public"))),
+    path(
+        "",
+        include(
+            (
+                representatives_urls.public_patterns
+                + stations_urls.public_patterns
+                + livelihood_urls.public_patterns
+                + motion_urls.public_patterns
+                + evaluation_urls.public_patterns,
+                "public",
+            )
+        ),
+    ),
+    # Machine clients: the JSON API (api/v1/) and Open311 GeoReport v2 (open311/).
+    path("", include(api_urls.patterns)),
 ]

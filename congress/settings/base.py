@@ -60,8 +60,12 @@ INSTALLED_APPS = [
     "core",
     "representatives",
     "liaison_stations",
+    "training",
+    "livelihood",
     "suggestions",
+    "motions",
     "evaluations",
+    "api",
 ]
 
 MIDDLEWARE = [
