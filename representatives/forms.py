@@ -48,6 +48,8 @@ class ActivityForm(forms.ModelForm):
     attachments = MultipleFileField(
         label=_("附件"), required=False, help_text=_("PDF、图片或 Word 文件，每个不超过 10 MB，最多 5 个。")
     )
+    # Filled on the phone (static/js/offline.js): the same entry sent twice is recorded once.
+    client_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = ActivityRecord

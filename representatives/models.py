@@ -488,6 +488,9 @@ class ActivityRecord(models.Model):
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Made on the deputy's phone for each entry: a form kept offline and sent again when the network returns
+    # (static/js/offline.js) carries the same key, so a resend finds the first record instead of adding one.
+    client_key = models.UUIDField(_("提交编号"), null=True, blank=True, editable=False)
 
     objects = ActivityRecordQuerySet.as_manager()
 
@@ -508,6 +511,8 @@ class ActivityRecord(models.Model):
                 condition=~Q(status="returned") | ~Q(return_reason=""),
                 name="activity_return_has_reason",
             ),
+            # Empty keys (records entered by staff or before offline sending existed) never collide.
+            models.UniqueConstraint(fields=["deputy", "client_key"], name="activity_client_key_once"),
         ]
 
     def __str__(self):

@@ -1,7 +1,9 @@
 """State changes for deputies and activity records: one function per transition, atomic and audited."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,10 +67,24 @@ def available_steps(user, obj) -> list[str]:
 
 
 @transaction.atomic
-def activity_create(*, deputy: Deputy, by, files=(), **fields) -> ActivityRecord:
-    record = ActivityRecord(deputy=deputy, status=ActivityRecord.Status.PENDING, **fields)
-    record.full_clean()
-    record.save()
+def activity_create(*, deputy: Deputy, by, files=(), client_key: uuid.UUID | None = None, **fields) -> ActivityRecord:
+    """Record a deputy's activity. ``client_key``, made on the deputy's phone for each entry, makes a resend
+    (an entry kept offline and sent again, a double tap, a retried request) return the first record."""
+    if client_key is not None:
+        earlier = ActivityRecord.objects.filter(deputy=deputy, client_key=client_key).first()
+        if earlier is not None:
+            return earlier
+    record = ActivityRecord(deputy=deputy, status=ActivityRecord.Status.PENDING, client_key=client_key, **fields)
+    # The key's uniqueness is left to the database below, where a racing resend is answered, not refused.
+    record.full_clean(exclude={"client_key"})
+    try:
+        # Two sends of one entry at the same moment both pass the check above; the unique key stops the second.
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        if client_key is None:
+            raise
+        return ActivityRecord.objects.get(deputy=deputy, client_key=client_key)
     store_uploads(ActivityAttachment, files, record=record)
     record_transition(obj=record, from_state="", to_state=record.status, by=by)
     return record

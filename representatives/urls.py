@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_bulk, views_notices
+from . import views, views_bulk, views_notices, views_offline
 
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -36,6 +36,9 @@ deputy_patterns = [
     path("activities/new/", views.activity_new, name="activity_new"),
     path("activities/<int:pk>/", views.my_activity, name="activity"),
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    # Under me/ so that the service worker's scope covers the deputy's pages and nothing else.
+    path("sw.js", views_offline.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_offline.manifest, name="manifest"),
 ]
 
 unit_patterns = [

@@ -105,6 +105,7 @@ def _save_activity(request, form, record=None):
                 deputy=request.user.deputy,
                 by=request.user,
                 files=form.cleaned_data["attachments"],
+                client_key=form.cleaned_data["client_key"],
                 **form.activity_fields(),
             )
         return services.activity_update(

@@ -201,6 +201,9 @@ TABLE = {
     "me:activity_new": deputy_page(),
     "me:activity": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("activity")),
     "me:activity_edit": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("activity")),
+    # The installable app's manifest and service worker hold nothing personal: anyone may fetch them.
+    "me:manifest": public(),
+    "me:service_worker": public(),
     "me:duty_days": deputy_page(),
     "me:duty_day": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("duty_day")),
     "me:opinions": deputy_page(),
