@@ -17,6 +17,8 @@ from django.utils import timezone
 
 from core.regions import ancestor_paths
 from liaison_stations.models import DutyDay, DutyShift
+from motions import selectors as motion_selectors
+from motions.models import Motion
 from representatives import services_ratings
 from representatives.models import ActivityKind, ActivityRecord, Deputy
 from representatives.permissions import sees_region_data
@@ -71,6 +73,8 @@ class DeputyFile:
     activities: list[ActivityRecord]
     duty_shifts: list[DutyShift]
     scores: list[ScoredYear] = field(default_factory=list)
+    # Led or seconded, listed apart from suggestions (motions.selectors.file_motions).
+    motions: list[Motion] = field(default_factory=list)
 
     def _of_kinds(self, kinds) -> list[ActivityRecord]:
         return [record for record in self.activities if record.kind in kinds]
@@ -187,6 +191,7 @@ def deputy_file(deputy: Deputy, year: int) -> DeputyFile:
         activities=activities,
         duty_shifts=duty_shifts,
         scores=scored_years(deputy, year),
+        motions=motion_selectors.file_motions(deputy.pk, year),
     )
 
 

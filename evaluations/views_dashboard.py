@@ -13,12 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.db_router import reads_from_replica
+from motions import figures as motion_figures
 from representatives.permissions import region_reader_required
 
 from . import presenters, selectors
 from .exports import report_xlsx
 from .forms import ScopeForm
-from .presenters import Links
+from .presenters import Figure, Links, Section
+
+
+def _motion_items(user, region, year: int) -> list[Figure]:
+    # Motions are counted apart from suggestions (motions/figures.py says how), each linked to its rows.
+    found = motion_figures.year_figures(user=user, region=region, year=year)
+    return [Figure(item.label, item.value, item.url, how=item.how) for item in found]
 
 
 @region_reader_required
@@ -28,6 +35,7 @@ def dashboard_view(request):
     year = selectors.report_year(request.GET.get("year"))
     figures = selectors.year_figures(user=request.user, region=region, year=year)
     links = Links(year, region)
+    motions = _motion_items(request.user, region, year)
     form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, user=request.user)
     return render(
         request,
@@ -36,7 +44,10 @@ def dashboard_view(request):
             "form": form,
             "figures": figures,
             "links": links,
-            "cards": presenters.dashboard_cards(figures, links),
+            "cards": [
+                *presenters.dashboard_cards(figures, links),
+                {"title": _("提出议案"), "main": motions[0], "more": motions[1:]},
+            ],
             "table": presenters.region_table(figures),
             "chart_data": presenters.chart_data(figures, links),
             **presenters.dashboard_tables(figures, links),
@@ -52,7 +63,10 @@ def year_report(request, year: int):
     region = selectors.scope_region(request.user, request.GET.get("region", ""))
     figures = selectors.year_figures(user=request.user, region=region, year=year)
     links = Links(year, region)
-    sections = presenters.report_sections(figures, links)
+    sections = [
+        *presenters.report_sections(figures, links),
+        Section(_("议案"), _motion_items(request.user, region, year)),
+    ]
     if request.GET.get("export") == "xlsx":
         return report_xlsx(figures, sections)
     query = {"export": "xlsx", **({"region": region.pk} if region is not None else {})}

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class MotionsConfig(AppConfig):
     name = "motions"
     verbose_name = _("议案")
+
+    def ready(self):
+        # ``audit`` registers this app's models with django-auditlog on import.
+        from representatives import panels
+        from suggestions import origins
+
+        from . import audit, exports, links, views_deputy  # noqa: F401
+
+        panels.deputy_home_panels.register("motions", views_deputy.deputy_home_panel)
+        # A suggestion made from a motion shows where it came from (suggestions.origins).
+        origins.finders.register("motions", links.suggestion_origin)
+        exports.register_kinds()

@@ -1,8 +1,9 @@
 """The app's URL patterns by audience; congress/urls.py mounts each under its namespace."""
 
-deputy_patterns: list = []
-staff_patterns: list = []
+from .urls_deputy import patterns as deputy_patterns
+from .urls_public import patterns as public_patterns
+from .urls_staff import patterns as staff_patterns
+
 unit_patterns: list = []
-public_patterns: list = []
 
 __all__ = ["deputy_patterns", "public_patterns", "staff_patterns", "unit_patterns"]

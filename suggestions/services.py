@@ -788,3 +788,37 @@ def draft_from_opinion(opinion, deputy: Deputy, by) -> str:
     record_transition(obj=suggestion, from_state="", to_state=S.DRAFT, by=by, note=_("由选民意见转来"))
     _tell(_deputy_users(deputy), suggestion, _("选民意见已转为您的建议草稿，请完善后提交"), "me:suggestion")
     return _("建议草稿 #%(pk)d") % {"pk": suggestion.pk}
+
+
+# The seam the motions app calls when a motion is turned into a suggestion (转为建议) -------------------------
+
+
+@transaction.atomic
+def suggestion_from_motion(*, deputy: Deputy, congress: Congress, title: str, body: str, by, note: str) -> Suggestion:
+    """A submitted suggestion made from a motion the presidium did not put on the agenda.
+
+    It is numbered like any submission and the office registers and assigns it as usual; ``note`` (the motion's
+    number and decision) opens its timeline, and the motion keeps the link (motions.Motion.suggestion)."""
+    Congress.objects.select_for_update().filter(pk=congress.pk).first()
+    year = timezone.localdate().year
+    last = Suggestion.objects.filter(congress_id=congress.pk, year=year).aggregate(n=Max("number"))["n"]
+    now = timezone.now()
+    suggestion = Suggestion(
+        deputy=deputy,
+        congress=congress,
+        region=congress.region,
+        year=year,
+        number=(last or 0) + 1,
+        title=title[:200],
+        category="other",
+        body=body,
+        period=Suggestion.Period.SESSION,
+        status=S.SUBMITTED,
+        created_at=now,
+        submitted_at=now,
+    )
+    _clean(suggestion)
+    suggestion.save()
+    record_transition(obj=suggestion, from_state="", to_state=S.SUBMITTED, by=by, note=note)
+    _tell_deputies([deputy], suggestion, "from-motion", _("您的议案已转为建议办理"), note)
+    return suggestion

@@ -15,7 +15,7 @@ from core.pagination import paginate
 from core.workflow import Action, perform
 from representatives.permissions import deputy_required
 
-from . import permissions, selectors, services
+from . import origins, permissions, selectors, services
 from .forms_deputy import (
     InviteForm,
     RateForm,
@@ -184,6 +184,7 @@ def _render_detail(request, item, *, rate_form=None):
             "rate_form": rate_form or (RateForm(initial={"version": item.version}) if "rate" in steps else None),
             "parts": selectors.parts_for(user=user, suggestion=item),
             "timeline": selectors.suggestion_timeline(item),
+            "origins": origins.origins_of(item, "me"),
         },
     )
 

@@ -21,7 +21,7 @@ from core.pagination import paginate
 from core.workflow import Action, perform
 from representatives.permissions import handling_units_for, is_office_staff, region_reader_required
 
-from . import exports, permissions, selectors, services
+from . import exports, origins, permissions, selectors, services
 from .forms_staff import (
     AssignForm,
     MarkKeyForm,
@@ -172,6 +172,7 @@ def _detail_page(request, suggestion, page, bound=None, status=200):
             "leader_name": exports.person_name(suggestion.supervising_leader),
             "timeline": selectors.suggestion_timeline(suggestion),
             "forms": page.page_forms(bound),
+            "origins": origins.origins_of(suggestion, "staff"),
             "can_manage": page.can_manage,
             "today": timezone.localdate(),
         },

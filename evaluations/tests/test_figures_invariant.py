@@ -25,6 +25,7 @@ from django.utils import timezone
 from liaison_stations import selectors as station_selectors
 from liaison_stations.models import DutyDay, Opinion, Proposal
 from liaison_stations.tests.factories import DutyDayFactory, OpinionFactory, StationFactory, StationVisitFactory
+from motions import selectors as motion_selectors
 from representatives import selectors as representatives_selectors
 from representatives.models import ActivityKind, ActivityRecord, Level, Membership, User
 from representatives.tests.factories import ActivityRecordFactory, DeputyFactory, MembershipFactory
@@ -59,6 +60,7 @@ LIST_SELECTORS: dict[str, Callable[..., Any]] = {
     "staff:opinions": station_selectors.opinion_list,
     "staff:station_visits": station_selectors.station_visit_list,
     "staff:suggestions": suggestion_selectors.suggestion_list,
+    "staff:motions": motion_selectors.motion_list,
 }
 
 
