@@ -13,3 +13,5 @@ class EvaluationsConfig(AppConfig):
         from . import audit, views_file  # noqa: F401
 
         panels.deputy_home_panels.register("evaluations", views_file.deputy_home_panel)
+        # The demo's builders (seed_demo): importing the module fills representatives.demo.builders.
+        from . import demo  # noqa: F401

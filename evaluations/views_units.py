@@ -4,14 +4,12 @@ Staff and leaders of a region read both and download them; only staff fill in a 
 outside the user's region come through the scoped query, so they are "not found", not "forbidden".
 """
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from core import spreadsheets
 from representatives.models import Region
@@ -20,6 +18,7 @@ from representatives.services import TransitionError
 
 from . import groups as group_checks
 from . import unit_assessment
+from .forms import GroupYearNoteForm
 from .models import GroupYearNote
 
 FIRST_YEAR = 2000
@@ -91,20 +90,6 @@ def groups_page(request):
             "can_edit": {row.group.pk for row in rows if group_checks.can_edit_note(request.user, row.group)},
         },
     )
-
-
-class GroupYearNoteForm(forms.ModelForm):
-    class Meta:
-        model = GroupYearNote
-        fields = group_checks.NOTE_FIELDS
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 4, "class": "form-control"}) for name in group_checks.NOTE_FIELDS
-        }
-        help_texts = {
-            "research_report": gettext_lazy("已确认的成员调研活动会自动计入，这里填写没有登记为履职记录的调研报告。"),
-            "problem_solved": gettext_lazy("成员接待的选民意见当年已反馈的会自动计入，这里填写其他推动解决的问题。"),
-            "exchange": gettext_lazy("与其他代表小组或外地人大的交流学习等。"),
-        }
 
 
 @staff_required

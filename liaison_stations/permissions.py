@@ -47,7 +47,8 @@ def can_record_duty_day(user, duty_day: DutyDay) -> bool:
     """Staff of the station's region, or a deputy on that day's roster, record what happened."""
     if can_manage_station(user, duty_day.station):
         return True
-    return is_deputy(user) and duty_day.shifts.filter(deputy_id=user.deputy_id).exists()
+    # Read through ``shifts.all()`` so the pages, which prefetch the roster, ask no query of their own.
+    return is_deputy(user) and any(shift.deputy_id == user.deputy_id for shift in duty_day.shifts.all())
 
 
 def opinions_for(user) -> QuerySet[Opinion]:

@@ -6,12 +6,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.permissions import deputy_required
 from representatives.privacy import mask_phone
 
 from . import selectors, services
 from .forms import DutyDayRecordForm, VisitOpinionForm
-from .models import DutyDay, Opinion, Station
+from .models import Opinion, Station
 
 
 def deputy_home_panel(request, deputy):
@@ -37,28 +38,37 @@ def my_duty_days(request):
     )
 
 
+def _run_record(duty_day, data, by) -> str:
+    services.duty_day_record(
+        duty_day=duty_day,
+        attended_deputy_ids=[int(pk) for pk in data["attended"]],
+        voters_received=data["voters_received"],
+        summary=data["summary"],
+        by=by,
+    )
+    return _("接待情况已登记。")
+
+
+# The deputy's step on a day they are rostered for: the form that parses it and the service behind it. Whether the
+# day offers it now is services.available_steps (services.DUTY_DAY_STEPS), asked by the page and the POST.
+ACTIONS = {"record": Action(DutyDayRecordForm, _run_record)}
+
+
 @deputy_required
 def my_duty_day(request, pk):
     duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
-    form = DutyDayRecordForm(request.POST or None, duty_day=duty_day)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.duty_day_record(
-                duty_day=duty_day,
-                attended_deputy_ids=[int(pk) for pk in form.cleaned_data["attended"]],
-                voters_received=form.cleaned_data["voters_received"],
-                summary=form.cleaned_data["summary"],
-                by=request.user,
-            )
-            messages.success(request, _("接待情况已登记。"))
+    action = ACTIONS["record"]
+    offered = "record" in services.available_steps(request.user, duty_day)
+    form = action.form(request.POST or None, duty_day=duty_day) if offered else None
+    if request.method == "POST":
+        if form is None:
+            # A stale page posting a step the day no longer offers: say why rather than show field errors.
+            messages.error(request, services.DUTY_DAY_STEPS.refusal("record", request.user, duty_day))
             return redirect("me:duty_day", pk=duty_day.pk)
-        except services.TransitionError as exc:
-            form.add_error(None, str(exc))
-    return render(
-        request,
-        "me/stations/duty_day.html",
-        {"duty_day": duty_day, "form": form, "can_record": duty_day.status != DutyDay.Status.CANCELLED},
-    )
+        if form.is_valid():
+            perform(request, action.run, duty_day, form.cleaned_data, request.user)
+            return redirect("me:duty_day", pk=duty_day.pk)
+    return render(request, "me/stations/duty_day.html", {"duty_day": duty_day, "form": form, "can_record": offered})
 
 
 @deputy_required

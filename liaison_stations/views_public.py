@@ -5,6 +5,7 @@ import re
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from core.pagination import paginate
+from core.workflow import Action, TransitionError, perform
 from representatives.qr import qr_svg_response
 
 from . import permissions, ratelimit, selectors, services
@@ -213,26 +215,47 @@ def track(request):
             context["progress"] = _progress(opinion)
             if opinion.status == S.MERGED and opinion.merged_into is not None:
                 context["merged_progress"] = _progress(opinion.merged_into)
-            if opinion.status == S.FED_BACK and not opinion.rating:
-                context["rating_form"] = RatingForm(initial={"code": opinion.tracking_code})
+            if "rate" in services.available_steps(VOTER, opinion):
+                context["rating_form"] = ACTIONS["rate"].form(initial={"code": opinion.tracking_code})
     return render(request, "public/stations/track.html", context)
+
+
+# The tracking page acts for whoever holds the code, never for an account the browser may also be signed in with:
+# its steps are the public's (services.OPINION_STEPS), as in the service.
+VOTER = AnonymousUser()
+
+
+def _refused() -> str:
+    # One message for every refusal, so a rating attempt says nothing about which codes exist.
+    return _("这条意见已经评价过，或现在还不能评价。")
+
+
+def _run_rate(data) -> str:
+    try:
+        services.opinion_rate_by_voter(tracking_code=data["code"], rating=data["rating"])
+    except TransitionError:
+        raise TransitionError(_refused()) from None
+    return _("感谢您的评价！")
+
+
+# The voter's steps on the tracking page (one: rating the outcome): the form that parses it and the service behind it.
+ACTIONS = {"rate": Action(RatingForm, _run_rate)}
 
 
 def _rate(request):
     if not ratelimit.hit(request, "track"):
         return _too_many_requests(request)
-    form = RatingForm(request.POST)
+    action = ACTIONS["rate"]
+    form = action.form(request.POST)
     code = normalize_tracking_code(request.POST.get("code", "")[:64])
     if not form.is_valid():
         messages.error(request, _("请选择一项评价。"))
     else:
-        try:
-            services.opinion_rate_by_voter(tracking_code=form.cleaned_data["code"], rating=form.cleaned_data["rating"])
-        except services.TransitionError:
-            # One message for every refusal, so a rating attempt says nothing about which codes exist.
-            messages.error(request, _("这条意见已经评价过，或现在还不能评价。"))
+        opinion = _find_by_code(form.cleaned_data["code"])
+        if opinion is None or "rate" not in services.available_steps(VOTER, opinion):
+            messages.error(request, _refused())
         else:
-            messages.success(request, _("感谢您的评价！"))
+            perform(request, action.run, form.cleaned_data)
     return redirect(reverse("public:track") + "?" + urlencode({"code": code}))
 
 

@@ -256,11 +256,40 @@ def duty_day_new(request):
     return render(request, "staff/stations/duty_day_form.html", {"form": form, "station": station})
 
 
-def _duty_day_page(request, duty_day, *, record_form=None, cancel_form=None, status=200):
+def _run_record(duty_day, data, by) -> str:
+    services.duty_day_record(
+        duty_day=duty_day,
+        attended_deputy_ids=[deputy.pk for deputy in data["attended"]],
+        voters_received=data["voters_received"],
+        summary=data["summary"],
+        by=by,
+    )
+    return _("接待情况已登记。")
+
+
+def _run_cancel(duty_day, data, by) -> str:
+    services.duty_day_cancel(duty_day=duty_day, by=by, reason=data["reason"])
+    return _("接待日已取消。")
+
+
+# The office's steps on a duty day: the form that parses each and the one service call behind it. Which of them a
+# day offers now is services.available_steps (services.DUTY_DAY_STEPS), asked by the page and the POST.
+DUTY_DAY_ACTIONS = {
+    "record": Action(DutyDayRecordForm, _run_record),
+    "cancel": Action(lambda *args, duty_day, **kwargs: DutyDayCancelForm(*args, **kwargs), _run_cancel),
+}
+
+
+def _duty_day_page(request, duty_day, *, bound=None, status=200):
     user = request.user
     can_manage = permissions.can_manage_station(user, duty_day.station)
     # Staff record a day on this page; a deputy on the roster records it on their own page.
     steps = services.available_steps(user, duty_day) if can_manage else []
+    forms = {
+        step: bound[1] if bound is not None and bound[0] == step else DUTY_DAY_ACTIONS[step].form(duty_day=duty_day)
+        for step in steps
+        if step in DUTY_DAY_ACTIONS
+    }
     return render(
         request,
         "staff/stations/duty_day_detail.html",
@@ -269,8 +298,8 @@ def _duty_day_page(request, duty_day, *, record_form=None, cancel_form=None, sta
             "timeline": timeline(duty_day),
             "can_manage": can_manage,
             "can_log_opinion": "log_opinion" in steps,
-            "record_form": (record_form or DutyDayRecordForm(duty_day=duty_day)) if "record" in steps else None,
-            "cancel_form": (cancel_form or DutyDayCancelForm()) if "cancel" in steps else None,
+            "record_form": forms.get("record"),
+            "cancel_form": forms.get("cancel"),
         },
         status=status,
     )
@@ -281,42 +310,31 @@ def duty_day_detail(request, pk):
     return _duty_day_page(request, selectors.duty_day_detail(user=request.user, pk=pk))
 
 
+def _duty_day_step(request, pk, step):
+    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
+    refusal = services.DUTY_DAY_STEPS.refusal(step, request.user, duty_day)
+    if refusal is not None:
+        # A stale page posting a step the day no longer offers: say why rather than show field errors.
+        messages.error(request, refusal)
+        return redirect("staff:duty_day", pk=duty_day.pk)
+    action = DUTY_DAY_ACTIONS[step]
+    form = action.form(request.POST, duty_day=duty_day)
+    if not form.is_valid():
+        return _duty_day_page(request, duty_day, bound=(step, form))
+    perform(request, action.run, duty_day, form.cleaned_data, request.user)
+    return redirect("staff:duty_day", pk=duty_day.pk)
+
+
 @require_POST
 @staff_required
 def duty_day_record(request, pk):
-    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
-    form = DutyDayRecordForm(request.POST, duty_day=duty_day)
-    if not form.is_valid():
-        return _duty_day_page(request, duty_day, record_form=form)
-    try:
-        services.duty_day_record(
-            duty_day=duty_day,
-            attended_deputy_ids=[deputy.pk for deputy in form.cleaned_data["attended"]],
-            voters_received=form.cleaned_data["voters_received"],
-            summary=form.cleaned_data["summary"],
-            by=request.user,
-        )
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("接待情况已登记。"))
-    return redirect("staff:duty_day", pk=duty_day.pk)
+    return _duty_day_step(request, pk, "record")
 
 
 @require_POST
 @staff_required
 def duty_day_cancel(request, pk):
-    duty_day = selectors.duty_day_detail(user=request.user, pk=pk)
-    form = DutyDayCancelForm(request.POST)
-    if not form.is_valid():
-        return _duty_day_page(request, duty_day, cancel_form=form)
-    try:
-        services.duty_day_cancel(duty_day=duty_day, by=request.user, reason=form.cleaned_data["reason"])
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("接待日已取消。"))
-    return redirect("staff:duty_day", pk=duty_day.pk)
+    return _duty_day_step(request, pk, "cancel")
 
 
 @staff_required

@@ -1,11 +1,11 @@
 """Demo and benchmark data: a plausible Jiangmen (江门市) with its deputies, seats and activity records.
 
 ``seed()`` runs every registered builder in order inside one transaction. Later apps extend it without
-touching this file: each app may have its own ``demo.py`` that registers builders with ``@builder``;
-``discover()`` imports them in ``INSTALLED_APPS`` order, which is also the dependency order
-(representatives ← liaison_stations ← suggestions ← evaluations), so a later builder finds what the
-earlier ones put on the ``DemoContext``. A builder may also add its own command-line flags; they arrive
-in ``ctx.options``.
+touching this file: each app may have its own ``demo.py`` whose ``@builder`` functions fill the ``builders``
+registry (``core.registry``) when its ``AppConfig.ready()`` imports it. ``ready()`` runs in ``INSTALLED_APPS``
+order, which is also the dependency order (representatives ← liaison_stations ← suggestions ← evaluations), so
+a later builder finds what the earlier ones put on the ``DemoContext``. A builder may also add its own
+command-line flags; they arrive in ``ctx.options``.
 
 Everything is drawn from pools with a seeded ``random.Random`` (never Faker per row: too slow for
 benchmark sizes) and written with ``bulk_create``, so 300,000 deputies load in minutes and leave no
@@ -30,8 +30,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+
+from core.registry import Registry
 
 from . import tallies
 from .models import (
@@ -597,28 +598,19 @@ class Builder:
     add_arguments: Callable[[ArgumentParser], None] | None = None
 
 
-BUILDERS: list[Builder] = []
+# Filled by each app's demo module, imported from its AppConfig.ready(); iterated in registration order.
+builders: Registry[Builder] = Registry("demo data builders")
 
 
 def builder(name: str, *, add_arguments: Callable[[ArgumentParser], None] | None = None):
-    """Register ``func(ctx)`` to run after the builders registered before it (re-registering replaces)."""
+    """Registers ``func(ctx)`` in ``builders``, to run after the builders registered before it (re-registering
+    a name replaces its builder in place)."""
 
     def register(func):
-        entry = Builder(name, func, add_arguments)
-        for i, existing in enumerate(BUILDERS):
-            if existing.name == name:
-                BUILDERS[i] = entry
-                break
-        else:
-            BUILDERS.append(entry)
+        builders.register(name, Builder(name, func, add_arguments))
         return func
 
     return register
-
-
-def discover() -> list[Builder]:
-    autodiscover_modules("demo")
-    return BUILDERS
 
 
 def demo_exists() -> bool:
@@ -660,7 +652,7 @@ def seed(
             # caller's, whose other writes would go unchecked too), and only superusers can.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
-        for step in discover():
+        for step in builders:
             started, in_database = time.monotonic(), ctx.copy_seconds()
             # Builders write in bulk; the region figures' summary rows are counted once at the end instead.
             # The demo's data (names, districts, the sheets it imports) are in the office's language, whatever

@@ -1,8 +1,10 @@
 import datetime
+import importlib.util
 from io import StringIO
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -177,9 +179,16 @@ def test_same_seed_same_data():
     assert seeded_snapshot(8)[0] != first[0]
 
 
-def test_apps_can_add_builders_and_flags(monkeypatch):
-    demo.discover()
-    monkeypatch.setattr(demo, "BUILDERS", list(demo.BUILDERS))
+@pytest.fixture
+def builders_restored():
+    """The registry as the installed apps filled it, put back after a test replaces an entry."""
+    saved = demo.builders.items()
+    yield
+    for name, entry in saved:
+        demo.builders.register(name, entry)
+
+
+def test_apps_can_add_builders_and_flags(builders_restored):
     seen = []
 
     def add_arguments(parser):
@@ -191,6 +200,16 @@ def test_apps_can_add_builders_and_flags(monkeypatch):
 
     run_command(deputies=5, stations=3)
     assert seen == [(5, 3)]
+
+
+def test_every_apps_demo_module_is_registered_in_dependency_order():
+    # An app's demo.py runs only if its AppConfig.ready() imports it (nothing scans for modules): a forgotten
+    # import would leave the app's pages empty in the demo without any error.
+    with_demo = [
+        config.name for config in apps.get_app_configs() if importlib.util.find_spec(f"{config.name}.demo") is not None
+    ]
+    registered = list(dict.fromkeys(entry.build.__module__.rsplit(".", 1)[0] for entry in demo.builders))
+    assert registered == with_demo
 
 
 class _Stop(Exception):

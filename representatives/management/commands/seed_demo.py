@@ -45,7 +45,7 @@ class Command(BaseCommand):
                 "按预设规模生成压力测试数据（city：约 6 千名代表；province：约 30 万名代表）；另给的参数优先。"
             ),
         )
-        for builder in demo.discover():
+        for builder in demo.builders:
             if builder.add_arguments:
                 builder.add_arguments(parser)
         # A preset must not override a flag given explicitly, so the flags it sets default to None here and
