@@ -28,6 +28,10 @@ class Station(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.STATION)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     address = models.CharField(_("地址"), max_length=200)
+    # Where the station is (WGS-84), so an issue arriving with coordinates (the 12345 hotline's Open311 intake)
+    # goes to the nearest station; optional, a station without them is only chosen by its region.
+    latitude = models.FloatField(_("纬度"), null=True, blank=True)
+    longitude = models.FloatField(_("经度"), null=True, blank=True)
     opening_hours = models.CharField(_("开放时间"), max_length=200, blank=True)
     responsible_person = models.CharField(_("负责人"), max_length=50, blank=True)
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
@@ -239,6 +243,9 @@ class Opinion(models.Model):
         DUTY_DAY = "duty_day", _("接待日")
         VISIT = "visit", _("代表走访")
         ONLINE = "online", _("网上（扫码）")
+        # Machine channels (the api app): the 12345 hotline's Open311 intake and other platforms' JSON API.
+        HOTLINE = "hotline", _("12345热线")
+        PLATFORM = "platform", _("其他平台")
 
     class Status(models.TextChoices):
         # A voter's message to one deputy (码上找代表) waits here for that deputy to answer it or pass it on.

@@ -47,6 +47,11 @@ DEFAULT_WORKING_DAYS = {Proposal.REFER_UNIT: 15, Proposal.TO_HIGHER: 5, Proposal
 # called with (opinion, deputy, by) inside the transaction; returns a reference shown on the opinion.
 suggestion_drafters: Registry[Callable[..., object]] = Registry("drafting a suggestion from an opinion")
 
+# Apps above plug in here to hear of an opinion's change of state (the api app's webhooks): called with
+# (opinion, from_state, to_state) inside the transaction, after the change is saved; what they send waits for
+# the commit.
+status_listeners: Registry[Callable[[Opinion, str, str], None]] = Registry("opinion state changes")
+
 
 def _locked(opinion: Opinion) -> Opinion:
     return Opinion.objects.select_for_update().select_related("region").get(pk=opinion.pk)
@@ -64,6 +69,8 @@ def _move(opinion: Opinion, to_state: str, by, note: str = "", **timestamps) -> 
         setattr(opinion, field, value)
     opinion.save()
     record_transition(obj=opinion, from_state=previous, to_state=to_state, by=by, note=note)
+    for listener in status_listeners:
+        listener(opinion, previous, to_state)
     return opinion
 
 
@@ -243,8 +250,12 @@ def opinion_receive(
     duty_day: DutyDay | None = None,
     category: str = "",
     by=None,
+    via: str = "",
 ) -> Opinion:
-    """Take an opinion in: from the public form (``by`` is None), a duty day or a deputy's visit."""
+    """Take an opinion in: from the public form (``by`` is None), a duty day or a deputy's visit.
+
+    ``via`` names the machine client that passed it on (the api app: the 12345 hotline, another platform);
+    the step is then the system's, noted with that name, not the public form's."""
     if duty_day is not None:
         station = duty_day.station
     region = station.region if station is not None else deputy.region if deputy is not None else None
@@ -267,8 +278,10 @@ def opinion_receive(
     )
     opinion.full_clean()
     opinion.save()
-    # Without a user the opinion came through the public station form.
-    record_transition(obj=opinion, from_state="", to_state=opinion.status, by=by, public=by is None)
+    # Without a user (or a machine client) the opinion came through the public station form.
+    record_transition(
+        obj=opinion, from_state="", to_state=opinion.status, by=by, public=by is None and not via, note=via
+    )
     return opinion
 
 

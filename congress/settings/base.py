@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django_otp",
     "congress.third_party.TOTPConfig",
     "csp",
+    # The machine clients' JSON API and its OpenAPI schema (the api app).
+    "rest_framework",
+    "drf_spectacular",
     "congress",
     "congress.security",
     "core",
@@ -416,3 +419,33 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# The machine clients' API (api/): each view names its own token authentication, scope permission and client
+# throttle (api/auth.py), so nothing here opens a route by default; the browsable renderer stays off (the
+# documentation is the Swagger page at /api/v1/docs/, its assets vendored under static/vendor/swagger-ui/).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Congress Office API",
+    "DESCRIPTION": "Versioned JSON API for other platforms and handling units' own systems; the 12345 hotline's "
+    "Open311 GeoReport v2 intake lives under /open311/v2/.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Webhook deliveries to subscribed platforms (api/tasks.py): attempts before giving up, and the first retry's
+# delay in seconds (doubled at each attempt).
+API_WEBHOOK_MAX_ATTEMPTS = env.int("API_WEBHOOK_MAX_ATTEMPTS", default=8)
+API_WEBHOOK_BACKOFF_SECONDS = env.int("API_WEBHOOK_BACKOFF_SECONDS", default=30)

@@ -389,6 +389,28 @@ def _build_office_wide(superuser, sides):
             )
 
 
+def _build_api_clients(sides):
+    """Each side's machine client (api app) with a logged call and a webhook delivery, for the admin pages."""
+    from django.apps import apps
+
+    if not apps.is_installed("api"):
+        return
+    from api import services as api_services
+    from api.models import ApiCall, ApiClient, Scope, WebhookDelivery, WebhookSubscription
+
+    for side in sides.values():
+        client = ApiClient(name=f"{SCOPED[side.tag]}平台", region=side.county, scopes=[Scope.READ_PUBLIC])
+        api_services.client_save(client=client, by=side.staff)
+        subscription = WebhookSubscription.objects.create(client=client, url="https://example.org/hook")
+        side.owned["api.ApiClient"] = client
+        side.owned["api.ApiCall"] = ApiCall.objects.create(
+            client=client, route="api:deputies", method="GET", status=200
+        )
+        side.owned["api.WebhookDelivery"] = WebhookDelivery.objects.create(
+            subscription=subscription, opinion=side.opinion, payload={"status": side.opinion.status}
+        )
+
+
 def build_world(year: int = 2025) -> World:
     from representatives.tests.factories import UserFactory
 
@@ -399,6 +421,7 @@ def build_world(year: int = 2025) -> World:
     }
     superuser = UserFactory(username="root", is_superuser=True)
     _build_office_wide(superuser, sides)
+    _build_api_clients(sides)
     users = {
         "anonymous": None,
         "deputy": sides["A"].deputy_user,

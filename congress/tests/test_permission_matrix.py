@@ -492,8 +492,12 @@ def check(response, outcome: str, role: str, *, public_page: bool, what: str):
 # Completeness ---------------------------------------------------------------------------------------------------
 
 
+# Machine clients' routes answer tokens, not roles: test_permission_matrix_api.py has their own matrix.
+API_NAMESPACES = ("api:", "open311:")
+
+
 def test_every_pattern_has_an_entry():
-    keys = {route.key for route in all_routes()}
+    keys = {route.key for route in all_routes() if not route.key.startswith(API_NAMESPACES)}
     missing = sorted(keys - set(TABLE) - admin_generated_keys())
     assert not missing, f"URL patterns without an entry in the permission matrix: {missing}"
 
