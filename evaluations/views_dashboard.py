@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.db_router import reads_from_replica
+from livelihood.figures import year_figures as livelihood_figures
 from motions import figures as motion_figures
 from representatives.permissions import region_reader_required
 
@@ -28,6 +29,12 @@ def _motion_items(user, region, year: int) -> list[Figure]:
     return [Figure(item.label, item.value, item.url, how=item.how) for item in found]
 
 
+def _livelihood_items(user, region, year: int) -> list[Figure]:
+    # 民生实事's figures, counted by livelihood/figures.py, each linked to its rows.
+    found = livelihood_figures(user=user, region=region, year=year)
+    return [Figure(item.label, item.value, item.url, kind=item.kind, how=item.how) for item in found]
+
+
 @region_reader_required
 @reads_from_replica
 def dashboard_view(request):
@@ -36,6 +43,7 @@ def dashboard_view(request):
     figures = selectors.year_figures(user=request.user, region=region, year=year)
     links = Links(year, region)
     motions = _motion_items(request.user, region, year)
+    livelihood = _livelihood_items(request.user, region, year)
     form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, user=request.user)
     return render(
         request,
@@ -47,6 +55,7 @@ def dashboard_view(request):
             "cards": [
                 *presenters.dashboard_cards(figures, links),
                 {"title": _("提出议案"), "main": motions[0], "more": motions[1:]},
+                {"title": _("民生实事项目"), "main": livelihood[1], "more": [livelihood[0], *livelihood[2:]]},
             ],
             "table": presenters.region_table(figures),
             "chart_data": presenters.chart_data(figures, links),
@@ -66,6 +75,7 @@ def year_report(request, year: int):
     sections = [
         *presenters.report_sections(figures, links),
         Section(_("议案"), _motion_items(request.user, region, year)),
+        Section(_("民生实事项目"), _livelihood_items(request.user, region, year)),
     ]
     if request.GET.get("export") == "xlsx":
         return report_xlsx(figures, sections)

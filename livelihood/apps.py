@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class LivelihoodConfig(AppConfig):
     name = "livelihood"
     verbose_name = _("民生实事")
+
+    def ready(self):
+        from representatives import panels
+
+        # ``audit`` registers this app's models with django-auditlog on import (the votes left out on purpose).
+        from . import audit, exports, views_deputy, views_unit  # noqa: F401
+
+        panels.deputy_home_panels.register("livelihood", views_deputy.deputy_home_panel)
+        panels.unit_home_panels.register("livelihood", views_unit.unit_home_panel)
+        exports.register_kinds()

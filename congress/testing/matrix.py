@@ -98,6 +98,8 @@ class Side:
     score: object = None
     score_run: object = None
     export_job: object = None
+    lh_project: object = None
+    lh_ballot: object = None
     # Per registered model label, this side's object for the admin pages.
     owned: dict = field(default_factory=dict)
 
@@ -342,6 +344,10 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         "evaluations.UnitRuleSet": unit_rules,
         "evaluations.GroupYearNote": side.group_note,
     }
+    # 民生实事: a project chosen by a closed vote, with a progress report and an inspection.
+    from livelihood.testing import build_side as build_livelihood
+
+    build_livelihood(side, year, scoped)
     # A directory download the side's office built in the background (core.exports), with its file.
     from core import services as export_services
     from core.exports import kind_named

@@ -343,6 +343,49 @@ TABLE = {
             query=lambda world, side: f"region={world[side].county.pk}",
         ),
     ],
+    # 民生实事: the region's readers read projects, votes and who voted; office staff manage them; a leader's
+    # step is refused on the role. Another region's rows are not found; its voters filter lists nothing.
+    "staff:livelihood_projects": [
+        reader_page(),
+        reader_page(label="export", query="export=xlsx"),
+        reader_page(label="year", query=lambda world, side: f"year={world.year}&region={world[side].county.pk}"),
+    ],
+    "staff:livelihood_project_new": office_page(),
+    "staff:livelihood_project": reader_page(scope=READ_SCOPE, kwargs=pk("lh_project")),
+    "staff:livelihood_project_edit": office_page(scope=OFFICE_SCOPE, kwargs=pk("lh_project")),
+    "staff:livelihood_project_action": office_page(
+        scope=OFFICE_SCOPE,
+        kwargs=with_pk("lh_project", action="complete"),
+        method="post",
+        data={"complete-date": "2025-12-01"},
+    ),
+    "staff:livelihood_ballots": reader_page(),
+    "staff:livelihood_ballot_new": office_page(),
+    "staff:livelihood_ballot": [
+        reader_page(scope=READ_SCOPE, kwargs=pk("lh_ballot")),
+        reader_page(label="export", scope=READ_SCOPE, kwargs=pk("lh_ballot"), query="export=xlsx"),
+    ],
+    "staff:livelihood_ballot_edit": office_page(scope=OFFICE_SCOPE, kwargs=pk("lh_ballot")),
+    # Closing a closed vote: the office is told why (a redirect), anyone else refused.
+    "staff:livelihood_ballot_action": office_page(
+        scope=OFFICE_SCOPE, kwargs=with_pk("lh_ballot", action="close"), method="post"
+    ),
+    "staff:livelihood_voters": [
+        reader_page(),
+        reader_page(label="ballot", query=lambda world, side: f"ballot={world[side].lh_ballot.pk}"),
+    ],
+    # A deputy's ballots and projects are those of their congress; a second paper is refused with a message.
+    "me:livelihood": deputy_page(),
+    "me:livelihood_ballot": [
+        deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("lh_ballot")),
+        deputy_page(label="vote", scope=DEPUTY_SCOPE, kwargs=pk("lh_ballot"), method="post"),
+    ],
+    "me:livelihood_project": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("lh_project")),
+    "unit:livelihood_projects": unit_page(),
+    "unit:livelihood_project": unit_page(scope=CLERK_SCOPE, kwargs=pk("lh_project")),
+    "public:livelihood": public(),
+    "public:livelihood_ballot": public(scope=PUBLIC_SCOPE, kwargs=pk("lh_ballot")),
+    "public:livelihood_project": public(scope=PUBLIC_SCOPE, kwargs=pk("lh_project")),
     # Handling-unit clerks.
     "unit:home": unit_page(),
     "unit:opinions": unit_page(),

@@ -25,6 +25,7 @@ from django.utils import timezone
 from liaison_stations import selectors as station_selectors
 from liaison_stations.models import DutyDay, Opinion, Proposal
 from liaison_stations.tests.factories import DutyDayFactory, OpinionFactory, StationFactory, StationVisitFactory
+from livelihood import selectors as livelihood_selectors
 from motions import selectors as motion_selectors
 from representatives import selectors as representatives_selectors
 from representatives.models import ActivityKind, ActivityRecord, Level, Membership, User
@@ -61,6 +62,8 @@ LIST_SELECTORS: dict[str, Callable[..., Any]] = {
     "staff:station_visits": station_selectors.station_visit_list,
     "staff:suggestions": suggestion_selectors.suggestion_list,
     "staff:motions": motion_selectors.motion_list,
+    "staff:livelihood_projects": livelihood_selectors.project_list,
+    "staff:livelihood_voters": livelihood_selectors.voter_list,
 }
 
 
