@@ -85,3 +85,19 @@ def test_the_same_entry_replayed_twice_is_recorded_once(phone_page, deputy_user)
     )
     assert statuses == ["sent", "sent", True]
     assert ActivityRecord.objects.filter(deputy=deputy_user.deputy, client_key=key).count() == 1
+
+
+def test_the_activity_form_opens_with_no_network_once_the_app_was_opened(phone_page, deputy_user):
+    page = phone_page
+    log_in(page, deputy_user)
+    page.goto("/me/")
+    # The service worker installs on the first visit and keeps the shell and the form.
+    # It takes over the open page at once (clients.claim), so no reload is needed.
+    # (A function, not a string: the page's Content-Security-Policy forbids evaluating strings.)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=30_000)
+    assert page.evaluate("async () => (await caches.keys()).some((name) => name.startsWith('congress-me-'))")
+
+    page.context.set_offline(True)
+    page.goto("/me/activities/new/")
+    expect(page.get_by_role("heading", name="登记履职")).to_be_visible()
+    expect(page.get_by_role("button", name="提交")).to_be_visible()
