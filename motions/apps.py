@@ -11,7 +11,8 @@ class MotionsConfig(AppConfig):
         from representatives import panels
         from suggestions import origins
 
-        from . import audit, exports, links, views_deputy  # noqa: F401
+        # ``demo`` registers the demo data builder (representatives.demo.builders).
+        from . import audit, demo, exports, links, views_deputy  # noqa: F401
 
         panels.deputy_home_panels.register("motions", views_deputy.deputy_home_panel)
         # A suggestion made from a motion shows where it came from (suggestions.origins).

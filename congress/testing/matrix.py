@@ -348,6 +348,10 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     from livelihood.testing import build_side as build_livelihood
 
     build_livelihood(side, year, scoped)
+    # 议案: a registered motion of the side's deputy, a listed one for the public, an invitation to second.
+    from motions.testing import build_side as build_motions
+
+    build_motions(side, year, scoped, private)
     # A directory download the side's office built in the background (core.exports), with its file.
     from core import services as export_services
     from core.exports import kind_named

@@ -383,6 +383,26 @@ TABLE = {
     "me:livelihood_project": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("lh_project")),
     "unit:livelihood_projects": unit_page(),
     "unit:livelihood_project": unit_page(scope=CLERK_SCOPE, kwargs=pk("lh_project")),
+    # 议案: the deputy's own (and those they are invited to second), the region's readers; staff act.
+    "me:motions": deputy_page(),
+    "me:motion_new": deputy_page(),
+    "me:motion": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("motion")),
+    "me:motion_edit": deputy_page(scope=DEPUTY_SCOPE, kwargs=pk("motion")),
+    "me:motion_action": deputy_page(
+        scope=DEPUTY_SCOPE, kwargs=with_pk("motion", action="submit"), method="post", data={"version": 0}
+    ),
+    "me:motion_cosign": deputy_page(
+        scope=DEPUTY_SCOPE, kwargs=with_pk("motion_cosigner", answer="accept"), method="post"
+    ),
+    "staff:motions": reader_page(),
+    "staff:motion": reader_page(scope=READ_SCOPE, kwargs=pk("motion")),
+    "staff:motion_action": office_page(
+        scope=OFFICE_SCOPE, kwargs=with_pk("motion", action="register"), method="post", data={"version": 0}
+    ),
+    "staff:motion_rules": office_page(),
+    # Decided motions are published: anyone reads them, a motion still before the presidium is not found.
+    "public:motions": public(),
+    "public:motion": public(scope=PUBLIC_SCOPE, kwargs=pk("public_motion")),
     "public:livelihood": public(),
     "public:livelihood_ballot": public(scope=PUBLIC_SCOPE, kwargs=pk("lh_ballot")),
     "public:livelihood_project": public(scope=PUBLIC_SCOPE, kwargs=pk("lh_project")),
