@@ -10,7 +10,8 @@ class LivelihoodConfig(AppConfig):
         from representatives import panels
 
         # ``audit`` registers this app's models with django-auditlog on import (the votes left out on purpose).
-        from . import audit, exports, views_deputy, views_unit  # noqa: F401
+        # ``demo`` fills representatives.demo.builders (seed_demo) on import.
+        from . import audit, demo, exports, views_deputy, views_unit  # noqa: F401
 
         panels.deputy_home_panels.register("livelihood", views_deputy.deputy_home_panel)
         panels.unit_home_panels.register("livelihood", views_unit.unit_home_panel)
