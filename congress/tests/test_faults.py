@@ -671,15 +671,17 @@ class TestFailedScoringChangesNothing:
                 deputy=deputies[0], kind=ActivityKind.INSPECTION, status="confirmed", date=datetime.date(2025, 5, 1)
             )
         written = []
+        insert_scores = scoring.insert_scores
 
-        def failing_rules(rule_set):
+        def insert_then_fail(rule_set, now):
+            insert_scores(rule_set, now)
             written.append(Score.objects.filter(rule_set=rule_set).count())
             raise RuntimeError("worker lost")
 
-        monkeypatch.setattr(scoring, "_apply_rules", failing_rules)
+        monkeypatch.setattr(scoring, "insert_scores", insert_then_fail)
         with pytest.raises(RuntimeError):
             evaluation_services.score_year_now(rule_set=rule_set)
-        # ...the counts were inserted when it failed, and none of it is left.
+        # ...the scores were inserted when it failed, and none of it is left.
         assert written == [3]
         assert scores() == before
         run = ScoreRun.objects.order_by("-pk").first()

@@ -186,7 +186,7 @@ class TestRunsAndAdjustments:
         def broken(*args, **kwargs):
             raise RuntimeError("database went away")
 
-        monkeypatch.setattr(scoring, "counting_queryset", broken)
+        monkeypatch.setattr(scoring, "scoring_sql", broken)
         with pytest.raises(RuntimeError):
             services.score_year_now(rule_set=rule_set)
         assert Score.objects.get(rule_set=rule_set).p_training == D(2)
