@@ -217,6 +217,7 @@ class Browser:
         self.port = port
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        self.last_headers: dict[str, str] = {}
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
     def request(self, method: str, url: str, body: dict | None = None) -> tuple[int, bytes, float]:
@@ -249,6 +250,7 @@ class Browser:
                     raise
                 started = time.perf_counter()
         elapsed = time.perf_counter() - started
+        self.last_headers = {header.lower(): value for header, value in response.getheaders()}
         for header, value in response.getheaders():
             if header.lower() == "set-cookie":
                 name, _, rest = value.partition("=")
@@ -487,10 +489,13 @@ def measure_latency(args, pages: list[dict], login_url: str) -> None:
         browser.request("GET", page["url"])
         times, statuses = [], set()
         for _ in range(args.samples):
-            status, _, elapsed = browser.request("GET", page["url"])
+            status, body, elapsed = browser.request("GET", page["url"])
             statuses.add(status)
             times.append(elapsed * 1000)
         page["http_status"] = sorted(statuses)
+        page["bytes"] = len(body)
+        if "x-queries" in browser.last_headers:  # the peer's project counts its own (bench/peer.py)
+            page.setdefault("queries", int(browser.last_headers["x-queries"]))
         page["p50_ms"] = round(statistics.median(times), 1)
         page["p95_ms"] = round(percentile(times, 0.95), 1)
         page["max_ms"] = round(max(times), 1)
@@ -640,6 +645,67 @@ def measure_throughput(args, pages: list[dict], login_url: str) -> dict:
         "rps": round(sum(counts) / elapsed, 1),
         "p50_ms": round(statistics.median(every), 1) if every else None,
         "p95_ms": round(percentile(every, 0.95), 1) if every else None,
+    }
+
+
+def measure_alone(args, pages: list[dict], login_url: str) -> None:
+    """Views/s of each page alone: ``clients`` browsers asking for that one page for ``--page-duration`` s."""
+    single = argparse.Namespace(**{**vars(args), "duration": args.page_duration})
+    for page in pages:
+        result = measure_throughput(single, [page], login_url)
+        page["alone"] = {k: result[k] for k in ("requests", "errors", "rps", "p50_ms", "p95_ms")}
+        log(f"alone {page['role']} {page['name']}: {result['rps']} views/s")
+
+
+def measure_peer(args, env) -> dict:
+    """django-helpdesk (bench/peer.py): prepared, served, measured by the same client, then stopped."""
+    import peer  # bench/peer.py, beside this script
+
+    log(f"peer: django-helpdesk {peer.HELPDESK_VERSION}, {args.peer_tickets:,} tickets in {args.peer_database}")
+    report = peer.prepare(args, env, PASSWORD)
+    server = peer.serve(args, env, RESULTS / "gunicorn-peer.log.tmp")
+    try:
+        peer_args = argparse.Namespace(**{**vars(args), "port": args.peer_port})
+        browser = Browser(args.peer_port)
+        browser.login("/login/", peer.USERNAME)
+        pages = peer.pages(browser, peer.middle_ticket(args))
+        log(f"peer latency: {len(pages)} pages x {args.samples} requests")
+        measure_latency(peer_args, pages, "/login/")
+        log(f"peer views/s: each page alone, {args.clients} clients for {args.page_duration:.0f} s")
+        measure_alone(peer_args, pages, "/login/")
+        report["web_workers"] = [memory_mb(pid) for pid in children(server.pid)]
+    finally:
+        stop(server)
+    report["pages"] = pages
+    return report
+
+
+def compare_with_peer(report: dict) -> dict:
+    """The product's pages beside helpdesk's list shell, as ratios (issue 18's targets)."""
+    shell = report["peer"]["pages"][0]
+    shell_p95, shell_rps = shell["p95_ms"], shell["alone"]["rps"]
+    rows = []
+    for page in report["pages"]:
+        if page.get("p95_ms") is None or page.get("first_only"):
+            continue
+        row = {
+            "role": page["role"],
+            "name": page["name"],
+            "kb": round(page["bytes"] / 1024, 1) if page.get("bytes") else None,
+            "p95_ms": page["p95_ms"],
+            "p95_ratio": round(page["p95_ms"] / shell_p95, 2),
+        }
+        if page.get("alone"):
+            row["rps"] = page["alone"]["rps"]
+            row["rps_ratio"] = round(page["alone"]["rps"] / shell_rps, 2)
+        rows.append(row)
+    mixed = report.get("throughput", {}).get("rps")
+    return {
+        "shell_p95_ms": shell_p95,
+        "shell_rps": shell_rps,
+        "mixed_rps": mixed,
+        "mixed_ratio": round(mixed / shell_rps, 2) if mixed else None,
+        "pages": rows,
     }
 
 
@@ -864,9 +930,68 @@ def print_table(report: dict) -> None:
     for key in ("seed", "throughput", "reminder_sweep", "scoring", "roster_import", "web_workers", "celery"):
         if key in report:
             print(f"{key:<16}{json.dumps(report[key], ensure_ascii=False)}")
+    if "peer_comparison" in report:
+        print_peer_table(report)
     print()
     for line in report["targets"]:
         print(line)
+
+
+def print_peer_table(report: dict) -> None:
+    peer, comparison = report["peer"], report["peer_comparison"]
+    print(f"\n{peer['product']} {peer['version']}, {peer['tickets']:,} tickets, same client, same run")
+    header = f"{'page':<34}{'queries':>8}{'KB':>8}{'p50 ms':>9}{'p95 ms':>9}{'views/s':>9}"
+    print(header)
+    print("-" * len(header))
+    for page in peer["pages"]:
+        print(
+            f"{page['name']:<34}{page.get('queries', ''):>8}{page['bytes'] / 1024:>8.1f}{page['p50_ms']:>9}"
+            f"{page['p95_ms']:>9}{page['alone']['rps']:>9}"
+        )
+    print(
+        f"\nthe product beside helpdesk's list shell (p95 {comparison['shell_p95_ms']} ms,"
+        f" {comparison['shell_rps']} views/s); ratio = product / shell"
+    )
+    header = f"{'role':<13}{'page':<34}{'KB':>7}{'p95 ms':>9}{'x shell':>9}{'views/s':>9}{'x shell':>9}"
+    print(header)
+    print("-" * len(header))
+    for row in comparison["pages"]:
+        print(
+            f"{row['role']:<13}{row['name']:<34}{row['kb'] or '':>7}{row['p95_ms']:>9}{row['p95_ratio']:>9}"
+            f"{row.get('rps', ''):>9}{row.get('rps_ratio', ''):>9}"
+        )
+    if comparison["mixed_rps"]:
+        print(
+            f"{'':<13}{'mixed run':<34}{'':>7}{'':>9}{'':>9}{comparison['mixed_rps']:>9}{comparison['mixed_ratio']:>9}"
+        )
+
+
+def check_peer_targets(report: dict) -> list[str]:
+    """Issue 18: lists with rows at least as fast as helpdesk's empty list shell, measured in the same run."""
+    comparison = report["peer_comparison"]
+    lines = []
+    for row in comparison["pages"]:
+        label = f"{row['role']} {row['name']}"
+        if "rps_ratio" in row:
+            mark = "ok " if row["rps_ratio"] >= 1 else "MISS"
+            lines.append(f"[{mark}] {label}: {row['rps']} views/s alone = {row['rps_ratio']} x helpdesk's shell (≥ 1)")
+        if row["p95_ratio"] > 2:
+            lines.append(f"[MISS] {label}: p95 {row['p95_ms']} ms = {row['p95_ratio']} x helpdesk's shell (≤ 2)")
+        if row.get("kb") and "rps_ratio" in row and row["kb"] > 30:
+            lines.append(f"[MISS] {label}: {row['kb']} KB of HTML (≤ 30)")
+    worst = max(comparison["pages"], key=lambda row: row["p95_ratio"], default=None)
+    if worst and worst["p95_ratio"] <= 2:
+        lines.append(f"[ok ] worst p95 {worst['role']} {worst['name']}: {worst['p95_ratio']} x helpdesk's shell (≤ 2)")
+    heaviest = max((r for r in comparison["pages"] if "rps_ratio" in r), key=lambda r: r["kb"] or 0, default=None)
+    if heaviest and heaviest["kb"] <= 30:
+        lines.append(f"[ok ] heaviest list {heaviest['role']} {heaviest['name']}: {heaviest['kb']} KB (≤ 30)")
+    if comparison["mixed_ratio"] is not None:
+        mark = "ok " if comparison["mixed_ratio"] >= 1.5 else "MISS"
+        lines.append(
+            f"[{mark}] mixed run: {comparison['mixed_rps']} views/s"
+            f" = {comparison['mixed_ratio']} x helpdesk's shell (≥ 1.5)"
+        )
+    return lines
 
 
 def check_targets(report: dict) -> list[str]:
@@ -911,6 +1036,8 @@ def check_targets(report: dict) -> list[str]:
     bad = [p for p in pages if p.get("http_status") and p["http_status"] != [200] and "POST" not in p["name"]]
     for page in bad:
         lines.append(f"[MISS] {page['role']} {page['name']}: HTTP {page['http_status']}")
+    if "peer_comparison" in report:
+        lines += check_peer_targets(report)
     return lines
 
 
@@ -935,6 +1062,13 @@ def main() -> None:
     parser.add_argument("--task-timeout", type=float, default=600)
     parser.add_argument("--skip", default="", help="comma-separated: first,http,throughput,sweep,scoring,roster,celery")
     parser.add_argument("--explain", type=float, default=0, help="print EXPLAIN ANALYZE of queries over N ms")
+    parser.add_argument("--peer", action="store_true", help="measure django-helpdesk too (bench/peer.py)")
+    parser.add_argument("--peer-database", default="bench_helpdesk")
+    parser.add_argument("--peer-tickets", type=int, default=100_000)
+    parser.add_argument("--peer-port", type=int, default=8012)
+    parser.add_argument(
+        "--page-duration", type=float, default=10, help="seconds per page of the views/s-alone runs (--peer)"
+    )
     parser.add_argument("--output", help="JSON file (default bench/results/<scale>.json)")
     args = parser.parse_args()
     # ``kill -USR1 <pid>`` prints where a long run is.
@@ -961,6 +1095,8 @@ def main() -> None:
     count_queries(pages)
     if args.explain:
         report["slow_queries"] = explain_slow(pages, args.explain)
+    if args.peer:
+        report["peer"] = measure_peer(args, env)
     gunicorn = None
     try:
         if not {"first", "http", "throughput"} <= skip:
@@ -978,11 +1114,17 @@ def main() -> None:
                 log(f"throughput: {args.clients} clients for {args.duration:.0f} s")
                 browsed = [p for p in pages if p["role"] and not p.get("first_only") and not p.get("report")]
                 report["throughput"] = measure_throughput(args, browsed, login_url)
+            if args.peer and "http" not in skip:
+                lists = [p for p in pages if p["list"] and not p.get("first_only")]
+                log(f"views/s of each list page alone: {len(lists)} pages, {args.page_duration:.0f} s each")
+                measure_alone(args, lists, login_url)
             report["web_workers"] = [memory_mb(pid) for pid in children(gunicorn.pid)]
     finally:
         if gunicorn:
             stop(gunicorn)
     report["pages"] = pages
+    if args.peer and "http" not in skip:
+        report["peer_comparison"] = compare_with_peer(report)
     if "sweep" not in skip:
         log("reminder sweep (rolled back)")
         report["reminder_sweep"] = measure_reminder_sweep()
