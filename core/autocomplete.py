@@ -24,6 +24,8 @@ class Source:
     queryset: Callable[[Any], QuerySet[Any]]  # (user) -> the rows the user may choose
     search_fields: tuple[str, ...]  # each matched with ``__icontains``; one of them is enough
     label: Callable[[Any], str] = str
+    # What ``label`` reads besides the row, joined when a page renders the chosen row from the field's queryset.
+    related: tuple[str, ...] = ()
 
 
 sources: Registry[Source] = Registry("autocomplete sources")

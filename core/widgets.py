@@ -43,19 +43,24 @@ class AutocompleteSelect(forms.Select):
         # chosen id outside it renders nothing here and the field reports it as an invalid choice.
         chosen = [str(v) for v in value if v not in (None, "")]
         field = getattr(self.choices, "field", None)
-        options = [self.create_option(name, "", self._empty_label(), not chosen, 0)]
-        chosen = chosen[:1]  # a single select, as Django's marks only its first value
+        options = []
+        if not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", self._empty_label(), not chosen, 0))
+            chosen = chosen[:1]  # a single select, as Django's marks only its first value
         if chosen and field is not None:
-            label = autocomplete.sources[self.source].label
+            source = autocomplete.sources[self.source]
+            label = source.label
+            queryset = field.queryset.select_related(*source.related) if source.related else field.queryset
+            key = getattr(field, "to_field_name", None) or "pk"
             rows = []
-            for chosen_value in chosen:
-                # The field's own lookup: an exact match, safe for any text (a pk__in with an id past the
-                # column's range would fail in the database); what it refuses the field reports.
+            for chosen_value in dict.fromkeys(chosen):
+                # One exact match per chosen value, as the field's own lookup does: safe for any text (a pk__in
+                # with an id past the column's range would fail in the database); what it refuses the field reports.
                 try:
-                    rows.append(field.to_python(chosen_value))
-                except ValidationError:
+                    rows.append(queryset.get(**{key: chosen_value}))
+                except (ValueError, TypeError, ValidationError, queryset.model.DoesNotExist):
                     continue
-            for index, row in enumerate(rows, 1):
+            for index, row in enumerate(rows, len(options)):
                 options.append(self.create_option(name, field.prepare_value(row), label(row), True, index))
         return [(None, options, 0)]
 
@@ -63,3 +68,9 @@ class AutocompleteSelect(forms.Select):
         field = getattr(self.choices, "field", None)
         label = getattr(field, "empty_label", None)
         return str(label) if label is not None else "---------"
+
+
+class AutocompleteSelectMultiple(AutocompleteSelect, forms.SelectMultiple):
+    """The multiple-choice form of ``AutocompleteSelect``: only the chosen rows are rendered, the rest searched."""
+
+    allow_multiple_selected = True

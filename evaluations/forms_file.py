@@ -20,6 +20,7 @@ MAX_ADJUSTMENT = Decimal("100")
 
 
 class ScoreFilter(StyledFilterSet):
+    searchable = {"region": "regions"}
     q = django_filters.CharFilter(label=_("姓名或编号"), method="filter_q")
     grade = django_filters.ChoiceFilter(label=_("等次"), choices=Grade.choices)
     warning = django_filters.ChoiceFilter(label=_("预警"), choices=WARNING_CHOICES, method="filter_warning")

@@ -8,6 +8,7 @@ class LiaisonStationsConfig(AppConfig):
 
     def ready(self):
         from representatives import options_cache, panels, workdays
+        from representatives.apps import region_label
 
         # ``audit`` registers this app's models with django-auditlog on import.
         from . import audit, figures, services, views_deputy, views_unit  # noqa: F401
@@ -26,6 +27,52 @@ class LiaisonStationsConfig(AppConfig):
                 lambda user: stations_for(user).select_related("region"),
                 ("name", "region__name"),
                 lambda station: f"{station.name}（{station.region.name}）",
+                ("region",),
+            ),
+        )
+        # Leader accounts (the visit list's filter, and the visit form's active ones) and the regions a station
+        # may be set up in grow with the province as well; each searched among the rows its field accepts.
+        from .forms_staff import station_regions_for
+        from .permissions import visiting_leaders_for
+
+        def leader_label(user) -> str:
+            return user.get_full_name() or user.username
+
+        leader_fields = ("username", "first_name", "last_name")
+        autocomplete.sources.register(
+            "leaders",
+            autocomplete.Source(
+                lambda user: visiting_leaders_for(user).order_by("last_name", "first_name", "username"),
+                leader_fields,
+                leader_label,
+            ),
+        )
+        autocomplete.sources.register(
+            "visit_leaders",
+            autocomplete.Source(
+                lambda user: (
+                    visiting_leaders_for(user).filter(is_active=True).order_by("last_name", "first_name", "username")
+                ),
+                leader_fields,
+                leader_label,
+            ),
+        )
+        autocomplete.sources.register(
+            "visit_stations",
+            autocomplete.Source(
+                lambda user: stations_for(user).filter(is_active=True).select_related("region"),
+                ("name", "region__name"),
+                lambda station: f"{station.name}（{station.region.name}）",
+                ("region",),
+            ),
+        )
+        autocomplete.sources.register(
+            "station_regions",
+            autocomplete.Source(
+                lambda user: station_regions_for(user).select_related("parent"),
+                ("name", "code"),
+                region_label,
+                ("parent",),
             ),
         )
         figures.register()
@@ -47,5 +94,3 @@ class LiaisonStationsConfig(AppConfig):
         from . import exports
 
         exports.register_kinds()
-        # The demo's builders (seed_demo): importing the module fills representatives.demo.builders.
-        from . import demo  # noqa: F401

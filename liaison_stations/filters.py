@@ -169,6 +169,7 @@ def due_within(queryset, due: str):
 
 
 class RegionScopedFilterSet(StyledFilterSet):
+    searchable = {"region": "regions"}
     region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(), method="filter_region")
     own = django_filters.BooleanFilter(
         label=_("仅看本级（不含下级区域）"), method="filter_own", widget=forms.CheckboxInput
@@ -373,6 +374,7 @@ class StationVisitFilter(RegionScopedFilterSet):
     (``selectors.leader_visits``): visits dated in the year at stations in the region."""
 
     region_field = "station__region"
+    searchable = {"region": "regions", "leader": "leaders"}
     year = YearFilter(label=_("年度"), field_name="date", lookup_expr="year", min_value=1, max_value=9999)
     station = django_filters.ModelChoiceFilter(
         label=_("联络站"), queryset=Station.objects.all(), widget=AutocompleteSelect("stations")
@@ -411,6 +413,8 @@ class StationVisitFilter(RegionScopedFilterSet):
 
 class StatisticsFilter(StyledFilterSet):
     """Only a form: the statistics selector reads region and period from it."""
+
+    searchable = {"region": "regions"}
 
     region = django_filters.ModelChoiceFilter(label=_("区域"), queryset=Region.objects.all(), method="noop")
     date_from = django_filters.DateFilter(

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteSelect
 from representatives.filters import FastSelectMultiple
 from representatives.forms import StyledFormMixin
 from representatives.models import Deputy, HandlingUnit, Region
@@ -60,6 +61,8 @@ class StationForm(StyledFormMixin, forms.ModelForm):
             label=Station._meta.get_field("region").verbose_name,
             queryset=regions,
             help_text=self.Meta.help_texts["region"],
+            # Thousands of townships in a province: searched among station_regions_for(user), as the view passes.
+            widget=AutocompleteSelect("station_regions"),
         )
         self.fields["star_rating"].widget.attrs.update({"min": 0, "max": 5})
         self.style_fields()
@@ -281,6 +284,8 @@ class ProposeForm(OpinionActionForm):
         required=False,
         queryset=HandlingUnit.objects.none(),
         help_text=_("交承办单位办理时选择。"),
+        # A province has a thousand units: searched among handling_units_for(user), as setup() narrows it.
+        widget=AutocompleteSelect("units"),
     )
     answer = forms.CharField(
         label=_("当场答复内容"),
@@ -311,6 +316,7 @@ class AssignForm(OpinionActionForm):
         required=False,
         queryset=HandlingUnit.objects.none(),
         help_text=_("不选则交给拟办时选定的单位。"),
+        widget=AutocompleteSelect("units"),
     )
     note = forms.CharField(label=_("交办说明"), required=False, max_length=500)
 

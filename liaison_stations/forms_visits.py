@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from representatives.filters import FastSelect
+from core.widgets import AutocompleteSelect
 from representatives.forms import StyledFormMixin
 
 from .filters import LeaderChoiceField
@@ -31,8 +31,9 @@ class StationVisitForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, stations, leaders=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # A city's stations number in the hundreds; see FastOptionsMixin.
-        self.fields["station"].widget = FastSelect()
+        # A province's stations number in the thousands, its leaders in the hundreds: both are searched
+        # (core/autocomplete.py), among the active ones the view passes here; the chosen one alone is rendered.
+        self.fields["station"].widget = AutocompleteSelect("visit_stations")
         self.fields["station"].queryset = stations
         if leaders is None:
             for name in ("leader", "visitor_name", "visitor_post"):
@@ -43,6 +44,7 @@ class StationVisitForm(StyledFormMixin, forms.ModelForm):
                 queryset=leaders,
                 required=False,
                 empty_label=_("—— 没有账号的，请填写姓名和职务 ——"),
+                widget=AutocompleteSelect("visit_leaders"),
             )
             self.fields["visitor_name"].label = _("或来访人姓名")
             self.fields["visitor_post"].help_text = _("没有账号的来访人必填，如“市人大常委会副主任”。")

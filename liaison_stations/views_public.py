@@ -72,6 +72,7 @@ def station_list(request):
         request.GET,
         queryset=permissions.public_stations().select_related("region").order_by("region__path", "name"),
         regions=public_regions(),
+        search=False,  # no account to ask the search endpoint: the public regions stay listed (and cached)
     )
     page = paginate(request, filterset.qs)
     return render(
@@ -267,6 +268,7 @@ def outcomes(request):
         request.GET,
         queryset=selectors.published_outcomes().select_related("region"),
         regions=public_regions(),
+        search=False,
     )
     page = paginate(request, filterset.qs)
     return render(

@@ -2,6 +2,11 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def region_label(region) -> str:
+    """A region and the one above it: township names repeat across counties (城关镇)."""
+    return f"{region.name}（{region.parent.name}）" if region.parent_id else region.name
+
+
 class RepresentativesConfig(AppConfig):
     name = "representatives"
     verbose_name = _("代表")
@@ -19,12 +24,30 @@ class RepresentativesConfig(AppConfig):
         # Units are searched, not listed (core/autocomplete.py): a province has a thousand.
         from core import autocomplete
 
-        from .permissions import handling_units_for
+        from .permissions import congresses_for, groups_for, handling_units_for, regions_for
 
         autocomplete.sources.register(
             "units",
             autocomplete.Source(
                 handling_units_for, ("name", "region__name"), lambda unit: f"{unit.name}（{unit.region.name}）"
+            ),
+        )
+        # Regions, congresses and groups grow with the province too (issue 18): each searched among the rows the
+        # staff filters accept (the selectors give the filters the same querysets).
+        autocomplete.sources.register(
+            "regions",
+            autocomplete.Source(
+                lambda user: regions_for(user).select_related("parent"), ("name", "code"), region_label, ("parent",)
+            ),
+        )
+        autocomplete.sources.register(
+            "congresses",
+            autocomplete.Source(congresses_for, ("region__name", "code"), str, ("region",)),
+        )
+        autocomplete.sources.register(
+            "groups",
+            autocomplete.Source(
+                groups_for, ("name", "region__name"), lambda group: f"{group.name}（{group.region.name}）", ("region",)
             ),
         )
         # The deputies' and activity records' counters of the region figures (tallies.py explains why).
@@ -37,5 +60,3 @@ class RepresentativesConfig(AppConfig):
         from . import exports
 
         exports.register_kinds()
-        # The demo's builders (seed_demo): importing the module fills demo.builders; the apps above add theirs.
-        from . import demo  # noqa: F401

@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteSelect
+
 from . import options_cache
 from .figures import seat_served_in
 from .forms import style_fields
@@ -71,13 +73,30 @@ class FastSelectMultiple(FastOptionsMixin, forms.SelectMultiple):
 
 
 class StyledFilterSet(django_filters.FilterSet):
-    """Gives every filter widget its Bootstrap class, so templates render fields as they are."""
+    """Gives every filter widget its Bootstrap class, so templates render fields as they are.
+
+    ``searchable`` names the filters whose choices grow with the data (regions, congresses, groups, ...) and the
+    ``core.autocomplete`` source that finds them: on staff pages (``search=True``, the default) they are searched,
+    rendering only the chosen row; the public pages, with no account to ask the endpoint, keep the listed
+    (cached) options. Each source's rows are the same permission-scoped rows the selector gives the filter.
+    """
+
+    searchable: dict[str, str] = {}
+
+    def __init__(self, *args, search: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.search = search
 
     @property
     def form(self):
         form = super().form
-        for field in form.fields.values():
-            if type(field.widget) is forms.Select:
+        for name, field in form.fields.items():
+            source = self.searchable.get(name) if self.search else None
+            if source is not None and type(field.widget) is forms.Select:
+                searched = AutocompleteSelect(source, attrs=field.widget.attrs, choices=field.widget.choices)
+                searched.is_required = field.widget.is_required
+                field.widget = searched
+            elif type(field.widget) is forms.Select:
                 fast = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
                 fast.is_required = field.widget.is_required
                 field.widget = fast
@@ -96,6 +115,7 @@ def _reports(year: int):
 
 
 class DeputyFilter(StyledFilterSet):
+    searchable = {"region": "regions", "congress": "congresses", "group": "groups"}
     q = django_filters.CharFilter(label=_("姓名或编号"), method="filter_q")
     level = django_filters.ChoiceFilter(label=_("层级"), choices=Level.choices, method="filter_seat")
     region = django_filters.ModelChoiceFilter(
@@ -144,12 +164,14 @@ class DeputyFilter(StyledFilterSet):
     def filter_seat(self, queryset, name, value):
         return queryset
 
-    def __init__(self, *args, regions=None, groups=None, **kwargs):
+    def __init__(self, *args, regions=None, groups=None, congresses=None, **kwargs):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.filters["region"].queryset = regions
         if groups is not None:
             self.filters["group"].queryset = groups
+        if congresses is not None:
+            self.filters["congress"].queryset = congresses
 
     def filter_q(self, queryset, name, value):
         value = value.strip()
@@ -180,6 +202,7 @@ class DeputyFilter(StyledFilterSet):
 
 
 class ActivityFilter(StyledFilterSet):
+    searchable = {"region": "regions"}
     q = django_filters.CharFilter(label=_("代表姓名"), method="filter_q")
     kind = django_filters.ChoiceFilter(label=_("类型"), choices=ActivityKind.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ActivityRecord.Status.choices)

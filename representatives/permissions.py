@@ -62,6 +62,28 @@ def regions_for(user) -> QuerySet[Region]:
     return Region.objects.none()
 
 
+def congresses_for(user) -> QuerySet:
+    """Congresses a user filters by: those of their region, below it and above it (a county's deputies sit in the
+    city's congress too); like ``handling_units_for``, the rule of the pick list and of its search."""
+    from .models import Congress
+
+    congresses = Congress.objects.select_related("region")
+    if user.is_authenticated and user.is_superuser:
+        return congresses
+    scope = _unit_scope(user)
+    if scope is None:
+        return congresses.none()
+    path, ancestors = scope
+    return congresses.filter(Q(region__path__startswith=path) | Q(region__path__in=ancestors))
+
+
+def groups_for(user) -> QuerySet:
+    """Deputy groups a user filters by: those of their region and below."""
+    from .models import Group
+
+    return Group.objects.filter(region_scope_q(user)).select_related("region")
+
+
 def scope_key(user) -> str:
     """The part of a cache key shared by every user who sees the same records: role and region."""
     if user.is_superuser:

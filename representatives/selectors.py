@@ -30,14 +30,15 @@ def deputy_directory(*, user=None, filters=None, public: bool = False) -> Deputy
     """The filtered directory: the public one lists serving deputies, the staff one their region's."""
     base = public_deputies() if public else permissions.deputies_for(user)
     regions = Region.objects.all() if public else permissions.regions_for(user)
-    groups = (
-        Group.objects.select_related("region") if public else Group.objects.filter(permissions.region_scope_q(user))
-    )
+    groups = Group.objects.select_related("region") if public else permissions.groups_for(user)
+    # Staff search regions, congresses and groups (core/autocomplete.py) among the same rows as these.
     filterset = DeputyFilter(
         filters or {},
         queryset=base.order_by("name", "id"),
         regions=regions,
         groups=groups,
+        congresses=None if public else permissions.congresses_for(user),
+        search=not public,
     )
     filterset.qs  # noqa: B018  validate now so callers can read filterset.form.errors
     return filterset

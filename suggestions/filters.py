@@ -37,6 +37,7 @@ def promise_replies(**conditions):
 
 
 class SuggestionFilter(StyledFilterSet):
+    searchable = {"region": "regions", "congress": "congresses"}
     q = django_filters.CharFilter(label=_("标题、编号或代表"), method="filter_q")
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Suggestion.Status.choices)
     category = django_filters.ChoiceFilter(label=_("类别"), choices=Category.choices)
@@ -84,8 +85,10 @@ class SuggestionFilter(StyledFilterSet):
         model = Suggestion
         fields = []
 
-    def __init__(self, *args, regions=None, units=None, leader=None, **kwargs):
+    def __init__(self, *args, regions=None, units=None, leader=None, congresses=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if congresses is not None:
+            self.filters["congress"].queryset = congresses
         # Only a leader supervises suggestions; nobody else has a "mine" to filter by.
         self.leader = leader
         if leader is None:

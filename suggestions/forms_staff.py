@@ -2,23 +2,21 @@
 
 Forms only collect and check input; the page hands the cleaned values to one service, which has the last word
 on permissions and on whether the step is allowed now. Choices come from lists the page has already loaded,
-so several forms on one page share the same few queries.
+so several forms on one page share the same few queries; the units, which a province has a thousand of, are
+searched instead (the page's queryset of the units the user may hand work to, the chosen ones alone rendered).
 """
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from representatives.forms import StyledFormMixin
 
 from .exports import person_name
 from .models import Supervision
 
 EMPTY_LABEL = "---------"
-
-
-def unit_label(unit) -> str:
-    return f"{unit.name}（{unit.region.name}）"
 
 
 class ObjectChoiceField(forms.ChoiceField):
@@ -41,6 +39,16 @@ class ObjectMultipleChoiceField(forms.MultipleChoiceField):
 
     def clean(self, value):
         return [self.objects[key] for key in super().clean(value)]
+
+
+class UnitsField(forms.ModelMultipleChoiceField):
+    """Several units, searched (core/autocomplete.py: a province has a thousand) among ``handling_units_for``,
+    the queryset the page passes; cleans to a list, in the order the rows come."""
+
+    widget = AutocompleteSelectMultiple("units")
+
+    def clean(self, value):
+        return list(super().clean(value))
 
 
 class ActionForm(StyledFormMixin, forms.Form):
@@ -99,14 +107,14 @@ class AssignForm(VersionedForm):
 
     def __init__(self, *args, suggestion, units, **kwargs):
         super().__init__(*args, suggestion=suggestion, **kwargs)
-        self.fields["lead_unit"] = ObjectChoiceField(label=_("主办单位"), objects=units, label_from=unit_label)
-        self.fields["co_units"] = ObjectMultipleChoiceField(
+        self.fields["lead_unit"] = forms.ModelChoiceField(
+            label=_("主办单位"), queryset=units, widget=AutocompleteSelect("units")
+        )
+        self.fields["co_units"] = UnitsField(
             label=_("协办单位"),
-            objects=units,
-            label_from=unit_label,
+            queryset=units,
             required=False,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-            help_text=_("可不选；按住 Ctrl 键可多选。协办单位须在一个月内向主办单位提出协办意见。"),
+            help_text=_("可不选；可搜索后选择多个。协办单位须在一个月内向主办单位提出协办意见。"),
         )
         self.fields["is_complex"] = forms.BooleanField(
             label=_("情况复杂，办理期限为六个月"), required=False, initial=suggestion.is_complex
@@ -126,12 +134,10 @@ class SplitForm(VersionedForm):
 
     def __init__(self, *args, suggestion, units, **kwargs):
         super().__init__(*args, suggestion=suggestion, **kwargs)
-        self.fields["units"] = ObjectMultipleChoiceField(
+        self.fields["units"] = UnitsField(
             label=_("分办单位"),
-            objects=units,
-            label_from=unit_label,
-            widget=forms.SelectMultiple(attrs={"size": 6}),
-            help_text=_("至少选择两个单位，各自就分管部分答复代表；按住 Ctrl 键可多选。"),
+            queryset=units,
+            help_text=_("至少选择两个单位，各自就分管部分答复代表；可搜索后选择多个。"),
         )
         self.fields["is_complex"] = forms.BooleanField(
             label=_("情况复杂，办理期限为六个月"), required=False, initial=suggestion.is_complex
@@ -161,8 +167,10 @@ class ReassignAcceptForm(PartForm):
     def __init__(self, *args, suggestion, parts, units, part=None, **kwargs):
         super().__init__(*args, suggestion=suggestion, parts=parts, part=part, **kwargs)
         if part is not None:
-            units = [unit for unit in units if unit.pk != part.unit_id]
-        self.fields["new_unit"] = ObjectChoiceField(label=_("改由哪个单位办理"), objects=units, label_from=unit_label)
+            units = units.exclude(pk=part.unit_id)
+        self.fields["new_unit"] = forms.ModelChoiceField(
+            label=_("改由哪个单位办理"), queryset=units, widget=AutocompleteSelect("units")
+        )
         self.setup()
 
     def clean(self):
@@ -197,12 +205,13 @@ class PromiseConfirmForm(ActionForm):
 
 
 class SuperviseForm(ActionForm):
-    # 二次验收 has its own form with a result (forms_acceptance.py).
+    # 二次验收 is a supervision step with a result: its form extends this one (forms_acceptance.py).
     kind = forms.ChoiceField(
         label=_("督办方式"), choices=[c for c in Supervision.Kind.choices if c[0] != Supervision.Kind.ACCEPTANCE]
     )
     date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     note = forms.CharField(label=_("督办情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    future_date_refusal = _("不能登记未来日期的督办。")
 
     def __init__(self, *args, suggestion, **kwargs):
         super().__init__(*args, suggestion=suggestion, **kwargs)
@@ -212,5 +221,5 @@ class SuperviseForm(ActionForm):
     def clean_date(self):
         date = self.cleaned_data["date"]
         if date > timezone.localdate():
-            raise forms.ValidationError(_("不能登记未来日期的督办。"))
+            raise forms.ValidationError(self.future_date_refusal)
         return date

@@ -9,7 +9,7 @@ from django.utils import timezone
 from core.regions import ancestor_paths
 from representatives.audit import timeline
 from representatives.models import HandlingUnit, Role, User
-from representatives.permissions import handling_units_for, is_leader, regions_for
+from representatives.permissions import congresses_for, handling_units_for, is_leader, regions_for
 
 from . import permissions
 from .filters import SuggestionFilter
@@ -33,6 +33,7 @@ def suggestion_list(*, user, filters=None) -> SuggestionFilter:
         queryset=queryset,
         regions=regions_for(user),
         units=handling_units_for(user),
+        congresses=congresses_for(user),
         leader=user if is_leader(user) else None,
     )
     filterset.qs  # noqa: B018

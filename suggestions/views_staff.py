@@ -115,7 +115,8 @@ class _Page:
 
     @cached_property
     def units(self):
-        return list(handling_units_for(self.user).order_by("region__path", "name"))
+        # A queryset, not a list: the forms search it (core/autocomplete.py) and read only the chosen units.
+        return handling_units_for(self.user).order_by("region__path", "name")
 
     @cached_property
     def units_for_transfer(self):
@@ -123,7 +124,7 @@ class _Page:
         live = {
             part.unit_id for part in self.parts if part.round == self.suggestion.round and part.status != A.REASSIGNED
         }
-        return [unit for unit in self.units if unit.pk not in live]
+        return self.units.exclude(pk__in=live)
 
     def form(self, step, data=None, *, part=None, reply=None):
         return ACTIONS[step].form(self, data, prefix=step, suggestion=self.suggestion, part=part, reply=reply)

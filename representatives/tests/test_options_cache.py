@@ -13,10 +13,10 @@ from suggestions.models import Suggestion
 pytestmark = pytest.mark.django_db
 
 
-# The handling-unit filter is a search box now (core.widgets.AutocompleteSelect): the region list is the long
-# cached pick list these tests exercise.
+# Staff pages search units, regions and congresses (core.widgets.AutocompleteSelect); the lists that stay listed,
+# and cached, are those of the public pages (``search=False``), which these tests exercise on the region list.
 def region_select(regions_in_scope, data=None) -> str:
-    form = SuggestionFilter(data or {}, queryset=Suggestion.objects.all(), regions=regions_in_scope).form
+    form = SuggestionFilter(data or {}, queryset=Suggestion.objects.all(), regions=regions_in_scope, search=False).form
     return str(form["region"])
 
 
@@ -58,11 +58,11 @@ def test_a_saved_or_deleted_row_shows_at_once(regions):
 
 def test_a_change_to_a_region_drops_the_lists_that_show_its_name(regions):
     regions_in_scope = Region.objects.filter(path__startswith=regions.city.path)
-    form = SuggestionFilter({}, queryset=Suggestion.objects.all(), regions=regions_in_scope).form
+    form = SuggestionFilter({}, queryset=Suggestion.objects.all(), regions=regions_in_scope, search=False).form
     assert "蓬江区" in str(form["region"])
     Region.objects.filter(pk=regions.county_a.pk).update(name="蓬江新区")  # no signal: a bulk write
     options_cache.forget()
-    form = SuggestionFilter({}, queryset=Suggestion.objects.all(), regions=regions_in_scope).form
+    form = SuggestionFilter({}, queryset=Suggestion.objects.all(), regions=regions_in_scope, search=False).form
     assert "蓬江新区" in str(form["region"])
 
 
