@@ -25,21 +25,21 @@ class ReadOnlyInline(ScopedInline):
 class VoteCountInline(ReadOnlyInline, admin.TabularInline):
     model = VoteCount
     fields = ["project", "choice", "count"]
-    readonly_fields = fields
+    readonly_fields = ["project", "choice", "count"]
     extra = 0
 
 
 class VoterInline(ReadOnlyInline, admin.TabularInline):
     model = Voter
     fields = ["deputy", "voted_at"]
-    readonly_fields = fields
+    readonly_fields = ["deputy", "voted_at"]
     extra = 0
 
 
 class ProgressReportInline(ReadOnlyInline, admin.TabularInline):
     model = ProgressReport
     fields = ["date", "percent", "text", "reported_by"]
-    readonly_fields = fields
+    readonly_fields = ["date", "percent", "text", "reported_by"]
     extra = 0
 
 

@@ -26,7 +26,7 @@ class ProjectFilter(RegionScopedFilterSet):
 
     class Meta:
         model = Project
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, congresses=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,7 +56,7 @@ class BallotFilter(RegionScopedFilterSet):
 
     class Meta:
         model = Ballot
-        fields = []
+        fields: list[str] = []
 
     def filter_queryset(self, queryset):
         if self.form.errors:
@@ -74,7 +74,7 @@ class VoterFilter(RegionScopedFilterSet):
 
     class Meta:
         model = Voter
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, ballots=None, **kwargs):
         super().__init__(*args, **kwargs)

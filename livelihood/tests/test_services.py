@@ -1,12 +1,13 @@
 import datetime
 from decimal import Decimal
+from typing import cast
 
 import pytest
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 
-from representatives.models import StateLog
+from representatives.models import HandlingUnit, StateLog
 from representatives.tests.factories import (
     CongressFactory,
     DeputyFactory,
@@ -193,7 +194,7 @@ class TestSteps:
                 services.ballot_create(congress=county.congress, year=2025, kind="selection", title="t", by=user)
 
     def test_a_project_needs_a_unit_the_office_may_hand_work_to(self, county, regions):
-        foreign = HandlingUnitFactory(region=regions.county_b)
+        foreign = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_b))
         with pytest.raises(TransitionError, match="交办的范围"):
             services.project_create(
                 congress=county.congress, year=2025, title="x", description="d", unit=foreign, by=county.staff

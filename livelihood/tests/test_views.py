@@ -1,5 +1,6 @@
 import datetime
 import io
+from typing import cast
 
 import openpyxl
 import pytest
@@ -175,8 +176,11 @@ class TestUnitPortal:
     def test_the_clerk_sees_and_reports_on_their_chosen_projects_only(self, client, county, regions):
         mine = county.projects[0]
         Project.objects.filter(pk=mine.pk).update(status=Project.Status.ADOPTED)
-        other = ProjectFactory(
-            congress=county.congress, unit=HandlingUnitFactory(region=regions.county_a), status="adopted"
+        other = cast(
+            Project,
+            ProjectFactory(
+                congress=county.congress, unit=HandlingUnitFactory(region=regions.county_a), status="adopted"
+            ),
         )
         client.force_login(county.clerk)
         page = client.get(reverse("unit:livelihood_projects")).content.decode()

@@ -1,5 +1,7 @@
 """A deputy votes on the year's livelihood projects from a phone; a second ballot paper is refused."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -8,7 +10,7 @@ from congress.testing.browser import PHONE, log_in, screenshot
 from livelihood import services
 from livelihood.models import Ballot, Vote, VoteCount, Voter
 from livelihood.tests.factories import ProjectFactory
-from representatives.models import Level
+from representatives.models import Congress, Level
 from representatives.tests.factories import (
     CongressFactory,
     DeputyFactory,
@@ -22,7 +24,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def ballot(regions, staff_a):
-    congress = CongressFactory(region=regions.county_a, level=Level.COUNTY)
+    congress = cast(Congress, CongressFactory(region=regions.county_a, level=Level.COUNTY))
     unit = HandlingUnitFactory(region=regions.county_a, name="区民政局")
     for title in ("社区长者饭堂", "背街小巷路灯改造", "农贸市场升级"):
         ProjectFactory(congress=congress, unit=unit, title=title, description=f"{title}，惠及群众。")
