@@ -89,6 +89,8 @@ class DecisionForm(VersionForm):
     )
 
     def __init__(self, *args, step: str, **kwargs):
+        # The page shows one form per decision: the prefix keeps their fields' ids (and labels) apart.
+        kwargs.setdefault("prefix", step)
         super().__init__(*args, **kwargs)
         self.step = step
         if step != "list":

@@ -100,7 +100,7 @@ def test_staff_register_and_list_a_motion(client, world):
     assert motion.status == M.REGISTERED
     client.post(
         reverse("staff:motion_action", args=[motion.pk, "list"]),
-        {"version": motion.version, "body": "presidium", "session": "第十七届人大第三次会议"},
+        {"list-version": motion.version, "list-body": "presidium", "list-session": "第十七届人大第三次会议"},
     )
     motion.refresh_from_db()
     assert motion.status == M.LISTED and motion.session == "第十七届人大第三次会议"
@@ -110,7 +110,8 @@ def test_not_listing_without_reasons_shows_the_form_again_and_writes_nothing(cli
     motion = world.registered()
     login(client, world.staff)
     response = client.post(
-        reverse("staff:motion_action", args=[motion.pk, "not_list"]), {"version": motion.version, "body": "presidium"}
+        reverse("staff:motion_action", args=[motion.pk, "not_list"]),
+        {"not_list-version": motion.version, "not_list-body": "presidium"},
     )
     assert response.status_code == 400
     assert "不列入议程必须说明理由" in response.content.decode()
@@ -123,7 +124,7 @@ def test_a_committee_decision_names_the_committee(client, world):
     login(client, world.staff)
     response = client.post(
         reverse("staff:motion_action", args=[motion.pk, "convert"]),
-        {"version": motion.version, "body": "committee", "committee": ""},
+        {"convert-version": motion.version, "convert-body": "committee", "convert-committee": ""},
     )
     assert response.status_code == 400 and "请填写专门委员会的名称" in response.content.decode()
     assert not Suggestion.objects.exists()
@@ -134,7 +135,12 @@ def test_turning_into_a_suggestion_links_both_pages(client, world):
     login(client, world.staff)
     client.post(
         reverse("staff:motion_action", args=[motion.pk, "convert"]),
-        {"version": motion.version, "body": "committee", "committee": "法制委员会", "reason": "作为建议办理"},
+        {
+            "convert-version": motion.version,
+            "convert-body": "committee",
+            "convert-committee": "法制委员会",
+            "convert-reason": "作为建议办理",
+        },
     )
     motion.refresh_from_db()
     suggestion = motion.suggestion
