@@ -485,68 +485,54 @@ def _months() -> list[str]:
     return [formats.date_format(datetime.date(2000, month, 1), month_format) for month in range(1, 13)]
 
 
+def _card(main: Figure, *more: Figure) -> dict:
+    """A dashboard card: its main figure, titled by the figure's label, and the figures under it."""
+    return {"title": main.label, "main": main, "more": list(more)}
+
+
 def dashboard_cards(figures: Figures, links: Links) -> list[dict]:
     """The cards on top of the dashboard: a main figure and the figures under it."""
     d, a, o, s = figures.deputies, figures.activities, figures.opinions, figures.suggestions
     st = figures.total.stations
     return [
-        {
-            "title": _("年内在任代表"),
-            "main": Figure(_("年内在任代表"), d.serving, links.deputies()),
-            "more": [Figure(_("直接选举"), d.direct, links.direct_deputies())],
-        },
-        {
-            "title": _("履职活动（已确认）"),
-            "main": Figure(_("履职活动（已确认）"), a.total, links.activities()),
-            "more": [],
-        },
-        {
-            "title": _("向选民述职率"),
-            "main": Figure(_("向选民述职率"), d.report_rate, links.reported(), kind="rate"),
-            "more": [
-                Figure(_("已述职"), d.reported, links.reported()),
-                Figure(_("未述职"), d.not_reported, links.not_reported()),
-            ],
-        },
-        {
-            "title": _("联络站"),
-            "main": Figure(_("联络站"), st.stations, links.stations()),
-            "more": [
-                Figure(_("编入代表"), st.deputies_assigned, links.stations(), kind="parts"),
-                Figure(_("领导到站"), figures.visits, links.visits()),
-            ],
-        },
-        {
-            "title": _("收集选民意见"),
-            "main": Figure(_("收集选民意见"), o.collected, links.opinions()),
-            "more": [
-                Figure(_("当场答复"), o.on_the_spot, links.on_the_spot()),
-                Figure(_("已解决"), o.solved, links.solved()),
-            ],
-        },
-        {
-            "title": _("收到代表建议"),
-            "main": Figure(_("收到代表建议"), s.received, links.suggestions()),
-            "more": [
-                Figure(_("立案"), s.registered, links.suggestions(stage="registered")),
-                Figure(_("已答复"), s.replied, links.suggestions(stage="replied")),
-            ],
-        },
-        {
-            "title": _("按期答复率"),
-            "main": Figure(_("按期答复率"), s.on_time_rate, links.overdue(), kind="rate"),
-            "more": [Figure(_("当前逾期"), s.overdue, links.overdue())],
-        },
-        {
-            "title": _("建议答复满意率"),
-            "main": Figure(
+        _card(
+            Figure(_("年内在任代表"), d.serving, links.deputies()),
+            Figure(_("直接选举"), d.direct, links.direct_deputies()),
+        ),
+        _card(Figure(_("履职活动（已确认）"), a.total, links.activities())),
+        _card(
+            Figure(_("向选民述职率"), d.report_rate, links.reported(), kind="rate"),
+            Figure(_("已述职"), d.reported, links.reported()),
+            Figure(_("未述职"), d.not_reported, links.not_reported()),
+        ),
+        _card(
+            Figure(_("联络站"), st.stations, links.stations()),
+            Figure(_("编入代表"), st.deputies_assigned, links.stations(), kind="parts"),
+            Figure(_("领导到站"), figures.visits, links.visits()),
+        ),
+        _card(
+            Figure(_("收集选民意见"), o.collected, links.opinions()),
+            Figure(_("当场答复"), o.on_the_spot, links.on_the_spot()),
+            Figure(_("已解决"), o.solved, links.solved()),
+        ),
+        _card(
+            Figure(_("收到代表建议"), s.received, links.suggestions()),
+            Figure(_("立案"), s.registered, links.suggestions(stage="registered")),
+            Figure(_("已答复"), s.replied, links.suggestions(stage="replied")),
+        ),
+        _card(
+            Figure(_("按期答复率"), s.on_time_rate, links.overdue(), kind="rate"),
+            Figure(_("当前逾期"), s.overdue, links.overdue()),
+        ),
+        _card(
+            Figure(
                 _("建议答复满意率"),
                 s.satisfaction_rate,
                 links.suggestions(status=Suggestion.Status.CLOSED),
                 kind="rate",
             ),
-            "more": [Figure(_("满意"), s.satisfied, links.suggestions(rating=Evaluation.Value.SATISFIED))],
-        },
+            Figure(_("满意"), s.satisfied, links.suggestions(rating=Evaluation.Value.SATISFIED)),
+        ),
     ]
 
 

@@ -54,15 +54,12 @@ def staff_queue(user) -> list[work_queue.QueueItem]:
                     status=status,
                 )
             )
-    for row in overdue_by_unit(user):
-        url, _query = work_queue.link("staff:opinions", overdue="true", unit=row["unit_id"])
-        items.append(
-            work_queue.QueueItem(
-                group=_("逾期未办（按单位）"),
-                label=_("%(unit)s：逾期意见") % {"unit": row["unit__name"]},
-                count=row["late"],
-                url=url,
-                order=60,
-            )
-        )
+    items += work_queue.overdue_by_unit(
+        overdue_by_unit(user),
+        label=_("%(unit)s：逾期意见"),
+        url_name="staff:opinions",
+        unit_param="unit",
+        order=60,
+        overdue="true",
+    )
     return items

@@ -60,6 +60,27 @@ def item(*, group: str, label: str, url_name: str, selector, user, hint: str = "
     )
 
 
+def overdue_by_unit(rows, *, label: str, url_name: str, unit_param: str, order: int, **params) -> list[QueueItem]:
+    """The "逾期未办（按单位）" entries: one per row of an app's overdue-by-unit read (``unit_id``, ``unit__name``,
+    ``late``), labelled ``label % {"unit": …}`` and linked to the list at ``url_name`` filtered by that unit
+    (``unit_param``) and ``params``."""
+    from django.utils.translation import gettext as _
+
+    found = []
+    for row in rows:
+        url, _query = link(url_name, **params, **{unit_param: row["unit_id"]})
+        found.append(
+            QueueItem(
+                group=_("逾期未办（按单位）"),
+                label=label % {"unit": row["unit__name"]},
+                count=row["late"],
+                url=url,
+                order=order,
+            )
+        )
+    return found
+
+
 def items_for(user) -> list[QueueItem]:
     found: list[QueueItem] = []
     for source in sources:

@@ -57,15 +57,11 @@ def staff_queue(user) -> list[work_queue.QueueItem]:
             entry(_("B类承诺待确认完成"), 35, hint=_("单位已报告完成"), waiting="promise_done"),
         ]
     items.append(entry(_("B类承诺到期未确认"), 34, waiting="promise_due"))
-    for row in overdue_by_unit(user):
-        url, _query = work_queue.link("staff:suggestions", overdue_unit=row["unit_id"])
-        items.append(
-            work_queue.QueueItem(
-                group=_("逾期未办（按单位）"),
-                label=_("%(unit)s：逾期建议") % {"unit": row["unit__name"]},
-                count=row["late"],
-                url=url,
-                order=61,
-            )
-        )
+    items += work_queue.overdue_by_unit(
+        overdue_by_unit(user),
+        label=_("%(unit)s：逾期建议"),
+        url_name="staff:suggestions",
+        unit_param="overdue_unit",
+        order=61,
+    )
     return items
