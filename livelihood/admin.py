@@ -28,6 +28,10 @@ class VoteCountInline(ReadOnlyInline, admin.TabularInline):
     readonly_fields = ["project", "choice", "count"]
     extra = 0
 
+    def get_queryset(self, request):
+        # Sealed until the vote closes, as on the staff pages (views_staff.ballot_detail says why).
+        return super().get_queryset(request).filter(ballot__status=Ballot.Status.CLOSED)
+
 
 class VoterInline(ReadOnlyInline, admin.TabularInline):
     model = Voter

@@ -67,7 +67,6 @@ def _project_page(request, project, bound=None, status=200):
             "forms": forms,
             "reports": project.progress_reports.all(),
             "inspections": project.inspections.all(),
-            "counts": project.counts.select_related("ballot").order_by("ballot_id", "id"),
             "timeline": selectors.project_timeline(project),
         },
         status=status,
@@ -175,8 +174,13 @@ def ballot_new(request):
 @region_reader_required
 def ballot_detail(request, pk):
     ballot = selectors.ballot_detail(user=request.user, pk=pk)
-    results = selectors.ballot_results(ballot)
+    # The counts stay sealed while voting is open: read beside the roll's voting times they would tell who
+    # chose what, and a running count sways those still to vote.
+    closed = ballot.status == ballot.Status.CLOSED
+    results = selectors.ballot_results(ballot) if closed else []
     if request.GET.get("export") == "xlsx":
+        if not closed:
+            raise Http404
         return exports.ballot_xlsx(ballot, results)
     return render(
         request,
@@ -185,9 +189,7 @@ def ballot_detail(request, pk):
             "ballot": ballot,
             "steps": services.available_steps(request.user, ballot),
             "results": results,
-            "items": services.ballot_items(ballot).select_related("unit")
-            if ballot.status == ballot.Status.DRAFT
-            else [],
+            "items": [] if closed else services.ballot_items(ballot).select_related("unit"),
             "timeline": selectors.ballot_timeline(ballot),
         },
     )

@@ -21,6 +21,10 @@ def vote_data(ballot, choice="for"):
     return {f"p{project.pk}": choice for project in services.ballot_items(ballot)}
 
 
+def vote_data_ids(ballot, choice="for"):
+    return {project.pk: choice for project in services.ballot_items(ballot)}
+
+
 def texts(response):
     return [str(message) for message in get_messages(response.wsgi_request)]
 
@@ -94,6 +98,18 @@ class TestStaffPages:
         assert "达到法定人数" in page and county.projects[0].title in page
         assert county.projects[0].title in client.get(reverse("public:livelihood")).content.decode()
 
+    def test_the_counts_are_sealed_while_voting_is_open(self, client, county):
+        ballot = open_ballot(county)
+        services.ballot_vote(ballot=ballot, by=county.users[0], choices=vote_data_ids(ballot))
+        client.force_login(county.staff)
+        url = reverse("staff:livelihood_ballot", args=[ballot.pk])
+        page = client.get(url).content.decode()
+        assert 'id="counts-sealed"' in page and 'id="ballot-results"' not in page
+        assert client.get(url + "?export=xlsx").status_code == 404
+        services.ballot_close(ballot=ballot, by=county.staff)
+        assert 'id="ballot-results"' in client.get(url).content.decode()
+        assert client.get(url + "?export=xlsx").status_code == 200
+
     def test_a_leader_reads_but_cannot_open(self, client, county):
         ballot = services.ballot_create(
             congress=county.congress, year=2025, kind="selection", title="t", by=county.staff
@@ -135,7 +151,7 @@ class TestStaffPages:
         assert Project.objects.count() == 3
 
     def test_exports(self, client, county):
-        ballot = open_ballot(county)
+        ballot = services.ballot_close(ballot=open_ballot(county), by=county.staff)
         client.force_login(county.staff)
         response = client.get(reverse("staff:livelihood_projects") + "?export=xlsx")
         assert response.status_code == 200
