@@ -10,8 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import AutocompleteSelect
-from representatives.filters import FastSelectMultiple
+from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from representatives.forms import StyledFormMixin
 from representatives.models import Deputy, HandlingUnit, Region
 from representatives.permissions import handling_units_for, regions_for
@@ -82,22 +81,20 @@ class AssignDeputiesForm(StyledFormMixin, forms.Form):
         help_text=_("可一次粘贴多个编号，用空格、逗号或换行分隔。"),
     )
     deputies = DeputyMultipleChoiceField(
-        label=_("或从本区域代表中选择"),
+        label=_("或搜索代表选择"),
         required=False,
         queryset=Deputy.objects.none(),
-        # A township's deputies number in the thousands in a province; see FastOptionsMixin.
-        widget=FastSelectMultiple,
+        help_text=_("输入姓名或代表编号搜索，可选择多名。"),
+        # A province has 300,000 deputies: searched (core/autocomplete.py "deputies", deputies_for(user)),
+        # the chosen ones alone rendered, instead of a list capped at a few hundred.
+        widget=AutocompleteSelectMultiple("deputies"),
     )
 
-    def __init__(self, *args, candidates, visible, limit: int, **kwargs):
-        """``candidates`` fill the pick list (at most ``limit``); codes may name any deputy in ``visible``."""
+    def __init__(self, *args, visible, **kwargs):
+        """Codes and the search may name any deputy in ``visible`` (``deputies_for(user)``)."""
         super().__init__(*args, **kwargs)
         self.visible = visible
-        self.fields["deputies"].queryset = candidates
-        self.fields["deputies"].help_text = _(
-            "列表最多列出 %(limit)d 名尚未编入的代表，未在其他联络站的优先；其他代表请按编号编入。"
-        ) % {"limit": limit}
-        self.fields["deputies"].widget.attrs["size"] = 8
+        self.fields["deputies"].queryset = visible
         self.style_fields()
 
     def clean(self):

@@ -98,21 +98,6 @@ def station_members(station):
     )
 
 
-def assign_candidates(*, user, station, limit: int) -> QuerySet[Deputy]:
-    """The pick list: deputies living in the station's region whom the user may see and who are not yet in,
-    those not serving at any station first; at most ``limit`` of them."""
-    eligible = (
-        deputies_for(user)
-        .filter(region__path__startswith=station.region.path)
-        .exclude(station_memberships__station=station)
-        .annotate(serving_elsewhere=Exists(StationMember.objects.filter(deputy=OuterRef("pk"))))
-        .order_by("serving_elsewhere", "name", "code")
-    )
-    # The form filters the list again on POST, which a sliced queryset cannot take: select by id instead.
-    first_ids = list(eligible.values_list("pk", flat=True)[:limit])
-    return eligible.filter(pk__in=first_ids)
-
-
 def receiving_deputies(duty_day) -> QuerySet[Deputy]:
     """Who may have received a voter on the day: once the day is recorded only deputies who came; before that,
     the roster."""

@@ -141,13 +141,7 @@ def station_detail(request, pk):
             # Staff record anyone's visit; a leader, their own.
             "can_record_visit": permissions.can_record_visit(user, station, leader=user),
             "can_manage": can_manage,
-            "assign_form": AssignDeputiesForm(
-                candidates=selectors.assign_candidates(user=user, station=station, limit=ASSIGN_PICK_LIST_LIMIT),
-                visible=deputies_for(user),
-                limit=ASSIGN_PICK_LIST_LIMIT,
-            )
-            if can_manage
-            else None,
+            "assign_form": AssignDeputiesForm(visible=deputies_for(user)) if can_manage else None,
             "stars": range(station.star_rating),
         },
     )
@@ -157,12 +151,7 @@ def station_detail(request, pk):
 @staff_required
 def station_assign(request, pk):
     station = selectors.station_detail(user=request.user, pk=pk)
-    form = AssignDeputiesForm(
-        request.POST,
-        candidates=selectors.assign_candidates(user=request.user, station=station, limit=ASSIGN_PICK_LIST_LIMIT),
-        visible=deputies_for(request.user),
-        limit=ASSIGN_PICK_LIST_LIMIT,
-    )
+    form = AssignDeputiesForm(request.POST, visible=deputies_for(request.user))
     if not form.is_valid():
         messages.error(request, _form_errors_message(form))
         return redirect("staff:station", pk=station.pk)

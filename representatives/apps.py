@@ -24,7 +24,7 @@ class RepresentativesConfig(AppConfig):
         # Units are searched, not listed (core/autocomplete.py): a province has a thousand.
         from core import autocomplete
 
-        from .permissions import congresses_for, groups_for, handling_units_for, regions_for
+        from .permissions import congresses_for, deputies_for, groups_for, handling_units_for, regions_for
 
         autocomplete.sources.register(
             "units",
@@ -43,6 +43,15 @@ class RepresentativesConfig(AppConfig):
         autocomplete.sources.register(
             "congresses",
             autocomplete.Source(congresses_for, ("region__name", "code"), str, ("region",)),
+        )
+        # Deputies (a station's new members): those whose record the user may read, as the codes box accepts.
+        autocomplete.sources.register(
+            "deputies",
+            autocomplete.Source(
+                lambda user: deputies_for(user).order_by("name", "code"),
+                ("name", "code"),
+                lambda deputy: f"{deputy.name}（{deputy.code}）",
+            ),
         )
         autocomplete.sources.register(
             "groups",
