@@ -94,3 +94,5 @@ class LiaisonStationsConfig(AppConfig):
         from . import exports
 
         exports.register_kinds()
+        # The demo's builders (seed_demo): importing the module fills representatives.demo.builders.
+        from . import demo  # noqa: F401

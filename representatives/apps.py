@@ -69,3 +69,5 @@ class RepresentativesConfig(AppConfig):
         from . import exports
 
         exports.register_kinds()
+        # The demo's builders (seed_demo): importing the module fills demo.builders; the apps above add theirs.
+        from . import demo  # noqa: F401
