@@ -25,8 +25,7 @@ class CoSignerInline(ScopedInline, admin.TabularInline):
     model = MotionCoSigner
     extra = 0
     can_delete = False
-    fields = ["deputy", "status", "invited_at", "responded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("deputy", "status", "invited_at", "responded_at")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -93,11 +93,8 @@ def build_motions(ctx: DemoContext) -> None:
     demo = ctx.demo_deputy_id
     # County and city congresses, and the demo deputy's own township congress (five co-signers there), so their
     # pages show motions from both sides without seeding every township.
-    own = set(
-        Membership.objects.filter(deputy_id=demo, status=Membership.Status.SERVING).values_list(
-            "congress_id", flat=True
-        )
-    )
+    serving = Membership.objects.filter(deputy_id=demo or 0, status=Membership.Status.SERVING)
+    own = set(serving.values_list("congress_id", flat=True))
     targets = [c for c in ctx.congresses.values() if c.level in (Level.CITY, Level.COUNTY) or c.pk in own]
     if not targets or sets == 0:
         return
@@ -135,7 +132,11 @@ def build_motions(ctx: DemoContext) -> None:
                 title, grounds, proposal = TOPICS[(index + round_) % len(TOPICS)]
                 # The demo deputy leads the draft and the listed motion of their congress; others are random.
                 leads = demo_here and (index == STATES.index(M.LISTED) or index == STATES.index(M.DRAFT))
-                author = demo if leads else rng.choice([d for d in deputy_ids if d != demo] or deputy_ids)
+                author: int = (
+                    demo
+                    if leads and demo is not None
+                    else rng.choice([d for d in deputy_ids if d != demo] or deputy_ids)
+                )
                 others = [d for d in deputy_ids if d != author]
                 # Within this year, where the motions are counted.
                 submitted = max(

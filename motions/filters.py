@@ -28,7 +28,7 @@ class MotionFilter(StyledFilterSet):
 
     class Meta:
         model = Motion
-        fields = []
+        fields: list[str] = []
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)

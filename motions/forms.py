@@ -1,5 +1,7 @@
 """Forms of the motion pages; they check input only, the services decide what may happen."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +25,9 @@ class MotionForm(forms.ModelForm):
 
     def __init__(self, *args, congresses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["congress"].queryset = congresses
-        self.fields["congress"].empty_label = None
+        congress = cast(forms.ModelChoiceField, self.fields["congress"])
+        congress.queryset = congresses
+        congress.empty_label = None
         if self.instance.pk is None:
             # Motions are moved at the deputy's highest congress more often, but the closest one is the default
             # everywhere else in the product; the deputy chooses.
@@ -68,7 +71,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, invitable, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["deputies"].queryset = invitable
+        cast(forms.ModelMultipleChoiceField, self.fields["deputies"]).queryset = invitable
 
 
 class DecisionForm(VersionForm):
@@ -102,7 +105,7 @@ class DecisionForm(VersionForm):
         style_fields(self.fields)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("body") == Motion.Body.COMMITTEE and not cleaned.get("committee", "").strip():
             self.add_error("committee", _("请填写专门委员会的名称。"))
         if self.step == "list" and not cleaned.get("session", "").strip():

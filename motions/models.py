@@ -17,7 +17,7 @@ from representatives.models import Congress, Deputy, Level, Region
 
 # The number of co-signers the law asks for where the office has not set its own rule: five at township level,
 # ten above it (代表法第九条、第十条; 地方组织法).
-LEGAL_COSIGNERS = {Level.TOWNSHIP: 5}
+LEGAL_COSIGNERS: dict[int, int] = {Level.TOWNSHIP.value: 5}
 LEGAL_COSIGNERS_DEFAULT = 10
 
 

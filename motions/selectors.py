@@ -132,5 +132,5 @@ def file_motions(deputy_id: int, year: int) -> list[Motion]:
         .order_by("number", "id")
     )
     for motion in motions:
-        motion.led = motion.deputy_id == deputy_id
+        setattr(motion, "led", motion.deputy_id == deputy_id)  # noqa: B010 - a mark for the template
     return motions

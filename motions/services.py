@@ -61,8 +61,7 @@ def _save(motion: Motion, by, to_state: str | None = None, note: str = "", **fie
     return motion
 
 
-_AUTHOR = {"who": permissions.is_author}
-_MANAGE = {"who": permissions.can_manage, "denied": _lazy("您无权办理这件议案。")}
+_MANAGE_DENIED = _lazy("您无权办理这件议案。")
 _REGISTERED = (in_states(M.REGISTERED), _lazy("只有已登记的议案可以记录审议决定。"))
 
 MOTION_STEPS = Workflow(
@@ -70,27 +69,32 @@ MOTION_STEPS = Workflow(
     # The deputy's: a draft is edited, seconded and submitted; after submission it is the presidium's.
     Step(
         "edit",
-        **_AUTHOR,
+        who=permissions.is_author,
         denied=_lazy("只有领衔代表可以修改议案。"),
         when=((in_states(M.DRAFT), _lazy("议案提交后不能再修改。")),),
     ),
     Step(
         "invite",
-        **_AUTHOR,
+        who=permissions.is_author,
         denied=_lazy("只有领衔代表可以邀请附议。"),
         when=((in_states(M.DRAFT), _lazy("议案提交后不能再邀请附议。")),),
     ),
     Step(
         "submit",
-        **_AUTHOR,
+        who=permissions.is_author,
         denied=_lazy("只有领衔代表可以提交议案。"),
         when=((in_states(M.DRAFT), _lazy("只有草稿可以提交。")),),
     ),
     # The office's, recording what the presidium or its special committee decided.
-    Step("register", **_MANAGE, when=((in_states(M.SUBMITTED), _lazy("只有已提交的议案可以登记。")),)),
-    Step("list", **_MANAGE, when=(_REGISTERED,)),
-    Step("not_list", **_MANAGE, when=(_REGISTERED,)),
-    Step("convert", **_MANAGE, when=(_REGISTERED,)),
+    Step(
+        "register",
+        who=permissions.can_manage,
+        denied=_MANAGE_DENIED,
+        when=((in_states(M.SUBMITTED), _lazy("只有已提交的议案可以登记。")),),
+    ),
+    Step("list", who=permissions.can_manage, denied=_MANAGE_DENIED, when=(_REGISTERED,)),
+    Step("not_list", who=permissions.can_manage, denied=_MANAGE_DENIED, when=(_REGISTERED,)),
+    Step("convert", who=permissions.can_manage, denied=_MANAGE_DENIED, when=(_REGISTERED,)),
 )
 
 COSIGN_STEPS = Workflow(

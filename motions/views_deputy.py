@@ -1,6 +1,9 @@
 """A deputy's own motions: drafting on a phone, inviting co-signers, answering invitations, following the decision."""
 
+from typing import Any
+
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -49,6 +52,7 @@ def deputy_home_panel(request, deputy):
 def motions(request):
     deputy_id = request.user.deputy_id
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "mine"
+    queryset: QuerySet[Any]
     if tab == "invited":
         queryset = selectors.invitations_for(deputy_id)
     elif tab == "seconded":

@@ -32,6 +32,7 @@ def test_a_converted_motion_links_a_numbered_submitted_suggestion(seeded):
     converted = Motion.objects.filter(status=M.CONVERTED).select_related("suggestion")
     assert converted.exists()
     for motion in converted:
+        assert motion.suggestion is not None
         assert motion.suggestion.number and motion.suggestion.deputy_id == motion.deputy_id
         assert motion.suggestion.status == Suggestion.Status.SUBMITTED
 

@@ -28,7 +28,9 @@ def motions(world):
 
 
 def rows_of(client, url: str) -> int:
-    return int(ROWS.search(client.get(url).content.decode()).group(1))
+    found = ROWS.search(client.get(url).content.decode())
+    assert found is not None, url
+    return int(found.group(1))
 
 
 def test_each_figure_is_the_rows_of_its_list(client, motions, regions):

@@ -1,10 +1,12 @@
+from typing import cast
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from core.workflow import TransitionError
 from motions import selectors, services
 from motions.models import Motion, MotionCoSigner, MotionRule
-from representatives.models import Level, StateLog
+from representatives.models import Congress, Level, StateLog
 from representatives.tests.factories import CongressFactory, DeputyFactory, StaffFactory
 from suggestions.models import Suggestion
 
@@ -18,7 +20,7 @@ def steps_of(motion):
 
 
 def test_the_law_sets_ten_cosigners_above_township_and_five_at_township(congress, regions):
-    township = CongressFactory(region=regions.town_a, level=Level.TOWNSHIP)
+    township = cast(Congress, CongressFactory(region=regions.town_a, level=Level.TOWNSHIP))
     assert selectors.required_cosigners(congress) == 10
     assert selectors.required_cosigners(township) == 5
 

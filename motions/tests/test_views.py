@@ -1,3 +1,5 @@
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
@@ -159,8 +161,11 @@ def test_turning_into_a_suggestion_links_both_pages(client, world):
 def test_a_suggestion_not_made_from_a_motion_shows_no_origin(client, world):
     from suggestions.tests.factories import SuggestionFactory
 
-    suggestion = SuggestionFactory(
-        congress=world.congress, region=world.congress.region, deputy=world.author.deputy, status="submitted"
+    suggestion = cast(
+        Suggestion,
+        SuggestionFactory(
+            congress=world.congress, region=world.congress.region, deputy=world.author.deputy, status="submitted"
+        ),
     )
     login(client, world.staff)
     assert "由议案转来" not in client.get(reverse("staff:suggestion", args=[suggestion.pk])).content.decode()

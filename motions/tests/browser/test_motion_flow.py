@@ -3,6 +3,7 @@ until enough have agreed; two co-signers agree on their phones; the deputy submi
 records the special committee's decision to turn it into a suggestion, and both pages link to each other."""
 
 import re
+from typing import cast
 
 import pytest
 from playwright.sync_api import expect
@@ -54,7 +55,8 @@ def test_a_motion_from_a_phone_draft_to_a_suggestion(new_page, world):
     phone.get_by_role("button", name="提交议案").tap()
     expect(alert(phone)).to_contain_text("附议代表人数不足")
     expect(alert(phone)).to_contain_text("还差 2 名")
-    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    viewport = cast(dict, PHONE["viewport"])
+    assert phone.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     screenshot(phone, "motion-draft-phone")
 
     # 2. Both co-signers agree from the invitation on their home page. -----------------------------------------
