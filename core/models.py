@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -54,3 +55,21 @@ class ExportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class StoredUpload(models.Model):
+    """An uploaded file kept under a random name, with what was checked about it (see uploads.py)."""
+
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=10)
+    size = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Each concrete model declares its own ``file`` field, with the folder it keeps its files in.
+    file: FieldFile
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import validate_attachment
+
 from .models import ActivityKind, ActivityRecord
-from .uploads import validate_attachment
 
 MAX_ATTACHMENTS = 5
 

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.models import StoredUpload
+
 from . import idnumbers
 
 CHINESE_DIGITS = "零一二三四五六七八九"
@@ -535,22 +537,6 @@ class ActivityRecord(models.Model):
 def attachment_path(instance, filename):
     # The stored name is random: what the deputy called the file is kept in original_name only.
     return f"attachments/activities/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{instance.extension}"
-
-
-class StoredUpload(models.Model):
-    """An uploaded file kept under a random name, with what was checked about it (see uploads.py)."""
-
-    original_name = models.CharField(_("文件名"), max_length=200)
-    content_type = models.CharField(max_length=100)
-    extension = models.CharField(max_length=10)
-    size = models.PositiveIntegerField()
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.original_name
 
 
 class ActivityAttachment(StoredUpload):

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.uploads import store_uploads
 from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 
 from . import permissions
 from .audit import record_transition
 from .models import ActivityAttachment, ActivityKind, ActivityRecord, Deputy, Membership, ReportRatingPoll, Role, User
 from .notices import notify_event
-from .uploads import store_uploads
 
 __all__ = ["TransitionError"]
 

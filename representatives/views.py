@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from core import exports as core_exports
 from core.pagination import paginate
+from core.uploads import serve_private_file
 
 from . import panels, permissions, selectors, services, work_queue
 from .exports import ROSTER_EXPORTS
@@ -20,7 +21,6 @@ from .models import ActivityAttachment, ActivityRecord
 from .panels import render_panels
 from .privacy import mask_address, mask_id_number, mask_phone
 from .qr import qr_svg_inline, qr_svg_response
-from .uploads import serve_private_file
 
 
 def safe_next(request, default: str) -> str:

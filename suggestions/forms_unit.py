@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import sniff_content_type, validate_attachment
 from representatives.forms import style_fields
-from representatives.uploads import sniff_content_type, validate_attachment
 
 from .models import ContactLog, ReplyClass
 

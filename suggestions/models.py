@@ -15,7 +15,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from representatives.models import Congress, Deputy, HandlingUnit, Region, StoredUpload
+from core.models import StoredUpload
+from representatives.models import Congress, Deputy, HandlingUnit, Region
 
 
 class Category(models.TextChoices):

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 
-from representatives.uploads import serve_private_file
+from core.uploads import serve_private_file
 
 from . import permissions
 from .models import Attachment, Reply

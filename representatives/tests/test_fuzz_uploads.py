@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from core.uploads import ORIGINAL_NAME_MAX, clean_filename, validate_attachment
 from representatives import services
 from representatives.models import ActivityAttachment
 from representatives.tests.factories import ClerkFactory, DeputyUserFactory
-from representatives.uploads import ORIGINAL_NAME_MAX, clean_filename, validate_attachment
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

@@ -1,4 +1,5 @@
-"""Checks on uploaded files: size, and the type read from the content rather than trusted from the name.
+"""Uploaded files, for every app: the checks (size, and the type read from the content rather than trusted from
+the name), storing them as ``core.models.StoredUpload`` rows, and serving them back.
 
 Files are stored under a random name chosen by the model (never the uploader's), so a name cannot reach
 outside the media folder; the uploader's name is kept only as a label and for the download, cleaned of path
@@ -6,14 +7,22 @@ parts, control and bidirectional-override characters first. Downloads are attach
 neither sniff nor render: ``nosniff`` and a sandboxing Content-Security-Policy.
 """
 
+from __future__ import annotations
+
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from .models import StoredUpload
 
 ZIP_BASED_OFFICE_TYPES = {"application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 # Even if a browser ignored Content-Disposition, a downloaded file runs no script and loads nothing.
@@ -21,7 +30,7 @@ DOWNLOAD_CSP = "default-src 'none'; sandbox"
 ORIGINAL_NAME_MAX = 200
 
 
-def clean_filename(name: str, *, fallback: str = "file") -> str:
+def clean_filename(name: str | None, *, fallback: str = "file") -> str:
     """The uploader's file name made safe to show and to put in a download header.
 
     Drops any directory part (``/`` or ``\\``), control and format characters (NUL, newlines, the right-to-left
@@ -47,15 +56,15 @@ def clean_filename(name: str, *, fallback: str = "file") -> str:
     return name or fallback
 
 
-def sniff_content_type(upload) -> str | None:
+def sniff_content_type(upload: File[bytes]) -> str | None:
     upload.seek(0)
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    return kind.mime if kind else None
+    return str(kind.mime) if kind else None
 
 
-def validate_attachment(upload) -> tuple[str, str]:
+def validate_attachment(upload: File[bytes]) -> tuple[str, str]:
     """Return (content type, extension) for an acceptable upload, or raise ValidationError."""
     max_bytes = settings.ATTACHMENT_MAX_BYTES
     if upload.size == 0:
@@ -73,8 +82,9 @@ def validate_attachment(upload) -> tuple[str, str]:
     return content_type, allowed[content_type]
 
 
-def store_uploads(model, files, **owner) -> list:
-    """Check each upload and save it as a ``model`` row (a StoredUpload) belonging to ``owner``.
+def store_uploads(model: type[StoredUpload], files: Iterable[File[bytes]], **owner: Any) -> list[StoredUpload]:
+    """Check each upload and save it as a ``model`` row (a concrete StoredUpload with a ``file`` field) belonging to
+    ``owner``.
 
     Every file is checked before any is written, so a refused second file leaves no orphan of the first on
     disk (the caller's transaction rolls the rows back, but not the files); a failure while writing removes
@@ -102,7 +112,7 @@ def store_uploads(model, files, **owner) -> list:
     return stored
 
 
-def serve_private_file(field_file, *, filename: str, content_type: str):
+def serve_private_file(field_file: FieldFile, *, filename: str, content_type: str) -> FileResponse:
     """Stream a stored file as a download that browsers neither sniff nor cache; a lost file is a 404."""
     try:
         handle = field_file.open("rb")
