@@ -13,6 +13,7 @@ import codecs
 import copy
 import csv
 import datetime
+import functools
 import io
 import re
 import zipfile
@@ -39,7 +40,7 @@ from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result
 
-from core import spreadsheets
+from core import copy_insert, spreadsheets
 from core.regions import ancestor_paths
 from core.spreadsheets import FORMULA_PREFIXES, attachment_disposition  # noqa: F401  (imported from here too)
 
@@ -901,18 +902,90 @@ def creation_changes(instance) -> dict | None:
 
     auditlog also lists every reverse relation of a new row, with a value that is the same for every
     instance; working that part out once per model instead of once per row is most of a bulk import's
-    history cost.
+    history cost. The concrete fields are read by ``_CreationDiff``, which decides once per model what
+    auditlog decides per row and field (a third of a 6,000-row roster import's time, bench/README.md).
     """
     model = type(instance)
-    concrete = [field.name for field in model._meta.concrete_fields]
     if model not in _REVERSE_CHANGES:
+        concrete = [field.name for field in model._meta.concrete_fields]
         full = _diff(None, instance) or {}
         _REVERSE_CHANGES[model] = {name: change for name, change in full.items() if name not in concrete}
-    changes = {**(_diff_fields(None, instance, concrete) or {}), **_REVERSE_CHANGES[model]}
+        _CREATION_DIFFS[model] = _CreationDiff(instance, concrete)
+    changes = {**(_CREATION_DIFFS[model](instance) or {}), **_REVERSE_CHANGES[model]}
     return changes or None
 
 
 _REVERSE_CHANGES: dict[type, dict] = {}
+
+
+class _CreationDiff:
+    """``model_instance_diff(None, instance, fields_to_check=concrete)`` for one model, row after row.
+
+    For a new row auditlog compares each field's value with the value it reads from ``None`` (the field's
+    stand-in default, the same for every row) and finds the fields, their order and how each is read anew
+    every time. Here that is done once: plain and foreign-key fields are read as auditlog reads them, and any
+    other kind (dates with times, JSON) or a model with masked fields goes through auditlog itself.
+    """
+
+    def __init__(self, sample, concrete: list[str]):
+        from auditlog.diff import get_field_value, get_fields_in_model
+        from auditlog.registry import auditlog
+        from django.db.models import DateTimeField, ForeignKey, JSONField
+
+        self.concrete = concrete
+        self.json = settings.AUDITLOG_STORE_JSON_CHANGES
+        model_fields = auditlog.get_model_fields(type(sample))
+        self.delegate = self.json or bool(model_fields and model_fields.get("mask_fields"))
+        self.readers: list[tuple] = []
+        self._get_field_value = get_field_value
+        if self.delegate:
+            return
+        # auditlog's own selection and order of the fields (model_instance_diff with ``fields_to_check``).
+        fields = {
+            candidate
+            for candidate in set(get_fields_in_model(sample))
+            if (isinstance(candidate, ForeignKey) and candidate.attname in concrete) or candidate.name in concrete
+        }
+        if model_fields and (model_fields["include_fields"] or model_fields["exclude_fields"]) and fields:
+            if model_fields["include_fields"]:
+                fields = [f for f in fields if f.name in model_fields["include_fields"]]
+            if model_fields["exclude_fields"]:
+                fields = [f for f in fields if f.name not in model_fields["exclude_fields"]]
+        for model_field in fields:
+            # The value auditlog reads from ``None``: the field's default, made anew per row when callable.
+            fresh = model_field.has_default() and callable(model_field.default)
+            old = None if fresh else get_field_value(None, model_field, self.json)
+            if isinstance(model_field, (DateTimeField, JSONField)):
+                kind = "auditlog"
+            elif (
+                not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
+                and (model_field.one_to_one or model_field.many_to_one)
+                and hasattr(model_field, "rel_class")
+            ):
+                kind = "key"
+            else:
+                kind = "plain"
+            self.readers.append((model_field, kind, fresh, old))
+
+    def __call__(self, instance) -> dict | None:
+        if self.delegate:
+            return _diff_fields(None, instance, self.concrete)
+        diff = {}
+        for model_field, kind, fresh, old in self.readers:
+            if fresh:
+                old = self._get_field_value(None, model_field, self.json)
+            if kind == "plain":
+                new = force_str(getattr(instance, model_field.attname))
+            elif kind == "key":
+                new = force_str(getattr(instance, model_field.attname), strings_only=True)
+            else:
+                new = self._get_field_value(instance, model_field, self.json)
+            if old != new:
+                diff[model_field.name] = (force_str(old), force_str(new))
+        return diff or None
+
+
+_CREATION_DIFFS: dict[type, _CreationDiff] = {}
 
 
 def _diff_fields(old, new, fields):
@@ -952,7 +1025,17 @@ def write_history(entries, *, actor) -> None:
             entry.actor = actor
             entry.actor_email = actor.email
         rows.append(entry)
-    LogEntry.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+    copy_insert.insert(LogEntry, rows)
+
+
+def _seat_snapshot(seat: Membership, memo) -> Membership:
+    """The seat and its deputy as they are now, sharing the lookups they point to (see after_init_instance)."""
+    del seat.__dict__["__deepcopy__"]
+    original = copy.copy(seat)
+    deputy = copy.copy(seat.deputy)
+    Membership.deputy.field.set_cached_value(original, deputy)
+    memo[id(seat)] = original
+    return original
 
 
 class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelResource):
@@ -1127,6 +1210,12 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         deputy = instance.deputy
         # Where the deputy was before this row: staff may not take over another region's deputy.
         instance._roster_prior_region = deputy.region if deputy.pk else None
+        # import-export now deep-copies the instance as the row's "original" (for the preview's diff and the
+        # unchanged-row check). A seat's object graph reaches its deputy, their regions, the congress and the
+        # groups, about 90 objects a row (a fifth of a 6,000-row import, bench/README.md); only the seat and
+        # its deputy change during an import (the regions, congress and groups are shared lookups, replaced,
+        # never modified), so copying those two is the same original.
+        instance.__deepcopy__ = functools.partial(_seat_snapshot, instance)
 
     def _scope_errors(self, instance) -> dict[str, list[str]]:
         user, errors = self._user, {}
@@ -1236,7 +1325,7 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
             for relation in Deputy._meta.related_objects:
                 if relation.one_to_one:
                     relation.set_cached_value(deputy, None)
-        Deputy.objects.bulk_create(new_deputies, batch_size=WRITE_BATCH)
+        copy_insert.insert(Deputy, new_deputies)
         logs += [(deputy, LogEntry.Action.CREATE, creation_changes(deputy)) for deputy in new_deputies]
         changed_deputies = self._changed(stored_deputies, logs)
         now = timezone.now()
@@ -1244,7 +1333,7 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
             deputy.updated_at = now
         Deputy.objects.bulk_update(changed_deputies, [*DEPUTY_IMPORT_FIELDS, "updated_at"], batch_size=WRITE_BATCH)
 
-        Membership.objects.bulk_create(created, batch_size=WRITE_BATCH)
+        copy_insert.insert(Membership, created)
         logs += [(seat, LogEntry.Action.CREATE, creation_changes(seat)) for seat in created]
         changed_seats = self._changed(updated, logs)
         Membership.objects.bulk_update(changed_seats, MEMBERSHIP_IMPORT_FIELDS, batch_size=WRITE_BATCH)
