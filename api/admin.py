@@ -25,7 +25,7 @@ class ApiClientForm(forms.ModelForm):
         fields = ["name", "region", "unit", "scopes", "rate_limit", "is_active"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         unit_scopes = {Scope.READ_UNIT, Scope.REPLY} & set(data.get("scopes") or [])
         if unit_scopes and not data.get("unit"):
             raise forms.ValidationError(_("读取或答复交办事项须选定承办单位。"))

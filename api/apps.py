@@ -14,3 +14,5 @@ class ApiConfig(AppConfig):
         # Tell subscribed platforms when an opinion they passed in changes state (liaison_stations never
         # names this app).
         opinion_services.status_listeners.register("api.webhooks", services.on_status_change)
+        # The demo's builders (seed_demo): importing the module fills representatives.demo.builders.
+        from . import demo  # noqa: F401

@@ -91,6 +91,14 @@ def client_of(request) -> ApiClient | None:
     return getattr(request._request if hasattr(request, "_request") else request, "api_client", None)
 
 
+def require_client(request) -> ApiClient:
+    """The calling client, on a route whose ``HasScope`` has already asked for one."""
+    client = client_of(request)
+    if client is None:
+        raise exceptions.NotAuthenticated(_("须提供接口令牌。"))
+    return client
+
+
 class HasScope(BasePermission):
     """The route's ``required_scope`` granted to the client; a unit's routes also need the client to be a unit's."""
 

@@ -19,7 +19,7 @@ from liaison_stations.models import Opinion, OpinionCategory
 from representatives.services import TransitionError
 
 from . import selectors, services
-from .auth import ClientView, client_of
+from .auth import ClientView, require_client
 from .models import Scope
 
 # GeoReport caps a list at 1,000 requests.
@@ -61,6 +61,9 @@ def request_row(opinion: Opinion) -> dict:
         opinion.closed_at,
     ]
     notes = opinion.feedback or opinion.reply or str(opinion.get_status_display())
+    station, unit = opinion.station, opinion.unit
+    # The unit once the opinion is assigned to it, the station before.
+    agency = unit.name if unit is not None and opinion.assigned_at else station.name if station is not None else ""
     return {
         "service_request_id": opinion.reference,
         "status": open311_status(opinion.status),
@@ -68,17 +71,13 @@ def request_row(opinion: Opinion) -> dict:
         "service_name": str(opinion.get_category_display()) if opinion.category else "",
         "service_code": opinion.category,
         "description": opinion.content,
-        "agency_responsible": opinion.unit.name
-        if opinion.unit_id and opinion.assigned_at
-        else opinion.station.name
-        if opinion.station_id
-        else "",
+        "agency_responsible": agency,
         "service_notice": "",
         "requested_datetime": _iso(opinion.received_at),
         "updated_datetime": _iso(max(stamp for stamp in stamps if stamp)),
         "expected_datetime": opinion.deadline.isoformat() if opinion.deadline else None,
         "address": intake.address,
-        "address_id": str(opinion.station.public_id) if opinion.station_id else "",
+        "address_id": str(station.public_id) if station is not None else "",
         "zipcode": "",
         "lat": intake.latitude,
         "long": intake.longitude,
@@ -181,8 +180,7 @@ class RequestList(Open311View):
     required_scope = Scope.OPEN311
 
     def post(self, request, fmt):
-        client = client_of(request)
-        assert client is not None
+        client = require_client(request)
         code = _param(request, "service_code")
         if code not in OpinionCategory.values:
             return self.error(400, _("service_code 无效：请从 services 列表中选择。"))
@@ -225,8 +223,7 @@ class RequestList(Open311View):
         return self.respond([row], 201 if received.created else 200)
 
     def get(self, request, fmt):
-        client = client_of(request)
-        assert client is not None
+        client = require_client(request)
         opinions = selectors.own_opinions(client).select_related("intake").order_by("-received_at", "-id")
         ids = [part.strip() for part in request.query_params.get("service_request_id", "").split(",") if part.strip()]
         if ids:
@@ -260,7 +257,7 @@ class RequestDetail(Open311View):
     required_scope = Scope.OPEN311
 
     def get(self, request, service_request_id, fmt):
-        opinion = selectors.opinion_by_reference(selectors.own_opinions(client_of(request)), service_request_id)
+        opinion = selectors.opinion_by_reference(selectors.own_opinions(require_client(request)), service_request_id)
         if opinion is None:
             return self.error(status.HTTP_404_NOT_FOUND, _("没有这个服务请求。"))
         return self.respond([request_row(opinion)])

@@ -17,7 +17,7 @@ from liaison_stations.models import Opinion
 from representatives.services import TransitionError
 
 from . import selectors, serializers, services
-from .auth import ClientView, client_of
+from .auth import ClientView, require_client
 from .models import Scope
 
 
@@ -34,7 +34,7 @@ class ListView(ClientView):
 
     def get(self, request, *args, **kwargs):
         paginator = Page()
-        page = paginator.paginate_queryset(self.rows(request, client_of(request), **kwargs), request, view=self)
+        page = paginator.paginate_queryset(self.rows(request, require_client(request), **kwargs), request, view=self)
         return paginator.get_paginated_response(self.serializer_class(page, many=True).data)
 
 
@@ -81,7 +81,7 @@ class DeputyDetail(ClientView):
     required_scope = Scope.READ_PUBLIC
 
     def get(self, request, public_id):
-        deputy = _one(selectors.deputies(client_of(request)), public_id=_uuid_or_404(public_id))
+        deputy = _one(selectors.deputies(require_client(request)), public_id=_uuid_or_404(public_id))
         return Response(serializers.DeputySerializer(deputy).data)
 
 
@@ -99,7 +99,7 @@ class StationDetail(ClientView):
     required_scope = Scope.READ_PUBLIC
 
     def get(self, request, public_id):
-        station = _one(selectors.stations(client_of(request)), public_id=_uuid_or_404(public_id))
+        station = _one(selectors.stations(require_client(request)), public_id=_uuid_or_404(public_id))
         return Response(serializers.StationSerializer(station).data)
 
 
@@ -153,7 +153,7 @@ class UnitOpinionDetail(ClientView):
     unit_only = True
 
     def get(self, request, reference):
-        opinion = selectors.opinion_by_reference(selectors.unit_opinions(client_of(request)), reference)
+        opinion = selectors.opinion_by_reference(selectors.unit_opinions(require_client(request)), reference)
         if opinion is None:
             raise Http404
         return Response(serializers.UnitOpinionSerializer(opinion).data)
@@ -167,8 +167,7 @@ class UnitOpinionReply(ClientView):
     unit_only = True
 
     def post(self, request, reference):
-        client = client_of(request)
-        assert client is not None
+        client = require_client(request)
         opinion = selectors.opinion_by_reference(selectors.unit_opinions(client), reference)
         if opinion is None:
             raise Http404
@@ -207,8 +206,7 @@ class OpinionCreate(ClientView):
     required_scope = Scope.WRITE_OPINIONS
 
     def post(self, request):
-        client = client_of(request)
-        assert client is not None
+        client = require_client(request)
         form = serializers.OpinionInSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
@@ -249,7 +247,7 @@ class OpinionDetail(ClientView):
     required_scope = Scope.WRITE_OPINIONS
 
     def get(self, request, reference):
-        opinion = selectors.opinion_by_reference(selectors.own_opinions(client_of(request)), reference)
+        opinion = selectors.opinion_by_reference(selectors.own_opinions(require_client(request)), reference)
         if opinion is None:
             raise Http404
         return Response(serializers.OpinionStatusSerializer(opinion).data)

@@ -2,6 +2,7 @@
 reply under the opinions' state table, and the documentation."""
 
 import datetime
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -10,7 +11,7 @@ from django.utils import timezone
 from liaison_stations import services as opinion_services
 from liaison_stations.models import Opinion, Proposal
 from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, OpinionFactory
-from representatives.models import StateLog
+from representatives.models import Deputy, StateLog
 from representatives.tests.factories import DeputyFactory, HandlingUnitFactory, MembershipFactory
 
 from .factories import auth, make_client
@@ -24,16 +25,16 @@ def reader(regions):
 
 
 def assigned_opinion(station, unit, staff):
-    opinion = OpinionFactory(station=station)
+    opinion = cast(Opinion, OpinionFactory(station=station))
     opinion_services.opinion_sort(opinion=opinion, category="urban", by=staff)
     opinion_services.opinion_propose(opinion=opinion, proposal=Proposal.REFER_UNIT, unit=unit, by=staff)
     return opinion_services.opinion_assign(opinion=opinion, by=staff)
 
 
 def test_public_reads_stay_in_the_clients_region(client, reader, regions, station_a, station_b):
-    deputy_a = DeputyFactory(region=regions.town_a, name="张三")
+    deputy_a = cast(Deputy, DeputyFactory(region=regions.town_a, name="张三"))
     MembershipFactory(deputy=deputy_a)
-    deputy_b = DeputyFactory(region=regions.town_b, name="李四")
+    deputy_b = cast(Deputy, DeputyFactory(region=regions.town_b, name="李四"))
     MembershipFactory(deputy=deputy_b)
     DutyShiftFactory(duty_day=DutyDayFactory(station=station_a, topic="接待"), deputy=deputy_a)
     DutyDayFactory(station=station_b)
@@ -59,7 +60,7 @@ def test_public_reads_stay_in_the_clients_region(client, reader, regions, statio
 
 def test_outcomes_are_the_published_ones_of_the_region(client, reader, station_a, station_b):
     now = timezone.now()
-    shown = OpinionFactory(station=station_a, status="closed", published_at=now, public_summary="已修复")
+    shown = cast(Opinion, OpinionFactory(station=station_a, status="closed", published_at=now, public_summary="已修复"))
     OpinionFactory(station=station_a, status="closed")  # closed, not published
     OpinionFactory(station=station_b, status="closed", published_at=now, public_summary="另一区")
     rows = client.get(reverse("api:outcomes"), **auth(reader[1])).json()["results"]

@@ -6,6 +6,7 @@ import datetime
 import http.server
 import json
 import threading
+from typing import cast
 
 import pytest
 from django.utils import timezone
@@ -43,7 +44,7 @@ def test_a_state_change_queues_one_delivery_per_subscription_after_commit(
     hotline_opinion, subscription, hotline, staff_a, monkeypatch, django_capture_on_commit_callbacks
 ):
     WebhookSubscription.objects.create(client=hotline[0], url="http://127.0.0.1:9/off", is_active=False)
-    queued = []
+    queued: list[int] = []
     monkeypatch.setattr(tasks.deliver_webhook, "delay", queued.append)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         opinion_services.opinion_sort(opinion=hotline_opinion, category="urban", by=staff_a)
@@ -59,7 +60,7 @@ def test_a_state_change_queues_one_delivery_per_subscription_after_commit(
 
 
 def test_other_opinions_send_nothing(subscription, station_a, staff_a):
-    opinion = OpinionFactory(station=station_a)
+    opinion = cast(Opinion, OpinionFactory(station=station_a))
     opinion_services.opinion_sort(opinion=opinion, category="urban", by=staff_a)
     assert not WebhookDelivery.objects.exists()
 
@@ -100,7 +101,7 @@ def test_delivery_is_signed_and_the_signature_verifies(receiver, subscription, h
     subscription.url = receiver
     subscription.save()
     delivery = _delivery(subscription, hotline_opinion)
-    assert tasks.deliver_webhook.apply(args=[delivery.pk]).get() == "delivered"
+    assert tasks.deliver_webhook.apply(args=(delivery.pk,)).get() == "delivered"
     [(headers, body)] = Receiver.received
     timestamp, signature = headers[webhooks.TIMESTAMP_HEADER], headers[webhooks.SIGNATURE_HEADER]
     assert signature.startswith("sha256=")
@@ -149,10 +150,10 @@ def test_gives_up_after_the_last_attempt(subscription, hotline_opinion, monkeypa
     monkeypatch.setattr(webhooks, "send", refuse)
     delivery = _delivery(subscription, hotline_opinion)
     # Celery's eager mode runs each retry at once: three attempts, then the delivery is given up.
-    assert tasks.deliver_webhook.apply(args=[delivery.pk]).get() == "failed"
+    assert tasks.deliver_webhook.apply(args=(delivery.pk,)).get() == "failed"
     delivery.refresh_from_db()
     assert delivery.state == "failed" and delivery.attempts == 3 and "refused" in delivery.last_error
-    assert tasks.deliver_webhook.apply(args=[delivery.pk]).get() == "skipped"
+    assert tasks.deliver_webhook.apply(args=(delivery.pk,)).get() == "skipped"
 
 
 def test_only_http_urls_are_called(subscription, hotline_opinion):

@@ -9,15 +9,18 @@ No refused or hidden answer may show side A's object.
 
 import json
 from dataclasses import dataclass, field
+from typing import cast
 
 import pytest
 from django.db import transaction
 from django.urls import reverse
 
 from api import services
-from api.models import Scope
+from api.models import ApiClient, Intake, Scope
 from api.tests.factories import ALL_SCOPES, auth, make_client
-from congress.testing.matrix import PRIVATE, SCOPED, all_routes, build_world
+from congress.testing.matrix import PRIVATE, SCOPED, Side, World, all_routes, build_world
+from liaison_stations.models import Opinion, Station
+from representatives.models import HandlingUnit
 
 KINDS = ("none", "revoked", "wrong_scope", "other_region", "other_unit", "right")
 
@@ -30,7 +33,7 @@ class ApiCase:
     data: object = None  # callable(world) -> dict
     marker: object = None  # callable(world) -> text that only a caller covering side A's object sees
     # Outcomes that differ from the defaults, by kind of caller.
-    outcomes: dict = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
     json_body: bool = True
     # A public route that still reads a token presented to it (to log the call as the client's): a revoked
     # one is refused there too.
@@ -44,7 +47,7 @@ def default_outcome(case: ApiCase, kind: str) -> str:
         return "unauthenticated"
     if kind == "wrong_scope":
         return "forbidden"
-    return case.outcomes.get(kind, "allow")
+    return str(case.outcomes.get(kind, "allow"))
 
 
 LIST_ELSEWHERE = {"other_region": "hidden"}
@@ -55,8 +58,8 @@ UNIT_DETAIL = {"other_region": "not_found", "other_unit": "not_found"}
 OWN_ONLY = {"other_region": "not_found", "other_unit": "not_found"}
 
 
-def _deputy_name(world):
-    return world["A"].deputy.name
+def _deputy_name(world) -> str:
+    return str(world["A"].deputy.name)
 
 
 def _station_id(world):
@@ -183,12 +186,23 @@ def test_every_scope_is_asked_by_some_route():
     assert set(Scope.values) <= asked
 
 
+@dataclass
+class ApiWorld:
+    """The site matrix's world, plus side A's published outcome, the clients of each kind (client, token) and
+    one opinion the right client passed in."""
+
+    base: World
+    published_a: Opinion
+    clients: dict[str, tuple[ApiClient, str]]
+    intake_a: Intake
+
+    def __getitem__(self, tag: str) -> Side:
+        return self.base[tag]
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    """The site matrix's world, plus side A's published outcome, its clients of each kind and one opinion the
-    right client passed in. Rolled back at the end."""
-    from liaison_stations import services as station_services
-    from liaison_stations.models import Opinion
+    """Built once for the module and rolled back at the end; each request runs in a savepoint of its own."""
     from liaison_stations.tests.factories import OpinionFactory
     from representatives.tests.factories import HandlingUnitFactory
 
@@ -198,40 +212,45 @@ def world(django_db_setup, django_db_blocker):
         try:
             built = build_world()
             side_a, side_b = built["A"], built["B"]
-            built.published_a = OpinionFactory(
-                station=side_a.station,
-                status=Opinion.Status.CLOSED,
-                public_summary=f"{SCOPED['A']}已修复路灯",
-                title=f"{PRIVATE['A']}公示",
+            published = cast(
+                Opinion,
+                OpinionFactory(
+                    station=side_a.station,
+                    status=Opinion.Status.CLOSED,
+                    public_summary=f"{SCOPED['A']}已修复路灯",
+                    title=f"{PRIVATE['A']}公示",
+                ),
             )
-            Opinion.objects.filter(pk=built.published_a.pk).update(published_at=built.published_a.received_at)
-            built.published_a.refresh_from_db()
-            other_unit = HandlingUnitFactory(region=side_a.county, name="另一承办单位")
+            Opinion.objects.filter(pk=published.pk).update(published_at=published.received_at)
+            published.refresh_from_db()
+            station = cast(Station, side_a.station)
+            unit_a, unit_b = cast(HandlingUnit, side_a.unit), cast(HandlingUnit, side_b.unit)
+            other_unit = cast(HandlingUnit, HandlingUnitFactory(region=side_a.county, name="另一承办单位"))
             clients = {}
-            clients["right"] = make_client(region=side_a.county, unit=side_a.unit, name="right")
-            revoked, revoked_token = make_client(region=side_a.county, unit=side_a.unit, name="revoked")
+            clients["right"] = make_client(region=side_a.county, unit=unit_a, name="right")
+            revoked, revoked_token = make_client(region=side_a.county, unit=unit_a, name="revoked")
             services.client_revoke(client=revoked, by=None)
             clients["revoked"] = (revoked, revoked_token)
-            clients["other_region"] = make_client(region=side_b.county, unit=side_b.unit, name="other_region")
+            clients["other_region"] = make_client(region=side_b.county, unit=unit_b, name="other_region")
             clients["other_unit"] = make_client(region=side_a.county, unit=other_unit, name="other_unit")
             # For each scope, a client of side A's region and unit granted every other scope.
             for scope in ALL_SCOPES:
                 clients[f"wrong:{scope}"] = make_client(
-                    region=side_a.county, unit=side_a.unit, scopes=[s for s in ALL_SCOPES if s != scope], name=scope
+                    region=side_a.county, unit=unit_a, scopes=[s for s in ALL_SCOPES if s != scope], name=scope
                 )
-            built.clients = clients
-            built.intake_a = services.opinion_intake(
-                client=clients["right"][0],
-                external_id="seen-before",
-                source=Opinion.Source.HOTLINE,
-                station=side_a.station,
-                voter_name="市民",
-                voter_phone="",
-                title="井盖缺失",
-                content="井盖缺失",
-            ).opinion.intake
-            assert station_services  # the world's opinion was assigned through the services
-            yield built
+            intake = Intake.objects.get(
+                opinion=services.opinion_intake(
+                    client=clients["right"][0],
+                    external_id="seen-before",
+                    source=Opinion.Source.HOTLINE,
+                    station=station,
+                    voter_name="市民",
+                    voter_phone="",
+                    title="井盖缺失",
+                    content="井盖缺失",
+                ).opinion
+            )
+            yield ApiWorld(base=built, published_a=published, clients=clients, intake_a=intake)
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
@@ -248,7 +267,7 @@ def _params():
 
 
 def _body(response) -> str:
-    text = response.content.decode("utf-8", errors="replace")
+    text: str = response.content.decode("utf-8", errors="replace")
     if response.get("Content-Type", "").startswith("application/json"):
         text = json.dumps(json.loads(text), ensure_ascii=False)
     return text
