@@ -63,7 +63,7 @@ def my_duty_day(request, pk):
     if request.method == "POST":
         if form is None:
             # A stale page posting a step the day no longer offers: say why rather than show field errors.
-            messages.error(request, services.DUTY_DAY_STEPS.refusal("record", request.user, duty_day))
+            messages.error(request, str(services.DUTY_DAY_STEPS.refusal("record", request.user, duty_day)))
             return redirect("me:duty_day", pk=duty_day.pk)
         if form.is_valid():
             perform(request, action.run, duty_day, form.cleaned_data, request.user)

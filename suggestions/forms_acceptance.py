@@ -9,7 +9,7 @@ class AcceptanceForm(SuperviseForm):
     """二次验收 of a key suggestion after the reply: a supervision step (when, what was found) with a result; its
     kind is always 二次验收 (who is the user)."""
 
-    kind = None
+    kind = None  # type: ignore[assignment]  # a field set to None is left out of the subclass
     result = forms.ChoiceField(label=_("验收结果"), choices=Supervision.Result.choices, widget=forms.RadioSelect)
     field_order = ["date", "result", "note"]
     future_date_refusal = _("不能登记未来日期的验收。")

@@ -3,6 +3,7 @@ offer is refused with the table's reason, whatever the form says: the deputy's a
 voter's rating on the tracking page."""
 
 import datetime
+from typing import cast
 
 import pytest
 from django.contrib.messages import get_messages
@@ -31,7 +32,7 @@ def station(regions):
 
 
 def rostered_day(station, deputy, **fields) -> DutyDay:
-    day = DutyDayFactory(station=station, **fields)
+    day = cast(DutyDay, DutyDayFactory(station=station, **fields))
     DutyShiftFactory(duty_day=day, deputy=deputy)
     return day
 
@@ -96,7 +97,7 @@ class TestTheOfficesDutyDay:
 class TestTheVotersRating:
     def test_a_signed_in_holder_of_the_code_rates_as_the_public(self, client, station, staff_a):
         # The code is the credential: an account the browser is also signed in with changes nothing.
-        opinion = OpinionFactory(station=station, status=Opinion.Status.FED_BACK)
+        opinion = cast(Opinion, OpinionFactory(station=station, status=Opinion.Status.FED_BACK))
         client.force_login(staff_a)
         page = client.get(reverse("public:track"), {"code": opinion.tracking_code})
         assert page.context["rating_form"] is not None
@@ -107,7 +108,7 @@ class TestTheVotersRating:
         assert (log.origin, log.actor) == (StateLog.Origin.PUBLIC, None)
 
     def test_a_closed_opinion_is_not_offered_and_a_post_is_refused(self, client, station):
-        opinion = OpinionFactory(station=station, status=Opinion.Status.CLOSED)
+        opinion = cast(Opinion, OpinionFactory(station=station, status=Opinion.Status.CLOSED))
         assert "rating_form" not in client.get(reverse("public:track"), {"code": opinion.tracking_code}).context
         response = client.post(reverse("public:track"), {"code": opinion.tracking_code, "rating": Rating.SATISFIED})
         assert texts(response) == ["这条意见已经评价过，或现在还不能评价。"]
