@@ -251,3 +251,16 @@ def test_list_pages_run_a_constant_number_of_queries(client, world, size, django
     login(client, world.author)
     with django_assert_max_num_queries(20):
         client.get(reverse("me:motions"))
+
+
+@pytest.mark.parametrize("accepted", [1, 3])
+def test_detail_pages_run_a_constant_number_of_queries(client, world, accepted, django_assert_max_num_queries):
+    world.rule(1)
+    motion = world.seconded(accept=accepted)
+    login(client, world.author)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("me:motion", args=[motion.pk])).status_code == 200
+    motion = world.submitted("第二件")
+    login(client, world.staff)
+    with django_assert_max_num_queries(22):
+        assert client.get(reverse("staff:motion", args=[motion.pk])).status_code == 200
