@@ -5,7 +5,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run install test test-unit test-browser lint typecheck security check-deploy messages bench bench-embedded clean
+.PHONY: run install test test-unit test-browser lint typecheck security check-deploy messages bench bench-embedded scaleout clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -62,6 +62,13 @@ bench: install
 EMBEDDED_ARGS ?=
 bench-embedded: install
 	$(PY) bench/embedded.py $(EMBEDDED_ARGS)
+
+# Two gunicorn servers, two Celery workers and one beat on one PostgreSQL database (scale_demo, made afresh) and
+# one Redis database (8), with printed checks of what they share (deploy/README.md, "Scaling out"); about 2 min.
+# SCALEOUT_ARGS=--reuse keeps the database of an earlier run.
+SCALEOUT_ARGS ?=
+scaleout: install
+	$(PY) bench/scaleout.py $(SCALEOUT_ARGS)
 
 check-deploy: install
 	DEBUG=false SECRET_KEY="$$(python3 -c 'import secrets; print(secrets.token_urlsafe(60))')" \

@@ -6,7 +6,7 @@ The weight test fills a county with 1,000+ townships, units, groups, congresses,
 inserts: factories would take minutes) and opens every staff list page: each stays under 30 KB of HTML."""
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.urls import reverse
@@ -146,30 +146,30 @@ class TestSourcesFindWhatTheFieldAccepts:
         assert {"value": str(regions.town_a.pk), "text": "白沙街道（蓬江区）"} in search(client, "regions", "白沙")
 
     def test_congresses_of_the_county_and_above(self, client, staff_a, regions):
-        own = CongressFactory(region=regions.county_a, code="440703-17")
-        above = CongressFactory(region=regions.city, level=2, code="4407-16")
+        own = cast(Congress, CongressFactory(region=regions.county_a, code="440703-17"))
+        above = cast(Congress, CongressFactory(region=regions.city, level=2, code="4407-16"))
         CongressFactory(region=regions.county_b, code="440781-17")
         client.force_login(staff_a)
         assert found(client, "congresses") == {str(own.pk), str(above.pk)}
 
     def test_groups(self, client, staff_a, regions):
-        own = GroupFactory(region=regions.town_a, name="白沙代表小组")
+        own = cast(Group, GroupFactory(region=regions.town_a, name="白沙代表小组"))
         GroupFactory(region=regions.county_b, name="台山代表小组")
         GroupFactory(region=regions.city, name="市代表小组")
         client.force_login(staff_a)
         assert found(client, "groups", "代表小组") == {str(own.pk)}
 
     def test_leaders_and_the_visit_forms_active_leaders(self, client, staff_a, regions):
-        own = LeaderFactory(region=regions.county_a, last_name="甲领导")
-        above = LeaderFactory(region=regions.city, last_name="市领导")
-        retired = LeaderFactory(region=regions.county_a, last_name="退休领导", is_active=False)
+        own = cast(User, LeaderFactory(region=regions.county_a, last_name="甲领导"))
+        above = cast(User, LeaderFactory(region=regions.city, last_name="市领导"))
+        retired = cast(User, LeaderFactory(region=regions.county_a, last_name="退休领导", is_active=False))
         LeaderFactory(region=regions.county_b, last_name="乙领导")
         client.force_login(staff_a)
         assert found(client, "leaders") == {str(own.pk), str(above.pk), str(retired.pk)}
         assert found(client, "visit_leaders") == {str(own.pk), str(above.pk)}
 
     def test_the_visit_forms_active_stations(self, client, staff_a, regions):
-        active = StationFactory(region=regions.town_a)
+        active = cast(Station, StationFactory(region=regions.town_a))
         StationFactory(region=regions.town_a, is_active=False)
         StationFactory(region=regions.town_b)
         client.force_login(staff_a)
@@ -206,14 +206,14 @@ class TestForeignChoicesRefused:
         assert select_named(response.content.decode(), "region").count("<option") == 1
 
     def test_another_countys_group_is_refused(self, client, staff_a, regions):
-        foreign = GroupFactory(region=regions.county_b, name="台山代表小组")
+        foreign = cast(Group, GroupFactory(region=regions.county_b, name="台山代表小组"))
         client.force_login(staff_a)
         response = client.get(reverse("staff:directory"), {"group": foreign.pk})
         assert response.context["filter"].form.errors["group"]
         assert "台山代表小组" not in response.content.decode()
 
     def test_another_countys_leader_is_refused_on_the_visit_list(self, client, staff_a, regions):
-        foreign = LeaderFactory(region=regions.county_b, last_name="乙领导")
+        foreign = cast(User, LeaderFactory(region=regions.county_b, last_name="乙领导"))
         client.force_login(staff_a)
         response = client.get(reverse("staff:station_visits"), {"leader": foreign.pk})
         assert response.context["filter"].form.errors["leader"]

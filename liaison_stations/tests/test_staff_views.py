@@ -1,5 +1,6 @@
 import datetime
 import io
+from typing import cast
 
 import openpyxl
 import pytest
@@ -25,7 +26,7 @@ from liaison_stations.tests.factories import (
     StationFactory,
     StationMemberFactory,
 )
-from representatives.models import Membership, StateLog
+from representatives.models import Deputy, Membership, StateLog
 from representatives.tests.factories import (
     ClerkFactory,
     DeputyFactory,
@@ -318,9 +319,9 @@ class TestStationPages:
         assert "已编入 2 名代表。" in messages_of(client.get(response["Location"]))
 
     def test_the_pick_list_is_searched_among_the_deputies_the_staff_may_read(self, client, staff_a, station_a, regions):
-        elsewhere = DeputyFactory(region=regions.town_a, name="甲甲")
+        elsewhere = cast(Deputy, DeputyFactory(region=regions.town_a, name="甲甲"))
         StationMemberFactory(deputy=elsewhere, station=StationFactory(region=regions.town_a))
-        outsider = DeputyFactory(region=regions.town_b, name="甲乙")
+        outsider = cast(Deputy, DeputyFactory(region=regions.town_b, name="甲乙"))
         login(client, staff_a)
         html = client.get(reverse("staff:station", args=[station_a.pk])).content.decode()
         # No deputy is listed: a province township has thousands (core/autocomplete.py).

@@ -3,6 +3,7 @@ chosen units whatever a province holds, the search finds what ``handling_units_f
 search would not offer is refused by the form."""
 
 import re
+from typing import cast
 
 import pytest
 from django.urls import reverse
@@ -67,7 +68,7 @@ class TestAssignAndSplit:
         assert {part.role for part in parts} == {"split"}
 
     def test_a_co_unit_of_another_county_is_refused(self, client, flow, staff_a, lead_unit, regions):
-        foreign = HandlingUnitFactory(region=regions.county_b, name="台山市财政局")
+        foreign = cast(HandlingUnit, HandlingUnitFactory(region=regions.county_b, name="台山市财政局"))
         suggestion = flow.registered()
         client.force_login(staff_a)
         response = act(client, suggestion, "assign", {"lead_unit": lead_unit.pk, "co_units": [foreign.pk]})
