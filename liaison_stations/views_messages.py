@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.permissions import deputy_required
 from representatives.privacy import mask_phone
 from representatives.selectors import public_deputy
@@ -122,38 +123,53 @@ def my_message(request, pk):
     return _render(request, _message(request, pk))
 
 
+def _run_answer(opinion, data, by) -> str:
+    services_messages.message_answer(opinion=opinion, by=by, text=data["text"])
+    return _("答复已发送，选民可以在查询页面看到。")
+
+
+def _run_pass(opinion, data, by) -> str:
+    services_messages.message_pass_to_station(opinion=opinion, by=by, station=data["station"], note=data["note"])
+    return _("已转交联络站梳理。")
+
+
+# The addressee's steps on a message: the form that parses each and the one service call behind it. Which of them
+# a message offers now is OPINION_STEPS (services.available_steps), asked by the page and the POST.
+ACTIONS = {
+    "answer_message": Action(lambda data, *, user: MessageAnswerForm(data), _run_answer),
+    "pass_message": Action(
+        lambda data, *, user: MessagePassForm(data, stations=permissions.message_stations(user)), _run_pass
+    ),
+}
+# Where the page shows each step's form, so a form with errors is shown again in its place.
+FORM_NAMES = {"answer_message": "answer_form", "pass_message": "pass_form"}
+
+
+def _message_step(request, pk, step):
+    opinion = _message(request, pk)
+    refusal = OPINION_STEPS.refusal(step, request.user, opinion)
+    if refusal is not None:
+        # A stale page posting a step the message no longer offers: say why rather than show field errors.
+        messages.error(request, refusal)
+        return redirect("me:message", pk=opinion.pk)
+    action = ACTIONS[step]
+    form = action.form(request.POST, user=request.user)
+    if not form.is_valid():
+        return _render(request, opinion, **{FORM_NAMES[step]: form})
+    perform(request, action.run, opinion, form.cleaned_data, request.user)
+    return redirect("me:message", pk=opinion.pk)
+
+
 @deputy_required
 @require_POST
 def message_answer(request, pk):
-    opinion = _message(request, pk)
-    form = MessageAnswerForm(request.POST)
-    if not form.is_valid():
-        return _render(request, opinion, answer_form=form)
-    try:
-        services_messages.message_answer(opinion=opinion, by=request.user, text=form.cleaned_data["text"])
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("答复已发送，选民可以在查询页面看到。"))
-    return redirect("me:message", pk=opinion.pk)
+    return _message_step(request, pk, "answer_message")
 
 
 @deputy_required
 @require_POST
 def message_pass(request, pk):
-    opinion = _message(request, pk)
-    form = MessagePassForm(request.POST, stations=permissions.message_stations(request.user))
-    if not form.is_valid():
-        return _render(request, opinion, pass_form=form)
-    try:
-        services_messages.message_pass_to_station(
-            opinion=opinion, by=request.user, station=form.cleaned_data["station"], note=form.cleaned_data["note"]
-        )
-    except TransitionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已转交联络站梳理。"))
-    return redirect("me:message", pk=opinion.pk)
+    return _message_step(request, pk, "pass_message")
 
 
 def deputy_home_panel(request, deputy):

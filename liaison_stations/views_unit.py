@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.permissions import unit_clerk_required
 from representatives.privacy import mask_phone
 
@@ -52,17 +53,30 @@ def unit_opinions(request):
     )
 
 
+def _run_reply(opinion, data, by) -> str:
+    services.opinion_reply(opinion=opinion, by=by, text=data["text"])
+    return _("答复已提交。")
+
+
+# The unit's step on an opinion: the form that parses it and the service behind it. Whether the opinion offers it
+# now is services.available_steps (services.OPINION_STEPS), asked by the page and the POST.
+ACTIONS = {"reply": Action(UnitReplyForm, _run_reply)}
+
+
 @unit_clerk_required
 def unit_opinion(request, pk):
     opinion = selectors.opinion_detail(user=request.user, pk=pk)
-    form = UnitReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.opinion_reply(opinion=opinion, by=request.user, text=form.cleaned_data["text"])
-            messages.success(request, _("答复已提交。"))
+    action = ACTIONS["reply"]
+    form = action.form(request.POST or None)
+    if request.method == "POST":
+        refusal = services.OPINION_STEPS.refusal("reply", request.user, opinion)
+        if refusal is not None:
+            # A stale page posting a reply the opinion no longer takes: say why rather than show field errors.
+            messages.error(request, refusal)
             return redirect("unit:opinion", pk=opinion.pk)
-        except services.TransitionError as exc:
-            messages.error(request, str(exc))
+        if form.is_valid():
+            perform(request, action.run, opinion, form.cleaned_data, request.user)
+            return redirect("unit:opinion", pk=opinion.pk)
     return render(
         request,
         "unit/stations/opinion.html",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from liaison_stations.models import DutyDay, Opinion, Rating
 from liaison_stations.tests.factories import DutyDayFactory, DutyShiftFactory, OpinionFactory, StationFactory
 from representatives.models import StateLog
+from representatives.tests.factories import ClerkFactory, HandlingUnitFactory
 
 pytestmark = pytest.mark.django_db
 D = DutyDay.Status
@@ -58,7 +59,7 @@ class TestTheDeputysDutyDay:
         response = client.post(reverse("me:duty_day", args=[day.pk]), record_data(deputy_user_a.deputy_id))
         assert response.status_code == 302 and texts(response) == [reason]
         day.refresh_from_db()
-        assert (day.status, day.voters_received) == (status, None)
+        assert (day.status, day.summary) == (status, "")
 
     def test_the_recording_is_confirmed_by_a_message(self, client, station, deputy_user_a):
         day = rostered_day(station, deputy_user_a.deputy, date=timezone.localdate())
@@ -114,3 +115,15 @@ class TestTheVotersRating:
         assert texts(response) == ["这条意见已经评价过，或现在还不能评价。"]
         opinion.refresh_from_db()
         assert opinion.rating == ""
+
+
+class TestTheUnitsReply:
+    def test_a_reply_to_an_opinion_already_answered_is_refused_with_the_tables_reason(self, client, station, regions):
+        unit = HandlingUnitFactory(region=regions.county_a)
+        opinion = cast(Opinion, OpinionFactory(station=station, unit=unit, status=Opinion.Status.REPLIED, reply="已修"))
+        client.force_login(ClerkFactory(unit=unit))
+        assert client.get(reverse("unit:opinion", args=[opinion.pk])).context["can_reply"] is False
+        response = client.post(reverse("unit:opinion", args=[opinion.pk]), {"text": "再答复一次"})
+        assert response.status_code == 302 and texts(response) == ["只有已交办的意见可以答复。"]
+        opinion.refresh_from_db()
+        assert (opinion.status, opinion.reply) == (Opinion.Status.REPLIED, "已修")
