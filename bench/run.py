@@ -1119,7 +1119,7 @@ def main() -> None:
                 browsed = [p for p in pages if p["role"] and not p.get("first_only") and not p.get("report")]
                 report["throughput"] = measure_throughput(args, browsed, login_url)
             if args.peer and "http" not in skip:
-                lists = [p for p in pages if p["list"] and not p.get("first_only")]
+                lists = [p for p in pages if p.get("list") and not p.get("first_only")]
                 log(f"views/s of each list page alone: {len(lists)} pages, {args.page_duration:.0f} s each")
                 measure_alone(args, lists, login_url)
             report["web_workers"] = [memory_mb(pid) for pid in children(gunicorn.pid)]

@@ -38,3 +38,34 @@ def test_the_multiple_choice_variant_marks_every_chosen_option():
     assert html == without_layout(expected)
     assert " multiple" in html
     assert html.count(" selected") == 2
+
+
+def test_plain_inputs_are_written_as_djangos_template_writes_them():
+    import datetime
+
+    from representatives.filters import fast_input
+
+    cases = [
+        (forms.TextInput(attrs={"class": "form-control", "placeholder": '"<标题>"', "required": True}), "a&b"),
+        (forms.TextInput(attrs={"class": "form-control", "disabled": False}), None),
+        (forms.NumberInput(attrs={"min": 2000, "max": 9999}), 2026),
+        (forms.DateInput(attrs={"type": "date", "class": "form-control"}), datetime.date(2026, 12, 6)),
+        (forms.CheckboxInput(attrs={"class": "form-check-input"}), True),
+        (forms.CheckboxInput(attrs={"class": "form-check-input"}), False),
+    ]
+    for widget, value in cases:
+        expected = widget.render("field", value, attrs={"id": "id_field"})
+        fast = fast_input(widget)
+        assert type(fast).__name__.startswith("Fast")
+        assert fast.render("field", value, attrs={"id": "id_field"}) == expected
+
+
+def test_filter_forms_write_their_inputs_in_python(regions):
+    from representatives.filters import FastInputMixin
+
+    form = DeputyFilter({"q": "<张>"}, queryset=Deputy.objects.all(), regions=Region.objects.all()).form
+    widget = form.fields["q"].widget
+    assert isinstance(widget, FastInputMixin)
+    assert 'value="&lt;张&gt;"' in str(form["q"])
+    # The filter's own widget, shared by every form of the class, is left as it was.
+    assert not isinstance(DeputyFilter.base_filters["q"].field.widget, FastInputMixin)
