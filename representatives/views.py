@@ -1,5 +1,6 @@
 """Thin views: check permission, call a selector or a service, render."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 from core import exports as core_exports
 from core.pagination import paginate
 from core.uploads import serve_private_file
+from core.workflow import Action, perform
 
 from . import panels, permissions, selectors, services, work_queue
 from .exports import ROSTER_EXPORTS
@@ -270,32 +272,46 @@ def staff_activity(request, pk):
     )
 
 
+def _run_confirm(record, data, by) -> str:
+    services.activity_confirm(record=record, by=by)
+    return _("已确认该履职记录。")
+
+
+def _run_return(record, data, by) -> str:
+    services.activity_return(record=record, by=by, reason=data["reason"])
+    return _("已退回该履职记录。")
+
+
+# The office's steps on an activity record: the form that parses each (confirming takes no input) and the one
+# service call behind it. Which of them a record offers now is services.available_steps (services.ACTIVITY_STEPS).
+ACTIVITY_ACTIONS = {"confirm": Action(forms.Form, _run_confirm), "return": Action(ReturnForm, _run_return)}
+
+
+def _activity_step(request, pk, step, back: str):
+    record = selectors.activity_for_user(user=request.user, pk=pk)
+    refusal = services.ACTIVITY_STEPS.refusal(step, request.user, record)
+    if refusal is not None:
+        messages.error(request, refusal)
+        return redirect(back)
+    action = ACTIVITY_ACTIONS[step]
+    form = action.form(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("退回必须填写理由。"))  # the return's reason: the one field of these forms
+        return redirect(back)
+    perform(request, action.run, record, form.cleaned_data, request.user)
+    return redirect(back)
+
+
 @require_POST
 @permissions.staff_required
 def activity_confirm(request, pk):
-    record = selectors.activity_for_user(user=request.user, pk=pk)
-    try:
-        services.activity_confirm(record=record, by=request.user)
-        messages.success(request, _("已确认该履职记录。"))
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    return redirect(safe_next(request, reverse("staff:activity", args=[record.pk])))
+    return _activity_step(request, pk, "confirm", safe_next(request, reverse("staff:activity", args=[pk])))
 
 
 @require_POST
 @permissions.staff_required
 def activity_return(request, pk):
-    record = selectors.activity_for_user(user=request.user, pk=pk)
-    form = ReturnForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("退回必须填写理由。"))
-        return redirect("staff:activity", pk=record.pk)
-    try:
-        services.activity_return(record=record, by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, _("已退回该履职记录。"))
-    except services.TransitionError as exc:
-        messages.error(request, str(exc))
-    return redirect("staff:activity", pk=record.pk)
+    return _activity_step(request, pk, "return", reverse("staff:activity", args=[pk]))
 
 
 # The inbox ----------------------------------------------------------------------------------------------------
