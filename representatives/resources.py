@@ -1179,10 +1179,24 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         return self._seats.get((_text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))))
 
     def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        name = self.get_field_name(field)
-        if name in KEPT_IF_UNCHANGED and field.column_name in row and self._unchanged(name, instance, row):
+        """import-export's ``import_field`` and ``Field.save``, with what they work out per cell (the field's
+        name, its attribute path) worked out once per import: 120,000 cells in a 6,000-row roster."""
+        plans = self.__dict__.setdefault("_import_plans", {})
+        plan = plans.get(id(field))
+        if plan is None:
+            plan = plans[id(field)] = (self.get_field_name(field), (field.attribute or "").split("__"))
+        name, attrs = plan
+        column = field.column_name
+        if field.readonly or not field.attribute or column not in row:
             return
-        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+        if name in KEPT_IF_UNCHANGED and self._unchanged(name, instance, row):
+            return
+        target = instance
+        for attr in attrs[:-1]:
+            target = getattr(target, attr, None)
+        cleaned = field.clean(row, **kwargs)
+        if cleaned is not None or field.saves_null_values:
+            setattr(target, attrs[-1], cleaned)
 
     def _unchanged(self, name, instance, row) -> bool:
         """Whether a cell says "as it is" without naming a value this import could look up or store again.
@@ -1247,6 +1261,9 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         return any(getattr(seat, attname) != getattr(stored, attname) for attname in MEMBERSHIP_IMPORT_ATTNAMES)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
+        if instance.pk is None:
+            # A new seat is never unchanged: its congress was empty in the original.
+            return False
         # An unchanged row outside the user's region must still be refused, not quietly skipped.
         if self._scope_errors(instance):
             return False
@@ -1785,6 +1802,9 @@ class HandlingUnitResource(SheetImportMixin, FormulaSafeExportMixin, resources.M
         return {}
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
+        if instance.pk is None:
+            # A new seat is never unchanged: its congress was empty in the original.
+            return False
         # An unchanged row outside the user's region must still be refused, not quietly skipped.
         if self._scope_errors(instance):
             return False
