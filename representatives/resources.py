@@ -1802,9 +1802,6 @@ class HandlingUnitResource(SheetImportMixin, FormulaSafeExportMixin, resources.M
         return {}
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        if instance.pk is None:
-            # A new seat is never unchanged: its congress was empty in the original.
-            return False
         # An unchanged row outside the user's region must still be refused, not quietly skipped.
         if self._scope_errors(instance):
             return False
