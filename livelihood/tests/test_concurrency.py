@@ -2,6 +2,7 @@
 papers racing the close are counted before it or refused, never lost from a result already computed."""
 
 import threading
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -49,9 +50,11 @@ def test_one_deputys_papers_sent_at_once_count_once(county):
 def test_papers_racing_the_close_are_in_the_result_or_refused(county):
     ballot = open_ballot(county)
     choices = {project.pk: "for" for project in county.projects}
-    calls = [lambda user=user: services.ballot_vote(ballot=ballot, by=user, choices=choices) for user in county.users]
-    calls.append(lambda: services.ballot_close(ballot=ballot, by=county.staff))
-    race(*calls)
+
+    def vote(user) -> Callable[[], object]:
+        return lambda: services.ballot_vote(ballot=ballot, by=user, choices=choices)
+
+    race(*[vote(user) for user in county.users], lambda: services.ballot_close(ballot=ballot, by=county.staff))
     ballot.refresh_from_db()
     assert ballot.status == Ballot.Status.CLOSED
     counted = Voter.objects.filter(ballot=ballot).count()
