@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import labelled
 from representatives.admin import STATE_LOG_SCOPES, ReadOnlyScopedAdmin, RegionScopedAdmin, ScopedInline
 
 from . import services, tasks
@@ -90,7 +91,7 @@ class RuleSetAdmin(RegionScopedAdmin, admin.ModelAdmin):
             try:
                 copies.append(services.rule_set_copy(source=rule_set, year=rule_set.year + 1, by=request.user))
             except services.TransitionError as exc:
-                self.message_user(request, f"{self._rule_set_label(rule_set)}：{exc}", messages.ERROR)
+                self.message_user(request, labelled(self._rule_set_label(rule_set), exc), messages.ERROR)
         if not copies:
             return None
         self.message_user(
@@ -114,7 +115,7 @@ class RuleSetAdmin(RegionScopedAdmin, admin.ModelAdmin):
             try:
                 run = services.score_run_queue(rule_set=rule_set, by=request.user)
             except services.TransitionError as exc:
-                self.message_user(request, f"{self._rule_set_label(rule_set)}：{exc}", messages.ERROR)
+                self.message_user(request, labelled(self._rule_set_label(rule_set), exc), messages.ERROR)
                 continue
             tasks.send_run(run)
             runs.append(run)

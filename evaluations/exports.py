@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 from core import spreadsheets
+from core.text import bracketed
 
 from .dashboard import Figures
 from .presenters import Section, region_table
@@ -16,7 +17,7 @@ _cell = spreadsheets.safe_cell
 def _region_sheet(figures: Figures) -> tablib.Dataset:
     table = region_table(figures, report=True)
     cells = table["total"].cells
-    headings = [f"{cell.label}（%）" if cell.rate else cell.label for cell in cells]
+    headings = [f"{cell.label}{bracketed('%')}" if cell.rate else cell.label for cell in cells]
     sheet = tablib.Dataset(headers=[_("区域"), *headings], title=_("分区域"))
     for row in [*table["rows"], table["total"]]:
         sheet.append([_cell(row.name), *(_cell(cell.value) for cell in row.cells)])
@@ -27,7 +28,7 @@ def report_xlsx(figures: Figures, sections: list[Section]) -> HttpResponse:
     summary = tablib.Dataset(headers=[_("类别"), _("项目"), _("数值"), _("统计口径")], title=_("年度汇总"))
     for section in sections:
         for item in section.items:
-            label = f"{item.label}（%）" if item.rate else item.label
+            label = f"{item.label}{bracketed('%')}" if item.rate else item.label
             summary.append([section.title, label, _cell(item.value), item.how])
     levels = tablib.Dataset(headers=[_("层级"), _("年内在任代表"), _("其中直接选举")], title=_("代表构成"))
     for level in figures.deputies.by_level:

@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import bracketed, join_clauses
 from liaison_stations.models import Opinion
 from representatives.audit import record_transition
 from representatives.models import ActivityKind, ActivityRecord, Group, Membership
@@ -263,7 +264,7 @@ def group_note_save(*, group: Group, year: int, by, **texts) -> GroupYearNote:
         from_state="" if created else "recorded",
         to_state="recorded",
         by=by,
-        note="；".join(changes),
+        note=join_clauses(changes),
     )
     return note
 
@@ -289,7 +290,7 @@ def export_rows(rows: list[GroupChecklist]) -> tuple[list[str], list[list]]:
     ]
 
     def mark(done: bool, source: str = "") -> str:
-        return f"{yes}（{source}）" if done and source else (yes if done else no)
+        return yes + bracketed(source) if done and source else (yes if done else no)
 
     data = []
     for row in rows:

@@ -1,8 +1,9 @@
 """Handling units' annual assessment (承办单位办理工作考评): per unit and year, from the suggestion parts assigned
 to it that year (by ``assigned_at``, local time).
 
-Lead and split parts answer the deputy (reply class, rating, promises); a co-unit's part answers the lead unit,
-so it counts for timeliness only. A part transferred away at the unit's own request counts for no unit.
+Lead and split parts answer the deputy (reply class, promises); a co-unit's part answers the lead unit, so it
+counts for timeliness and for the deputy's rating of its opinion. Each part is rated on its own. A part
+transferred away at the unit's own request counts for no unit.
 
 Every part assigned in the year ends up in exactly one of four columns:
   on time (replied on or before its deadline) · late (replied after it) · overdue (still active, deadline passed)
@@ -11,8 +12,8 @@ Every part assigned in the year ends up in exactly one of four columns:
 Rates, as fractions of one:
   on time      = on time ÷ (on time + late + overdue) — a part still overdue has failed its deadline already,
                  a part not yet due says nothing yet;
-  satisfaction = (satisfied + basically satisfied) ÷ rated, each lead/split part taking the deputy's rating of
-                 that part's own round;
+  satisfaction = (satisfied + basically satisfied) ÷ rated, each part taking the deputy's rating of that unit's
+                 own part (``suggestions.models.UnitRating``), not the suggestion's overall rating;
   promise      = kept ÷ (kept + past their promised date and not kept) — a B promise not yet due has not failed.
 
 Score = on-time rate × its weight + satisfaction rate × its weight + promise rate × its weight

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from core import spreadsheets
 from core.pagination import paginate
+from core.text import join_clauses, join_phrases
 from representatives import selectors as deputy_selectors
 from representatives.permissions import (
     deputy_required,
@@ -101,7 +102,7 @@ def _rule_text(item) -> str:
         parts.append(_("选民评议为“好”另加 %(bonus)s 分") % {"bonus": item.bonus})
     if item.cap is not None:
         parts.append(_("上限 %(cap)s 分") % {"cap": item.cap})
-    return "，".join(parts)
+    return join_phrases(parts)
 
 
 def file_workbook(the_file: reads.DeputyFile) -> tablib.Databook:
@@ -169,7 +170,7 @@ def file_workbook(the_file: reads.DeputyFile) -> tablib.Databook:
                     s.number_label,
                     s.title,
                     s.get_status_display(),
-                    "；".join(
+                    join_clauses(
                         _("第%(round)d轮：%(value)s") % {"round": e.round, "value": e.get_value_display()}
                         for e in s.evaluations.all()
                     ),

@@ -11,6 +11,7 @@ from import_export.fields import Field
 
 from core import spreadsheets
 from core.exports import ExportKind, register
+from core.text import bracketed
 from representatives.audit import PersonalDataExportMixin
 from representatives.permissions import sees_region_data
 from representatives.privacy import mask_phone
@@ -245,7 +246,7 @@ def register_kinds() -> None:
 
 def _statistics_header(column) -> str:
     percent = column.measure == "rate" and column.name != "deputies_per_station"
-    return f"{column.label}（%）" if percent else str(column.label)
+    return f"{column.label}{bracketed('%')}" if percent else str(column.label)
 
 
 def statistics_sheet(table, total) -> tablib.Dataset:

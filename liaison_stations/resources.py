@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from core.text import join_list
 from representatives.models import Deputy
 from representatives.permissions import region_scope_q, user_covers_region
 from representatives.resources import (
@@ -119,7 +120,7 @@ class DeputyCodesWidget(widgets.Widget):
     def render(self, value, obj=None, **kwargs):
         if value is None:
             return ""
-        return "、".join(sorted(deputy.code for deputy in value.all()))
+        return join_list(sorted(deputy.code for deputy in value.all()))
 
 
 class StationResource(SheetImportMixin, FormulaSafeExportMixin, resources.ModelResource):

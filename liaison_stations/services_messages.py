@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import labelled
 from core.workflow import TransitionError
 from representatives.audit import record_transition
 from representatives.models import Deputy
@@ -124,6 +125,31 @@ def message_pass_to_station(*, opinion: Opinion, by, station: Station, note: str
         from_state=S.WITH_DEPUTY,
         to_state=S.RECEIVED,
         by=by,
-        note=f"{label}：{note.strip()}" if note.strip() else label,
+        note=labelled(label, note.strip()) if note.strip() else label,
     )
     return opinion
+
+
+@transaction.atomic
+def message_escalate(*, opinion: Opinion, station: Station | None) -> bool:
+    """The deputy left the message unanswered past ``MESSAGE_ESCALATION_WORKING_DAYS``: the system passes it to
+    ``station`` (one the deputy is assigned to) for 梳理, as the deputy would have, with no user behind the step.
+
+    Returns whether it was passed: a message answered or passed meanwhile is left alone, and one whose deputy
+    has no active station stays with the deputy (the office is told all the same)."""
+    opinion = _locked(opinion)
+    if opinion.status != S.WITH_DEPUTY or station is None:
+        return False
+    opinion.station = station
+    opinion.region = station.region
+    opinion.status = S.RECEIVED
+    opinion.save()
+    record_transition(
+        obj=opinion,
+        from_state=S.WITH_DEPUTY,
+        to_state=S.RECEIVED,
+        by=None,
+        note=_("代表 %(n)d 个工作日未处理，系统自动转%(station)s梳理")
+        % {"n": settings.MESSAGE_ESCALATION_WORKING_DAYS, "station": station.name},
+    )
+    return True

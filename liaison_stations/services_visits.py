@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import bracketed
 from representatives.audit import record_transition
 from representatives.permissions import is_leader, user_covers_region
 from representatives.services import TransitionError
@@ -185,6 +186,6 @@ def station_visit_delete(*, visit: StationVisit, by, reason: str = "") -> None:
         "station": visit.station.name,
     }
     if reason.strip():
-        note = f"{note}（{reason.strip()}）"
+        note = note + bracketed(reason.strip())
     record_transition(obj=visit, from_state="", to_state=DELETED, by=by, note=note)
     visit.delete()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from congress.db_router import reads_from_replica
 from core import exports as core_exports
 from core.pagination import paginate
+from core.text import join_clauses
 from core.workflow import Action, perform
 from representatives.audit import timeline
 from representatives.models import Deputy
@@ -64,7 +65,7 @@ def _add_errors(form, exc: ValidationError) -> None:
 
 
 def _form_errors_message(form) -> str:
-    return "；".join(str(error) for errors in form.errors.values() for error in errors)
+    return join_clauses(error for errors in form.errors.values() for error in errors)
 
 
 # Stations -------------------------------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from import_export.forms import ImportForm
 
+from core.text import join_list
+
 from .resources import REQUIRED_COLUMNS, SheetCSV, read_roster_file
 
 
@@ -31,7 +33,7 @@ class SheetImportForm(ImportForm):
         self.fields["format"].required = False
         self.fields["format"].widget = forms.HiddenInput()
         self.fields["import_file"].label = self.file_label
-        self.fields["import_file"].help_text = self.file_help % {"columns": "、".join(self.required_columns)}
+        self.fields["import_file"].help_text = self.file_help % {"columns": join_list(self.required_columns)}
         self.fields["import_file"].widget.attrs["accept"] = ".xlsx,.csv"
 
     def clean(self):

@@ -21,6 +21,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import join_clauses, labelled
+
 from .models import NoticeRecord, Notification, OutgoingMessage
 from .sms import MAX_LENGTH, is_mobile
 
@@ -123,10 +125,10 @@ def sms_text(subject: str, notices: list[Notice]) -> str:
         rest = len(notices) - len(lines) - 1
         more = _("等%(n)d件") % {"n": len(notices)} if rest else ""
         item = (notice.sms or notice.line)[:ITEM_LENGTH]
-        if lines and len(head) + len("；".join([*lines, item])) + len(more) + len(tail) + 2 > MAX_LENGTH:
+        if lines and len(head) + len(join_clauses([*lines, item])) + len(more) + len(tail) + 2 > MAX_LENGTH:
             break
         lines.append(item)
-    shown = "；".join(lines)
+    shown = join_clauses(lines)
     if len(lines) < len(notices):
         shown += _("等%(n)d件") % {"n": len(notices)}
     return f"{head}{shown}。{tail}"[:MAX_LENGTH]
@@ -169,7 +171,7 @@ def phone_of(user) -> str:
 
 def _event_text(title: str, notice: Notice) -> str:
     tail = _("详见 %(link)s") % {"link": absolute_url(notice.url)} if notice.url else ""
-    return f"{title}：{notice.line[:ITEM_LENGTH]}。{tail}"[:MAX_LENGTH]
+    return f"{labelled(title, notice.line[:ITEM_LENGTH])}。{tail}"[:MAX_LENGTH]
 
 
 def _schedule_delivery():

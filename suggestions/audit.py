@@ -2,7 +2,17 @@
 
 from representatives.audit import register
 
-from .models import Assignment, Attachment, ContactLog, CoSigner, Evaluation, Reply, Suggestion, Supervision
+from .models import (
+    Assignment,
+    Attachment,
+    ContactLog,
+    CoSigner,
+    Evaluation,
+    Reply,
+    Suggestion,
+    Supervision,
+    UnitRating,
+)
 
 # ``version`` is the optimistic-lock counter: it changes on every save and says nothing by itself.
 register(Suggestion, "region", exclude_fields=["version"])
@@ -12,4 +22,5 @@ register(Assignment, "suggestion__region")
 register(ContactLog, "assignment__suggestion__region")
 register(Reply, "assignment__suggestion__region")
 register(Evaluation, "suggestion__region")
+register(UnitRating, "assignment__suggestion__region")
 register(Supervision, "suggestion__region")

@@ -37,7 +37,9 @@ from .models import (
     ReplyClass,
     Suggestion,
     Supervision,
+    UnitRating,
 )
+from .services import round_rating
 
 SAMPLE_REPLY_PATH = "demo/reply-letter-sample.pdf"
 SUGGESTIONS_PER_DEPUTY = 1.2
@@ -199,6 +201,7 @@ class _Batch:
     replies: list = field(default_factory=list)
     contacts: list = field(default_factory=list)
     evaluations: list = field(default_factory=list)
+    ratings: list = field(default_factory=list)
     supervisions: list = field(default_factory=list)
     # (suggestion, to_state, from_state, at, actor): StateLog needs the suggestion's id, known after its insert.
     steps: list = field(default_factory=list)
@@ -251,6 +254,8 @@ class _Simulator:
         options = ctx.options
         self.members = members
         self.ctx, self.rng, self.today = ctx, rng, ctx.today
+        # The co-units' ratings draw from their own stream, so the rest of the demo is what it was before them.
+        self.rating_rng = random.Random(hash(rng.getstate()))  # seeded from the demo's seed, drawing nothing
         self.tz = timezone.get_current_timezone()
         self.now = timezone.now()
         self.staff, self.leader = staff, leader
@@ -461,14 +466,27 @@ class _Simulator:
         if rated > today:
             return
         if rng.random() < self.unsatisfied_rate and s.round < self.max_rounds:
-            value = Evaluation.Value.UNSATISFIED
+            answer = Evaluation.Value.UNSATISFIED
         else:
-            value = Evaluation.Value.SATISFIED if rng.random() < 0.82 else Evaluation.Value.BASIC
+            answer = Evaluation.Value.SATISFIED if rng.random() < 0.82 else Evaluation.Value.BASIC
         s.rated_at = self.at(rated)
+        # The deputy rates each unit: the answering units as drawn above; a co-unit's opinion mostly alike, one
+        # in five the other way between satisfied and basic (and never below basic when the reply failed).
+        values = {}  # by the part's position: the parts are not written yet, so have no id to key them by
+        for index, part in enumerate(parts):
+            value: str = answer
+            if part.role == Assignment.Role.CO and (
+                answer == Evaluation.Value.UNSATISFIED or self.rating_rng.random() < 0.2
+            ):
+                value = Evaluation.Value.BASIC if answer == Evaluation.Value.SATISFIED else Evaluation.Value.SATISFIED
+            values[index] = value
+            batch.ratings.append(UnitRating(assignment=part, value=value, comment=COMMENTS[value], at=s.rated_at))
+        # The suggestion's rating of the round is the lowest of its units' (services.round_rating).
+        overall = round_rating(values.values())
         batch.evaluations.append(
-            Evaluation(suggestion=s, round=s.round, value=value, comment=COMMENTS[value], at=s.rated_at)
+            Evaluation(suggestion=s, round=s.round, value=overall, comment=COMMENTS[overall], at=s.rated_at)
         )
-        if value != Evaluation.Value.UNSATISFIED:
+        if overall != Evaluation.Value.UNSATISFIED:
             s.status, s.closed_at = Suggestion.Status.CLOSED, s.rated_at
             self._step(batch, s, "replied", "closed", s.closed_at, None)
             return
@@ -479,8 +497,8 @@ class _Simulator:
         deadline = deadlines.rehandle_deadline(rated)
         again = [
             Assignment(suggestion=s, unit=p.unit, role=p.role, round=s.round, assigned_at=s.rated_at, deadline=deadline)
-            for p in parts
-            if p.role != Assignment.Role.CO
+            for index, p in enumerate(parts)
+            if values[index] == Evaluation.Value.UNSATISFIED
         ]
         batch.parts += again
         s.assigned_at = s.rated_at
@@ -510,6 +528,7 @@ def _flush(ctx: DemoContext, batch: _Batch, content_type) -> None:
     ctx.bulk_create(Reply, batch.replies)
     ctx.bulk_create(ContactLog, batch.contacts)
     ctx.bulk_create(Evaluation, batch.evaluations)
+    ctx.bulk_create(UnitRating, batch.ratings)
     ctx.bulk_create(Supervision, batch.supervisions)
     ctx.insert_rows(
         StateLog,

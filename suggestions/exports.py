@@ -15,6 +15,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 
 from core.exports import ExportKind, register
+from core.text import bracketed, join_clauses, join_list, labelled
 from representatives.models import Congress
 from representatives.names import person_name
 from representatives.permissions import sees_region_data
@@ -24,7 +25,6 @@ from . import selectors
 from .models import Assignment, Category, CoSigner, Evaluation, Reply, ReplyClass, Suggestion
 
 A = Assignment.Status
-SEPARATOR = "；"
 # Lead unit first, then co-units, as offices write an assignment (主办、协办); split parts are peers.
 ROLE_ORDER = {Assignment.Role.LEAD: 0, Assignment.Role.SPLIT: 1, Assignment.Role.CO: 2}
 
@@ -282,7 +282,7 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         return names[key]
 
     def dehydrate_cosigners(self, suggestion):
-        return "、".join(cosigner.deputy__name for cosigner in suggestion.accepted_cosigners)
+        return join_list(cosigner.deputy__name for cosigner in suggestion.accepted_cosigners)
 
     def dehydrate_supervising_leader(self, suggestion):
         return person_name(suggestion.supervising_leader)
@@ -296,12 +296,12 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
                 role = self._text(TRANSFERRED) % {"role": role}
             elif part.status == A.REASSIGN_REQUESTED:
                 role = self._text(ASKING_TO_MOVE) % {"role": role}
-            cells.append(f"{self._unit(suggestion, part)}（{role}）")
-        return SEPARATOR.join(cells)
+            cells.append(self._unit(suggestion, part) + bracketed(role))
+        return join_clauses(cells)
 
     def dehydrate_deadlines(self, suggestion):
-        return SEPARATOR.join(
-            f"{self._unit(suggestion, part)}：{_date(part.deadline)}"
+        return join_clauses(
+            labelled(self._unit(suggestion, part), _date(part.deadline))
             for part in self._parts(suggestion)
             if part.status != A.REASSIGNED
         )
@@ -310,7 +310,7 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         return self._text(YES) if any(part.is_overdue for part in suggestion.all_parts) else ""
 
     def dehydrate_replies(self, suggestion):
-        return SEPARATOR.join(
+        return join_clauses(
             self._text(REPLY)
             % {"unit": self._unit(suggestion, part), "cls": reply.reply_class, "date": self._day(reply.replied_at)}
             for part in self._parts(suggestion)
@@ -318,8 +318,8 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
         )
 
     def dehydrate_promised_dates(self, suggestion):
-        return SEPARATOR.join(
-            f"{self._unit(suggestion, part)}：{_date(reply.promised_date)}"
+        return join_clauses(
+            labelled(self._unit(suggestion, part), _date(reply.promised_date))
             for part, reply in self._b_replies(suggestion)
         )
 
@@ -332,11 +332,11 @@ class SuggestionResource(SafeExportMixin, resources.ModelResource):
                 state = self._text(REPORTED_DONE) % {"date": self._day(reply.promise_done_at)}
             else:
                 state = self._text(NOT_DONE)
-            cells.append(f"{self._unit(suggestion, part)}：{state}")
-        return SEPARATOR.join(cells)
+            cells.append(labelled(self._unit(suggestion, part), state))
+        return join_clauses(cells)
 
     def dehydrate_ratings(self, suggestion):
-        return SEPARATOR.join(
+        return join_clauses(
             self._text(RATING) % {"round": rating.round, "value": self._label(Evaluation.Value, rating.value)}
             for rating in suggestion.rating_list
         )

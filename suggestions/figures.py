@@ -12,6 +12,10 @@ One source, ``suggestions``, by the suggestion's year, in its region (its congre
   ``on_time`` those answered by the deadline in local time; ``unit_due|<id>`` and ``unit_on_time|<id>`` per
   unit.
 - ``final|<rating>`` ratings of each suggestion's current round; ``unsatisfied_ever`` every unsatisfied rating.
+  A suggestion's rating of a round (``Evaluation``) is derived from the deputy's ratings of each unit's part
+  (``UnitRating``) once all of the round's handled parts are rated: the lowest of them
+  (``services.round_rating``), so it is unsatisfied exactly when some unit handles its part again; with a lead
+  unit and co-units rated alike it is the lead unit's rating.
 - ``reply|<class>`` replies of the current round by class; ``promise_reported`` and ``promise_kept`` B-class
   promises the unit reported done and the office confirmed.
 
@@ -19,8 +23,9 @@ And ``unit_parts``, the handling units' annual assessment (evaluations/unit_asse
 figure means): the parts assigned in a year (local time of ``assigned_at``), in the suggestion's region, parts
 transferred away left out, each counter per unit as ``<name>|<unit id>``: ``assigned``, ``replied``,
 ``on_time``, ``active``, ``reassign_requested``, ``overdue`` (active, from the day after the deadline),
-``class_a``/``class_b``/``class_c`` (parts with a reply of the class), ``rated`` and ``satisfied`` (lead and
-split parts with a rating of their round), ``promises``, ``promises_kept``, ``promises_due_unkept`` (from the
+``class_a``/``class_b``/``class_c`` (parts with a reply of the class), ``rated`` and ``satisfied`` (parts the
+deputy rated, each by its own ``UnitRating``: lead and split units for their reply, co-units for their
+opinion), ``promises``, ``promises_kept``, ``promises_due_unkept`` (from the
 day after the earliest promised date not kept), ``rehandled`` and ``reply_us``, the microseconds from
 assignment to reply of the replied parts.
 """
@@ -34,7 +39,7 @@ from django.utils import timezone
 from representatives import tallies
 
 from .filters import promise_replies
-from .models import Assignment, Evaluation, Reply, ReplyClass, Suggestion
+from .models import Assignment, Evaluation, Reply, ReplyClass, Suggestion, UnitRating
 
 A = Assignment.Status
 DAY = datetime.timedelta(days=1)
@@ -128,7 +133,6 @@ def count_suggestions(buckets: tallies.Buckets):
             yield tallies.row(region, "promise_kept", found["kept"], year=year)
 
 
-REPLYING_ROLES = (Assignment.Role.LEAD, Assignment.Role.SPLIT)
 SATISFIED_VALUES = (Evaluation.Value.SATISFIED, Evaluation.Value.BASIC)
 UNIT_COUNTS = (
     "assigned",
@@ -153,12 +157,11 @@ def count_unit_parts(buckets: tallies.Buckets):
         buckets.q("suggestion__region", "assigned_at__year", moment="assigned_at")
     ).exclude(status=A.REASSIGNED)
     where = {"region": F("suggestion__region"), "year": ExtractYear("assigned_at")}
-    done, replying = Q(status=A.DONE), Q(role__in=REPLYING_ROLES)
+    done = Q(status=A.DONE)
 
     def reply(**conditions):
         return Q(Exists(Reply.objects.filter(assignment=OuterRef("pk"), **conditions)))
 
-    rating = Evaluation.objects.filter(suggestion=OuterRef("suggestion_id"), round=OuterRef("round"))
     promise = {"reply_class": ReplyClass.B}
     for found in (
         parts.values("unit", **where)
@@ -171,8 +174,8 @@ def count_unit_parts(buckets: tallies.Buckets):
             class_a=Count("pk", filter=reply(reply_class=ReplyClass.A)),
             class_b=Count("pk", filter=reply(reply_class=ReplyClass.B)),
             class_c=Count("pk", filter=reply(reply_class=ReplyClass.C)),
-            rated=Count("pk", filter=replying & Q(Exists(rating))),
-            satisfied=Count("pk", filter=replying & Q(Exists(rating.filter(value__in=SATISFIED_VALUES)))),
+            rated=Count("pk", filter=Q(rating__isnull=False)),
+            satisfied=Count("pk", filter=Q(rating__value__in=SATISFIED_VALUES)),
             promises=Count("pk", filter=reply(**promise)),
             promises_kept=Count("pk", filter=reply(**promise, promise_confirmed_at__isnull=False)),
             rehandled=Count("pk", filter=Q(round__gte=2)),
@@ -225,10 +228,12 @@ def _part_buckets(part):
 
 
 def _rating_buckets(rating):
-    suggestion = rating.suggestion
-    # A rating counts for the parts of its round, which may have been assigned in another year than the rating.
-    years = {_assigned_year(part) for part in suggestion.assignments.filter(round=rating.round).only("assigned_at")}
-    return _of(suggestion) + [("unit_parts", suggestion.region_id, year) for year in years]
+    return _of(rating.suggestion)
+
+
+def _unit_rating_buckets(rating):
+    # A unit's rating counts for its part, in the year the part was assigned.
+    return [_part_buckets(rating.assignment)[1]]
 
 
 def _reply_buckets(reply):
@@ -257,6 +262,12 @@ def register() -> None:
         _rating_buckets,
         moves=["suggestion", "round"],
         relevant=["suggestion", "round", "value"],
+    )
+    tallies.watch(
+        UnitRating,
+        _unit_rating_buckets,
+        moves=["assignment"],
+        relevant=["assignment", "value"],
     )
     tallies.watch(
         Reply,

@@ -55,20 +55,41 @@ class VersionForm(forms.Form):
 
 
 class RateForm(VersionForm):
-    value = forms.ChoiceField(label=_("评价"), choices=Evaluation.Value.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(
-        label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    """The deputy's rating of each unit's part of the round (``parts``: those still to rate), all at once:
+    a ``value_<id>`` and ``comment_<id>`` per part."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parts, **kwargs):
         super().__init__(*args, **kwargs)
+        self.parts = list(parts)
+        for part in self.parts:
+            self.fields[f"value_{part.pk}"] = forms.ChoiceField(
+                label=_("评价"), choices=Evaluation.Value.choices, widget=forms.RadioSelect
+            )
+            self.fields[f"comment_{part.pk}"] = forms.CharField(
+                label=_("意见"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+            )
         style_fields(self.fields)
 
+    @property
+    def rows(self):
+        """(part, its rating field, its comment field) for the template, in the parts' order."""
+        return [(part, self[f"value_{part.pk}"], self[f"comment_{part.pk}"]) for part in self.parts]
+
     def clean(self):
-        cleaned = super().clean()
-        # The unit handles it again and needs to know what was wrong with the reply.
-        if cleaned.get("value") == Evaluation.Value.UNSATISFIED and not cleaned.get("comment", "").strip():
-            self.add_error("comment", _("评价不满意时请说明理由。"))
+        cleaned = super().clean() or self.cleaned_data
+        if not self.parts:
+            raise forms.ValidationError(_("没有需要评价的承办单位。"))
+        for part in self.parts:
+            # The unit handles it again and needs to know what was wrong with its answer.
+            if (
+                cleaned.get(f"value_{part.pk}") == Evaluation.Value.UNSATISFIED
+                and not cleaned.get(f"comment_{part.pk}", "").strip()
+            ):
+                self.add_error(f"comment_{part.pk}", _("评价不满意时请说明理由。"))
+        # What ``services.parts_rate`` takes: each part's id → (value, comment).
+        cleaned["ratings"] = {
+            part.pk: (cleaned.get(f"value_{part.pk}"), cleaned.get(f"comment_{part.pk}", "")) for part in self.parts
+        }
         return cleaned
 
 

@@ -219,6 +219,11 @@ class Assignment(models.Model):
     def is_overdue(self) -> bool:
         return self.status == self.Status.ACTIVE and self.deadline < timezone.localdate()
 
+    @property
+    def is_rated(self) -> bool:
+        """Whether the deputy has rated this part (``UnitRating``); no query when the page selected ``rating``."""
+        return hasattr(self, "rating")  # the missing reverse one-to-one raises an AttributeError subclass
+
 
 class ContactLog(models.Model):
     """办前有沟通、办中有联系、办后有反馈: the unit's contacts with the deputy."""
@@ -300,7 +305,8 @@ class Reply(models.Model):
 
 
 class Evaluation(models.Model):
-    """The deputy's rating of a round's reply (满意/基本满意/不满意)."""
+    """The rating of a suggestion's round as a whole, derived from the deputy's ratings of each unit's part
+    (``UnitRating``) once all are in: the lowest of them (see ``figures``)."""
 
     class Value(models.TextChoices):
         SATISFIED = "satisfied", _("满意")
@@ -322,6 +328,30 @@ class Evaluation(models.Model):
 
     def __str__(self):
         return f"{self.suggestion} · {self.get_value_display()}"
+
+
+class UnitRating(models.Model):
+    """The deputy's rating of one handling unit's part of a round (满意/基本满意/不满意).
+
+    Lead and split units are rated on their reply, co-units on the opinion they gave the lead unit. When every
+    part of the round that was handled is rated, the round's ``Evaluation`` is derived from them
+    (``services.round_rating``) and the unsatisfied units handle their part again."""
+
+    assignment = models.OneToOneField(
+        Assignment, verbose_name=_("交办"), on_delete=models.CASCADE, related_name="rating"
+    )
+    value = models.CharField(_("评价"), max_length=12, choices=Evaluation.Value.choices)
+    comment = models.TextField(_("意见"), blank=True, max_length=2000)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("承办单位评价")
+        verbose_name_plural = _("承办单位评价")
+        ordering = ["assignment_id"]
+
+    def __str__(self):
+        return f"{self.assignment} · {self.get_value_display()}"
 
 
 class Supervision(models.Model):

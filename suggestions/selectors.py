@@ -86,10 +86,27 @@ def suggestion_detail(*, user, pk) -> Suggestion:
 def parts_for(*, user, suggestion: Suggestion) -> list[Assignment]:
     return list(
         permissions.assignments_visible_to(user, suggestion)
-        .select_related("unit")
+        .select_related("unit", "rating")
         .prefetch_related("contacts", Prefetch("replies", queryset=Reply.objects.order_by("replied_at")))
         .annotate(role_order=ROLE_ORDER)
         .order_by("round", "role_order", "id")
+    )
+
+
+def parts_to_rate(suggestion: Suggestion, parts: list[Assignment] | None = None) -> list[Assignment]:
+    """The parts of the round the lead deputy has still to rate (handled, not rated), lead unit first;
+    picked from ``parts`` when the page has loaded them all already (``parts_for``, with their ratings)."""
+    if parts is not None:
+        return [
+            part
+            for part in parts
+            if part.round == suggestion.round and part.status == Assignment.Status.DONE and not part.is_rated
+        ]
+    return list(
+        suggestion.assignments.filter(round=suggestion.round, status=Assignment.Status.DONE, rating__isnull=True)
+        .select_related("unit")
+        .annotate(role_order=ROLE_ORDER)
+        .order_by("role_order", "id")
     )
 
 

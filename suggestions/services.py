@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.text import join_clauses, join_list
 from core.uploads import sniff_content_type, store_uploads, validate_attachment
 from core.workflow import Step, Workflow, Workflows, in_states
 from representatives import tallies
@@ -27,7 +28,18 @@ from representatives.services import TransitionError
 from representatives.workdays import add_working_days
 
 from . import deadlines, permissions
-from .models import Assignment, Attachment, ContactLog, CoSigner, Evaluation, Reply, ReplyClass, Suggestion, Supervision
+from .models import (
+    Assignment,
+    Attachment,
+    ContactLog,
+    CoSigner,
+    Evaluation,
+    Reply,
+    ReplyClass,
+    Suggestion,
+    Supervision,
+    UnitRating,
+)
 
 __all__ = ["TransitionError"]
 
@@ -64,7 +76,7 @@ def _clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise TransitionError("；".join(exc.messages)) from exc
+        raise TransitionError(join_clauses(exc.messages)) from exc
 
 
 # Which steps who may take in which state, for the suggestion and its parts: pages offer what
@@ -95,6 +107,15 @@ def co_opinions_pending(part: Assignment) -> bool:
             round=part.round, role=Assignment.Role.CO, status__in=OPEN_PART_STATES
         ).exists()
     return bool(memo["_co_opinions_pending"])
+
+
+def is_rated(part: Assignment) -> bool:
+    return part.is_rated
+
+
+def rateable(part: Assignment) -> bool:
+    """A part the deputy rates: handled (replied, or the co-unit's opinion given) in the suggestion's round."""
+    return part.status == A.DONE and part.round == part.suggestion.round
 
 
 def note_co_opinions(part: Assignment, parts) -> None:
@@ -231,6 +252,17 @@ PART_STEPS = Workflow(
             (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),
             (lambda part: part.suggestion.status == S.ASSIGNED, _lazy("这件建议现在不能答复。")),
             (co_opinions_pending, _lazy("协办单位均已提交意见，请直接答复。")),
+        ),
+    ),
+    # The lead deputy's rating of each unit's part once the round's parts are all handled (suggestion "rate").
+    Step(
+        "rate",
+        who=lambda user, part: permissions.is_author(user, part.suggestion),
+        denied=_lazy("只有领衔代表可以评价答复。"),
+        when=(
+            (lambda part: part.suggestion.status == S.REPLIED, _lazy("建议答复后才能评价。")),
+            (rateable, _lazy("只能评价本轮已办理完毕的承办单位。")),
+            (lambda part: not is_rated(part), _lazy("已经评价过这个承办单位。")),
         ),
     ),
     # The office's answer to a unit's request.
@@ -502,7 +534,7 @@ def suggestion_assign(
     deadline = deadlines.reply_deadline(today, is_complex=suggestion.is_complex)
     parts = [(lead_unit, Assignment.Role.LEAD)] + [(unit, Assignment.Role.CO) for unit in co_units]
     _start_round(suggestion, parts, deadline=deadline, co_deadline=deadlines.co_opinion_deadline(today))
-    names = "、".join(unit.name for unit, _role in parts)
+    names = join_list(unit.name for unit, _role in parts)
     _save(suggestion, by, S.ASSIGNED, note=names, assigned_at=timezone.now())
     _tell(_unit_users(lead_unit, *co_units), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
     _tell_deputies([suggestion.deputy], suggestion, f"assigned-r{suggestion.round}", _("您的建议已交办承办单位"), names)
@@ -523,7 +555,7 @@ def suggestion_split(
         suggestion.is_complex = is_complex
     deadline = deadlines.reply_deadline(timezone.localdate(), is_complex=suggestion.is_complex)
     _start_round(suggestion, [(unit, Assignment.Role.SPLIT) for unit in units], deadline=deadline, co_deadline=None)
-    names = "、".join(u.name for u in units)
+    names = join_list(u.name for u in units)
     _save(suggestion, by, S.ASSIGNED, note=names, assigned_at=timezone.now())
     _tell(_unit_users(*units), suggestion, _("交办给本单位的代表建议"), "unit:suggestion")
     _tell_deputies([suggestion.deputy], suggestion, f"assigned-r{suggestion.round}", _("您的建议已交办承办单位"), names)
@@ -624,8 +656,15 @@ def co_opinion_submit(*, assignment: Assignment, by, text: str) -> Assignment:
         now,
     )
     assignment.save(update_fields=["co_opinion", "co_opinion_at", "status", "done_at"])
-    _save(suggestion, by, note=_("%(unit)s 提交协办意见") % {"unit": assignment.unit.name})
+    note = _("%(unit)s 提交协办意见") % {"unit": assignment.unit.name}
     lead = suggestion.assignments.filter(role=Assignment.Role.LEAD, round=assignment.round).exclude(status=A.REASSIGNED)
+    if not lead.exists() and not parts_open(suggestion):
+        # A round in which only co-units handle their part again (the deputy was satisfied with the lead
+        # unit's reply but not with their opinions): their opinions are the answer the deputy rates.
+        _save(suggestion, by, S.REPLIED, note=note, replied_at=now)
+        _tell_deputies([suggestion.deputy], suggestion, f"replied-r{suggestion.round}", _("您的建议已答复，请评价"))
+        return assignment
+    _save(suggestion, by, note=note)
     _tell(
         _unit_users(*[a.unit for a in lead.select_related("unit")]),
         suggestion,
@@ -640,7 +679,7 @@ def _validate_pdf(document) -> None:
     try:
         validate_attachment(document)
     except ValidationError as exc:
-        raise TransitionError("；".join(exc.messages)) from exc
+        raise TransitionError(join_clauses(exc.messages)) from exc
     _require(sniff_content_type(document) == "application/pdf", _("答复函必须是 PDF 文件。"))
 
 
@@ -678,7 +717,7 @@ def reply_submit(
     try:
         reply.full_clean(exclude=["document"])
     except ValidationError as exc:
-        raise TransitionError("；".join(exc.messages)) from exc
+        raise TransitionError(join_clauses(exc.messages)) from exc
     reply.document.save(document.name, document, save=False)
     reply.save()
     now = timezone.now()
@@ -700,33 +739,91 @@ def reply_submit(
     return reply
 
 
+# From worst to best: the round's rating is the first of these that any of its parts received.
+RATING_ORDER = (Evaluation.Value.UNSATISFIED, Evaluation.Value.BASIC, Evaluation.Value.SATISFIED)
+
+
+def round_rating(values) -> str:
+    """The suggestion's rating of a round, derived from its units' ratings: the lowest of them.
+
+    So the suggestion counts as unsatisfied exactly when some unit is sent back to handle its part again, which
+    is what the figures built on ``Evaluation`` (final ratings, re-handled suggestions) take it to mean; with
+    one lead unit and co-units rated alike it is simply the lead unit's rating."""
+    values = set(values)
+    return next(value for value in RATING_ORDER if value in values)
+
+
+def rateable_parts(suggestion: Suggestion):
+    return suggestion.assignments.filter(round=suggestion.round, status=A.DONE)
+
+
 @transaction.atomic
-def suggestion_rate(*, suggestion: Suggestion, by, value: str, comment: str = "", expected_version=None) -> Suggestion:
-    """The deputy rates the round's reply; unsatisfied sends it back for re-handling once."""
+def parts_rate(*, suggestion: Suggestion, by, ratings: dict, expected_version=None) -> Suggestion:
+    """The lead deputy rates units' parts of the round: ``ratings`` maps a part's id to (value, comment).
+
+    Once every handled part of the round is rated, the round is over: the units rated unsatisfied handle their
+    part again in a new round (while rounds remain), otherwise the suggestion is closed."""
     suggestion = _locked(suggestion, expected_version)
     SUGGESTION_STEPS.require("rate", by, suggestion)
-    _require(value in Evaluation.Value.values, _("未知的评价。"))
-    Evaluation.objects.create(
-        suggestion=suggestion, round=suggestion.round, value=value, comment=comment.strip(), by=by
-    )
+    _require(bool(ratings), _("请评价承办单位的答复。"))
+    parts = {
+        part.pk: part
+        for part in rateable_parts(suggestion).select_for_update(of=("self",)).select_related("unit", "rating")
+    }
+    created = []
+    for pk, (value, comment) in ratings.items():
+        part = parts.get(pk)
+        if part is None:
+            raise TransitionError(_("只能评价本轮已办理完毕的承办单位。"))
+        part.suggestion = suggestion  # the state table reads the suggestion just locked
+        PART_STEPS.require("rate", by, part)
+        _require(value in Evaluation.Value.values, _("未知的评价。"))
+        part.rating = UnitRating.objects.create(assignment=part, value=value, comment=(comment or "").strip(), by=by)
+        created.append(part)
+    notes = [
+        _("代表评价%(unit)s：%(v)s") % {"unit": part.unit.name, "v": part.rating.get_value_display()}
+        for part in created
+    ]
+    if not all(is_rated(part) for part in parts.values()):
+        _save(suggestion, by, note=join_notes(notes))
+        return suggestion
+    return _finish_round(suggestion, by, list(parts.values()), notes)
+
+
+def join_notes(notes) -> str:
+    return "\n".join(notes)
+
+
+def _finish_round(suggestion: Suggestion, by, parts: list[Assignment], notes: list[str]) -> Suggestion:
+    ordered = sorted(parts, key=lambda part: part.role != Assignment.Role.LEAD)
+    value = round_rating(part.rating.value for part in ordered)
+    # The comment of the first part (the lead unit's, when it is among them) rated as low as the round.
+    comment = next(part.rating.comment for part in ordered if part.rating.value == value)
+    Evaluation.objects.create(suggestion=suggestion, round=suggestion.round, value=value, comment=comment, by=by)
     now = timezone.now()
-    label = Evaluation.Value(value).label
-    if value == Evaluation.Value.UNSATISFIED and suggestion.round < settings.SUGGESTION_MAX_ROUNDS:
-        handlers = list(
-            suggestion.assignments.filter(
-                round=suggestion.round, role__in=[Assignment.Role.LEAD, Assignment.Role.SPLIT]
-            )
-            .exclude(status=A.REASSIGNED)
-            .select_related("unit")
-        )
+    again = [part for part in ordered if part.rating.value == Evaluation.Value.UNSATISFIED]
+    if again and suggestion.round < settings.SUGGESTION_MAX_ROUNDS:
         suggestion.round += 1
         deadline = deadlines.rehandle_deadline(timezone.localdate())
-        _start_round(suggestion, [(a.unit, a.role) for a in handlers], deadline=deadline, co_deadline=None)
-        _save(suggestion, by, S.ASSIGNED, note=_("代表评价：%(v)s，重新办理") % {"v": label}, rated_at=now)
-        _tell(_unit_users(*[a.unit for a in handlers]), suggestion, _("代表不满意，请重新办理"), "unit:suggestion")
+        _start_round(suggestion, [(part.unit, part.role) for part in again], deadline=deadline, co_deadline=None)
+        notes.append(_("重新办理：%(units)s") % {"units": join_list(part.unit.name for part in again)})
+        _save(suggestion, by, S.ASSIGNED, note=join_notes(notes), rated_at=now)
+        _tell(_unit_users(*[part.unit for part in again]), suggestion, _("代表不满意，请重新办理"), "unit:suggestion")
     else:
-        _save(suggestion, by, S.CLOSED, note=_("代表评价：%(v)s") % {"v": label}, rated_at=now, closed_at=now)
+        _save(suggestion, by, S.CLOSED, note=join_notes(notes), rated_at=now, closed_at=now)
     return suggestion
+
+
+@transaction.atomic
+def suggestion_rate(*, suggestion: Suggestion, by, value: str, comment: str = "", expected_version=None) -> Suggestion:
+    """Rate every part of the round not yet rated alike (the deputy's page rates each unit: ``parts_rate``)."""
+    pending = rateable_parts(suggestion).filter(rating__isnull=True).values_list("pk", flat=True)
+    return parts_rate(
+        suggestion=suggestion,
+        by=by,
+        ratings=dict.fromkeys(pending, (value, comment)),
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic

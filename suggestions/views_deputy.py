@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
+from core.text import join_clauses
 from core.workflow import Action, perform
 from representatives.permissions import deputy_required
 
@@ -167,6 +168,7 @@ def _render_detail(request, item, *, rate_form=None):
         steps.append("answer")
     can_invite = "invite" in steps
     search = request.GET.get("q", "").strip()[:50] if can_invite else ""
+    parts = selectors.parts_for(user=user, suggestion=item)
     return render(
         request,
         "me/suggestions/detail.html",
@@ -181,8 +183,13 @@ def _render_detail(request, item, *, rate_form=None):
             "can_invite": can_invite,
             "search": search,
             "candidates": list(search_deputies(invitable_deputies(item), search)) if search else [],
-            "rate_form": rate_form or (RateForm(initial={"version": item.version}) if "rate" in steps else None),
-            "parts": selectors.parts_for(user=user, suggestion=item),
+            "rate_form": rate_form
+            or (
+                RateForm(initial={"version": item.version}, parts=selectors.parts_to_rate(item, parts))
+                if "rate" in steps
+                else None
+            ),
+            "parts": parts,
             "timeline": selectors.suggestion_timeline(item),
             "origins": origins.origins_of(item, "me"),
         },
@@ -209,12 +216,12 @@ def _invite(item, data, by):
 
 
 def _rate(item, data, by):
-    rated = services.suggestion_rate(
-        suggestion=item, by=by, value=data["value"], comment=data["comment"], expected_version=data["version"]
-    )
+    rated = services.parts_rate(suggestion=item, by=by, ratings=data["ratings"], expected_version=data["version"])
     if rated.status == S.CLOSED:
         return _("感谢评价，建议已办结。")
-    return _("已收到您的评价，建议已交回承办单位重新办理。")
+    if rated.status == S.ASSIGNED:
+        return _("已收到您的评价，评价不满意的承办单位将重新办理。")
+    return _("已收到您的评价。")
 
 
 # The deputy's steps: the form that parses each and the one service call behind it. Which of them the page
@@ -222,7 +229,7 @@ def _rate(item, data, by):
 ACTIONS = {
     "submit": Action(lambda item, data: VersionForm(data), _submit),
     "invite": Action(lambda item, data: InviteForm(data, suggestion=item), _invite),
-    "rate": Action(lambda item, data: RateForm(data), _rate),
+    "rate": Action(lambda item, data: RateForm(data, parts=selectors.parts_to_rate(item)), _rate),
 }
 
 
@@ -230,7 +237,7 @@ def _invalid(request, item, action, form):
     if "version" in form.errors:
         _stale_page(request)
     elif action == "invite":
-        messages.error(request, "；".join(form.errors["deputies"]))
+        messages.error(request, join_clauses(form.errors["deputies"]))
     elif action == "rate":
         return _render_detail(request, item, rate_form=form)
     else:

@@ -325,6 +325,10 @@ CELERY_BEAT_SCHEDULE: dict[str, object] = {}
 # item is chased again (and escalated to the office).
 OPINION_REMINDER_DAYS_BEFORE = env.list("OPINION_REMINDER_DAYS_BEFORE", cast=int, default=[3])
 OPINION_OVERDUE_REPEAT_DAYS = env.int("OPINION_OVERDUE_REPEAT_DAYS", default=7)
+# A voter's message left with a deputy (码上找代表): working days until the deputy is reminded, and until the
+# system passes it to the deputy's station for 梳理 and tells the office.
+MESSAGE_REMINDER_WORKING_DAYS = env.int("MESSAGE_REMINDER_WORKING_DAYS", default=3)
+MESSAGE_ESCALATION_WORKING_DAYS = env.int("MESSAGE_ESCALATION_WORKING_DAYS", default=5)
 
 # Suggestions: the Deputies Law's reply deadlines and the office's own rules around them.
 SUGGESTION_DEFAULT_MONTHS = env.int("SUGGESTION_DEFAULT_MONTHS", default=3)

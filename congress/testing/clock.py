@@ -29,4 +29,5 @@ CLOCK_READERS = [
     ("congress.cache", "monotonic"),
     ("core.refresh_cache", "now"),
     ("liaison_stations.ratelimit", "now"),
+    ("liaison_stations.reminders", "now"),
 ]

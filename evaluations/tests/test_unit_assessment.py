@@ -11,7 +11,7 @@ County A's suggestions; all times local (Asia/Shanghai), 10:00 unless given.
 | p3   | lead  | 1  | 03-01       | 06-01      | replied 05-31, on time | B, due 11-01     | unsatisfied       | 91   |
 | p4   | lead  | 2  | 06-15       | 09-15      | active, overdue        |                  | none for round 2  |      |
 | p5   | lead  | 1  | 11-01       | 2099-01-01 | active, open           |                  |                   |      |
-| p6   | co    | 1  | 04-01       | 05-01      | opinion 04-21, on time |                  | co: not counted   | 20   |
+| p6   | co    | 1  | 04-01       | 05-01      | opinion 04-21, on time |                  | co: not rated     | 20   |
 | p7   | split | 1  | 07-01       | 10-01      | replied 10-02, late    | C                | satisfied         | 93   |
 | p10  | lead  | 1  | 01-01 00:10 | 04-01      | transfer asked, open   |                  |                   |      |
 Not counted: a part transferred away; parts assigned 2024-12-31 23:30 and 2026-01-01 00:30.
@@ -65,7 +65,7 @@ from representatives.tests.factories import (
     HandlingUnitFactory,
     LeaderFactory,
 )
-from suggestions.models import Assignment, Evaluation, Reply
+from suggestions.models import Assignment, Evaluation, Reply, UnitRating
 from suggestions.tests.factories import AssignmentFactory, SuggestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +123,9 @@ def reply(part, reply_class, *, promised=None, kept=False):
 
 
 def rate(suggestion, round, value):
+    """The deputy's rating of the round's lead and split parts (each its own ``UnitRating``) and the round's."""
+    for part in suggestion.assignments.filter(round=round, role__in=["lead", "split"]):
+        UnitRating.objects.create(assignment=part, value=value)
     Evaluation.objects.create(suggestion=suggestion, round=round, value=value)
 
 
@@ -183,6 +186,7 @@ def parts(units, county_a, county_b):
         u2, assigned=at(7, 1), deadline=day(10, 1), done=at(9, 1), role="split", suggestion=p["p7"].suggestion
     )
     reply(p["q2"], "A")
+    UnitRating.objects.create(assignment=p["q2"], value="satisfied")
 
     p["p10"] = c.part(u1, assigned=at(1, 1, 0, 10), deadline=day(4, 1), status=A.REASSIGN_REQUESTED)
     # Not counted: transferred away, and assigned just outside the year in local time.

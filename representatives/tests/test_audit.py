@@ -28,6 +28,7 @@ AUDITED = [
     "suggestions.Assignment",
     "suggestions.Reply",
     "suggestions.Evaluation",
+    "suggestions.UnitRating",
     "suggestions.Supervision",
     "evaluations.Score",
     "evaluations.ScoreAdjustment",

@@ -128,6 +128,15 @@ class Flow:
         suggestion.refresh_from_db()
         return suggestion
 
+    def rate(self, suggestion, lead, co="satisfied", comment="答复未解决问题"):
+        """The author rates the round's lead unit ``lead`` and every co-unit ``co`` (services.parts_rate)."""
+        from suggestions import services
+
+        suggestion.refresh_from_db()
+        parts = suggestion.assignments.filter(round=suggestion.round, status="done")
+        ratings = {part.pk: (lead if part.role != "co" else co, comment) for part in parts}
+        return services.parts_rate(suggestion=suggestion, by=self.author, ratings=ratings)
+
 
 @pytest.fixture
 def flow(congress, author, staff_a, lead_unit, co_unit, lead_clerk):

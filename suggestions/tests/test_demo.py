@@ -10,14 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from representatives import demo
 from representatives.models import Level, Membership, StateLog, User
 from suggestions import demo as suggestion_demo
-from suggestions.models import Assignment, CoSigner, Evaluation, Reply, Suggestion, Supervision
+from suggestions.models import Assignment, CoSigner, Evaluation, Reply, Suggestion, Supervision, UnitRating
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,26 @@ class TestTheDemoData:
         assert not Suggestion.objects.filter(
             status__in=[S.DRAFT, S.SUBMITTED, S.REGISTERED], assignments__isnull=False
         ).exists()
+
+    def test_each_unit_of_a_rated_round_has_its_own_rating_and_the_round_takes_the_lowest(self, seeded):
+        rated = Suggestion.objects.filter(evaluations__isnull=False).distinct()
+        assert rated.exists()
+        lowest = {"unsatisfied": 0, "basic": 1, "satisfied": 2}
+        for suggestion in rated.prefetch_related("evaluations", "assignments__rating"):
+            for evaluation in suggestion.evaluations.all():
+                parts = [p for p in suggestion.assignments.all() if p.round == evaluation.round]
+                values = [p.rating.value for p in parts if p.is_rated]
+                assert len(values) == len(parts), suggestion.pk
+                assert evaluation.value == min(values, key=lowest.__getitem__), suggestion.pk
+        # Co-units are rated on their own: some differently from their lead unit.
+        differs = UnitRating.objects.filter(assignment__role="co").exclude(
+            value__in=UnitRating.objects.filter(
+                assignment__suggestion=OuterRef("assignment__suggestion"),
+                assignment__round=OuterRef("assignment__round"),
+                assignment__role="lead",
+            ).values("value")
+        )
+        assert differs.exists()
 
     def test_rows_pass_model_validation(self, seeded):
         refused = {}

@@ -233,6 +233,14 @@ class TestEditing:
         assert (suggestion.status, suggestion.number) == ("draft", None)
 
 
+def rating(suggestion, value, comment=""):
+    """The rating form's fields: the same rating for every part of the round."""
+    data = {"version": suggestion.version}
+    for part in suggestion.assignments.filter(round=suggestion.round, status="done"):
+        data |= {f"value_{part.pk}": value, f"comment_{part.pk}": comment}
+    return data
+
+
 class TestRating:
     def test_the_author_sees_the_reply_and_its_signed_document(self, client, flow):
         suggestion = flow.replied(reply_class="B")
@@ -247,7 +255,7 @@ class TestRating:
         client.force_login(flow.author)
         response = client.post(
             action_url(suggestion, "rate"),
-            {"value": "unsatisfied", "comment": "问题没有解决", "version": suggestion.version},
+            rating(suggestion, "unsatisfied", comment="问题没有解决"),
         )
         assert response.status_code == 302
         suggestion.refresh_from_db()
@@ -257,14 +265,14 @@ class TestRating:
     def test_satisfied_through_the_page_closes_it(self, client, flow):
         suggestion = flow.replied()
         client.force_login(flow.author)
-        client.post(action_url(suggestion, "rate"), {"value": "satisfied", "version": suggestion.version})
+        client.post(action_url(suggestion, "rate"), rating(suggestion, "satisfied"))
         suggestion.refresh_from_db()
         assert suggestion.status == "closed" and suggestion.closed_at is not None
 
     def test_unsatisfied_without_a_reason_is_sent_back_to_the_form(self, client, flow):
         suggestion = flow.replied()
         client.force_login(flow.author)
-        response = client.post(action_url(suggestion, "rate"), {"value": "unsatisfied", "version": suggestion.version})
+        response = client.post(action_url(suggestion, "rate"), rating(suggestion, "unsatisfied"))
         assert response.status_code == 200 and "请说明理由" in page_text(response)
         suggestion.refresh_from_db()
         assert suggestion.status == "replied" and not Evaluation.objects.exists()
@@ -275,9 +283,7 @@ class TestRating:
         CoSigner.objects.create(suggestion=suggestion, deputy=cosigner.deputy, status=CoSigner.Status.ACCEPTED)
         client.force_login(cosigner)
         assert 'id="rate"' not in page_text(client.get(detail_url(suggestion)))
-        response = client.post(
-            action_url(suggestion, "rate"), {"value": "satisfied", "version": suggestion.version}, follow=True
-        )
+        response = client.post(action_url(suggestion, "rate"), rating(suggestion, "satisfied"), follow=True)
         assert "只有领衔代表可以评价答复" in page_text(response)
         suggestion.refresh_from_db()
         assert suggestion.status == "replied" and not Evaluation.objects.exists()

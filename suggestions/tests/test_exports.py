@@ -49,7 +49,7 @@ def closed_after_two_rounds(flow, staff_a, leader_a, author, cosigner, lead_cler
     services.reply_submit(
         assignment=flow.lead_part(suggestion), by=lead_clerk, reply_class="A", text="已处理。", document=pdf()
     )
-    services.suggestion_rate(suggestion=Suggestion.objects.get(pk=suggestion.pk), by=author, value="unsatisfied")
+    flow.rate(suggestion, lead="unsatisfied")  # the lead unit handles its part again, the co-unit does not
     suggestion = Suggestion.objects.get(pk=suggestion.pk)
     reply = services.reply_submit(
         assignment=flow.lead_part(suggestion),

@@ -270,7 +270,7 @@ class TestWhatIsNotChased:
 
     def test_the_first_rounds_parts_are_not_chased_after_re_handling(self, flow, lead_clerk, author):
         suggestion = flow.replied()
-        services.suggestion_rate(suggestion=suggestion, by=author, value="unsatisfied")
+        flow.rate(suggestion, lead="unsatisfied")
         first_round_co = suggestion.assignments.get(role="co", round=1)
         second_round = suggestion.assignments.get(round=2)
         set_deadline(first_round_co, LEAP_DEADLINE)

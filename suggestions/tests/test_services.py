@@ -262,7 +262,8 @@ class TestRating:
     def test_unsatisfied_sends_it_back_with_a_new_deadline_and_a_second_reply(self, flow, settings):
         settings.SUGGESTION_REHANDLE_MONTHS = 1
         suggestion = flow.replied("B")
-        services.suggestion_rate(suggestion=suggestion, by=flow.author, value="unsatisfied", comment="没有实质进展")
+        # The lead unit's reply is rated unsatisfied (the co-unit's opinion was fine): the lead unit handles again.
+        flow.rate(suggestion, lead="unsatisfied", comment="没有实质进展")
         suggestion.refresh_from_db()
         second = flow.lead_part(suggestion)
         from suggestions.deadlines import add_months

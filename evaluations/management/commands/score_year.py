@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress.commands import BaseCommand
+from core.text import labelled
 from evaluations import services
 from evaluations.models import RuleSet
 from representatives.models import Region
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 run = services.score_year_now(rule_set=rule_set)
             except services.TransitionError as exc:
                 failures += 1
-                self.stderr.write(f"{label}：{exc}")
+                self.stderr.write(labelled(label, exc))
                 continue
             except Exception as exc:  # noqa: BLE001 — report and go on; the failed run keeps the old results
                 failures += 1

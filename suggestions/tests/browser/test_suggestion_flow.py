@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from congress.testing.browser import DESKTOP, PHONE, log_in, open_menu, screenshot
 from representatives.tests.factories import ClerkFactory
 from suggestions import services
-from suggestions.models import Assignment, CoSigner, Evaluation, Suggestion
+from suggestions.models import Assignment, CoSigner, Evaluation, Suggestion, UnitRating
 from suggestions.tests.factories import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -119,8 +119,14 @@ def test_a_suggestion_from_draft_to_a_second_round(
     expect(heading).to_contain_text("已立案")
 
     assign = staff.locator("form", has=staff.get_by_role("heading", name="交办（主办、协办）"))
-    assign.get_by_label("主办单位").select_option(label="区交通运输局（蓬江区）")
-    assign.get_by_label("协办单位").select_option(label="区财政局（蓬江区）")
+    # Units are searched, not listed (core/autocomplete.py): type part of the name, pick what the search finds.
+    units = (("主办单位", "交通", "区交通运输局（蓬江区）"), ("协办单位", "财政", "区财政局（蓬江区）"))
+    for label, term, found in units:
+        search = assign.get_by_role("combobox", name=label, exact=True)
+        search.click()
+        search.press_sequentially(term)
+        staff.get_by_role("option", name=found).click()
+        search.press("Escape")
     assign.get_by_role("button", name="提交").click()
     expect(alert(staff)).to_contain_text("建议已交办。")
     expect(heading).to_contain_text("办理中")
@@ -178,11 +184,14 @@ def test_a_suggestion_from_draft_to_a_second_round(
     expect(rate_page.locator(".badge", has_text="已答复")).to_be_visible()
     expect(rate_page.get_by_text("B类：正在解决或列入计划")).to_be_visible()
     expect(rate_page.get_by_role("link", name="答复函（盖章 PDF）")).to_be_visible()
+    # Each unit is rated on its own: the lead unit's reply is not satisfying, the co-unit's opinion is.
     rate = rate_page.locator("form#rate")
-    rate.get_by_label("不满意", exact=True).check()
-    rate.get_by_label("意见").fill(COMMENT)
+    lead_part = rate.locator("fieldset", has_text=lead_unit.name)
+    lead_part.get_by_label("不满意", exact=True).check()
+    lead_part.get_by_label("意见").fill(COMMENT)
+    rate.locator("fieldset", has_text=co_unit.name).get_by_label("满意", exact=True).check()
     rate.get_by_role("button", name="提交评价").tap()
-    expect(alert(rate_page)).to_contain_text("已收到您的评价，建议已交回承办单位重新办理。")
+    expect(alert(rate_page)).to_contain_text("已收到您的评价，评价不满意的承办单位将重新办理。")
     expect(rate_page.locator(".badge", has_text="办理中")).to_be_visible()
     expect(rate_page.locator(".badge", has_text="第 2 轮办理")).to_be_visible()
     evaluation = rate_page.locator(".list-group-item", has_text=COMMENT)
@@ -209,3 +218,7 @@ def test_a_suggestion_from_draft_to_a_second_round(
     assert (suggestion.status, suggestion.round) == (Suggestion.Status.ASSIGNED, 2)
     assert suggestion.evaluations.get().value == Evaluation.Value.UNSATISFIED
     assert suggestion.assignments.filter(unit=lead_unit, round=2, status=Assignment.Status.ACTIVE).exists()
+    # Only the unit rated unsatisfied handles its part again.
+    assert not suggestion.assignments.filter(unit=co_unit, round=2).exists()
+    ratings = dict(UnitRating.objects.values_list("assignment__unit", "value"))
+    assert ratings == {lead_unit.pk: Evaluation.Value.UNSATISFIED, co_unit.pk: Evaluation.Value.SATISFIED}
