@@ -84,6 +84,7 @@ def scoring(repeat: int) -> dict:
 
     year = timezone.localdate().year - 1
     root = Region.objects.filter(parent=None).order_by("path").first()
+    assert root is not None, "no region: seed the database first"
     rule_set = RuleSet.objects.filter(region=root, year=year).first()
     if rule_set is None:
         rule_set = services.rule_set_create_example(region=root, year=year)

@@ -60,7 +60,7 @@ def _aware_datetime(value: datetime.datetime) -> str | None:
 _TEXT_BY_TYPE[datetime.datetime] = _aware_datetime  # type: ignore[assignment]
 
 
-def _plain_text(value) -> str | None:
+def _plain_text(value: Any) -> str | None:
     convert = _TEXT_BY_TYPE.get(type(value))
     if convert is not None:
         return convert(value)
@@ -72,7 +72,7 @@ def _plain_text(value) -> str | None:
     return None
 
 
-def _prepared_text(field, value) -> str:
+def _prepared_text(field: "models.Field[Any, Any]", value: Any) -> str:
     if isinstance(field, models.JSONField):
         # get_db_prep_save would wrap the value for psycopg; COPY wants the JSON text itself.
         return "\\N" if value is None else json.dumps(value, cls=field.encoder).translate(_ESCAPES)
@@ -81,11 +81,11 @@ def _prepared_text(field, value) -> str:
     return text if text is not None else str(prepared).translate(_ESCAPES)
 
 
-def _reader(field) -> Callable[[Any], str]:
+def _reader(field: "models.Field[Any, Any]") -> Callable[[Any], str]:
     attname = field.attname
     if type(field) in _PLAIN_FIELDS:
 
-        def read(obj):
+        def read(obj: models.Model) -> str:
             value = getattr(obj, attname)
             text = _plain_text(value)
             return text if text is not None else _prepared_text(field, value)
@@ -94,10 +94,10 @@ def _reader(field) -> Callable[[Any], str]:
     return lambda obj: _prepared_text(field, getattr(obj, attname))
 
 
-def insert(model: type[models.Model], objs: list, *, batch_size: int = 5000) -> list:
+def insert(model: type[models.Model], objs: list[Any], *, batch_size: int = 5000) -> list[Any]:
     """Insert ``objs`` (instances of ``model``) and set their ids, as ``model.objects.bulk_create(objs)``."""
     if connection.vendor != "postgresql" or not objs:
-        return model.objects.bulk_create(objs, batch_size=batch_size)
+        return list(model._default_manager.bulk_create(objs, batch_size=batch_size))
     opts = model._meta
     fields = [field for field in opts.concrete_fields if not getattr(field, "generated", False)]
     stamped = [field for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)]

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
@@ -181,7 +182,7 @@ def scoring_sql(rule_set: RuleSet, now: datetime.datetime) -> tuple[str, list]:
     warning and the fixed columns.
     """
     quote = connection.ops.quote_name
-    deputies, params = scored_deputies(rule_set).values(scored_id=F("pk")).query.sql_with_params()
+    deputies, params = scored_deputies(rule_set).order_by().values(scored_id=F("pk")).query.sql_with_params()
     params = list(params)
     counted = ["d.scored_id AS deputy_id"]
     joins = []
@@ -200,7 +201,7 @@ def scoring_sql(rule_set: RuleSet, now: datetime.datetime) -> tuple[str, list]:
     total_sql = f"SELECT p.*, {computed} AS computed_total, {computed} + p.adjustment AS total FROM ({points_sql}) p"  # noqa: S608
 
     # The outer level's parameters come first in the text: the fixed columns, grade, warning, the time.
-    outer = [rule_set.pk, rule_set.version, rule_set.year]
+    outer: list[Any] = [rule_set.pk, rule_set.version, rule_set.year]
     grade = _grade(rule_set, outer)
     warning = _warning(rule_set, outer)
     outer.append(connection.ops.adapt_datetimefield_value(now))

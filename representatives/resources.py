@@ -43,7 +43,6 @@ from import_export.results import Result
 from core import copy_insert, spreadsheets
 from core.regions import ancestor_paths
 from core.spreadsheets import FORMULA_PREFIXES, attachment_disposition  # noqa: F401  (imported from here too)
-from core.text import join_list
 
 from . import idnumbers, permissions, tallies
 from .audit import PersonalDataExportMixin
@@ -174,7 +173,7 @@ class ChoiceWidget(widgets.Widget):
         try:
             return self._lookup()[text.lower()]
         except KeyError:
-            options = join_list(label for _value, label in self.choices.choices)
+            options = "、".join(str(label) for _value, label in self.choices.choices)
             raise ValueError(
                 _("“%(value)s”不是有效的选项，可填：%(options)s。") % {"value": text, "options": options}
             ) from None
@@ -526,12 +525,12 @@ def check_dataset(dataset: tablib.Dataset, *, required_columns, template_name) -
         if best > 0 and found[best]:
             raise ValidationError(
                 _("文件缺少必需的列：%(columns)s（列名行在第 %(row)d 行）。请以导出的%(template)s为模板填写。")
-                % {"columns": join_list(missing), "row": best + 1, "template": template_name},
+                % {"columns": "、".join(missing), "row": best + 1, "template": template_name},
                 code="missing_columns",
             )
         raise ValidationError(
             _("文件缺少必需的列：%(columns)s。请以导出的%(template)s为模板填写，列名行之上可以有标题行。")
-            % {"columns": join_list(missing), "template": template_name},
+            % {"columns": "、".join(missing), "template": template_name},
             code="missing_columns",
         )
     rows = sum(1 for row in dataset[header_index:] if any(_text(value) for value in row))
@@ -934,7 +933,7 @@ class _CreationDiff:
         from django.db.models import DateTimeField, ForeignKey, JSONField
 
         self.concrete = concrete
-        self.json = settings.AUDITLOG_STORE_JSON_CHANGES
+        self.json = getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False)
         model_fields = auditlog.get_model_fields(type(sample))
         self.delegate = self.json or bool(model_fields and model_fields.get("mask_fields"))
         self.readers: list[tuple] = []
@@ -942,11 +941,12 @@ class _CreationDiff:
         if self.delegate:
             return
         # auditlog's own selection and order of the fields (model_instance_diff with ``fields_to_check``).
-        fields = {
+        selected = {
             candidate
             for candidate in set(get_fields_in_model(sample))
             if (isinstance(candidate, ForeignKey) and candidate.attname in concrete) or candidate.name in concrete
         }
+        fields = list(selected)
         if model_fields and (model_fields["include_fields"] or model_fields["exclude_fields"]) and fields:
             if model_fields["include_fields"]:
                 fields = [f for f in fields if f.name in model_fields["include_fields"]]
@@ -959,7 +959,7 @@ class _CreationDiff:
             if isinstance(model_field, (DateTimeField, JSONField)):
                 kind = "auditlog"
             elif (
-                not settings.AUDITLOG_USE_FK_STRING_REPRESENTATION
+                not getattr(settings, "AUDITLOG_USE_FK_STRING_REPRESENTATION", False)
                 and (model_field.one_to_one or model_field.many_to_one)
                 and hasattr(model_field, "rel_class")
             ):
@@ -1651,7 +1651,7 @@ class DeputyDirectoryResource(PersonalDataExportMixin, SafeExportMixin, resource
         for membership in deputy.memberships.all():
             if (language, membership.congress_id) not in names:
                 names[language, membership.congress_id] = str(membership.congress)
-        return join_list(names[language, membership.congress_id] for membership in deputy.memberships.all())
+        return "、".join(names[language, membership.congress_id] for membership in deputy.memberships.all())
 
     def dehydrate_status(self, deputy):
         memberships = list(deputy.memberships.all())
