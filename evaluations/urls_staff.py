@@ -2,11 +2,15 @@
 
 from django.urls import path
 
-from . import views_dashboard, views_file, views_units
+from . import views_dashboard, views_file, views_term, views_units
 
 patterns = [
     # Deputies' files and scores.
     path("deputies/<int:pk>/file/<int:year>/", views_file.staff_file, name="deputy_file"),
+    # The term report (任期履职报告) and the deputies whose term ends, for renomination.
+    path("deputies/<int:pk>/term/", views_term.staff_term_report, name="deputy_term"),
+    path("deputies/<int:pk>/term/<int:congress>/", views_term.staff_term_report, name="deputy_term_congress"),
+    path("terms/", views_term.terms_ending, name="terms_ending"),
     path("scores/", views_file.staff_scores, name="scores"),
     path("scores/<int:pk>/adjust/", views_file.score_adjust, name="score_adjust"),
     # Units' assessment and the representative groups.

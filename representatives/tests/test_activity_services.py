@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,7 +14,12 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def new_activity(deputy, by, **overrides):
-    fields = {"kind": ActivityKind.RESEARCH, "date": datetime.date(2025, 4, 1), "place": "白沙", "description": "调研"}
+    fields: dict[str, Any] = {
+        "kind": ActivityKind.RESEARCH,
+        "date": datetime.date(2025, 4, 1),
+        "place": "白沙",
+        "description": "调研",
+    }
     fields.update(overrides)
     return services.activity_create(deputy=deputy, by=by, **fields)
 
