@@ -227,6 +227,11 @@ TABLE = {
     "me:cosign_respond": deputy_page(scope=DEPUTY_SCOPE, kwargs=with_pk("cosigner", answer="accept"), method="post"),
     "me:file": deputy_page(),
     "me:file_year": deputy_page(kwargs=lambda world, side: {"year": world.year}),
+    # The term report: the deputy's own seats only; another side's congress is one they hold no seat in.
+    "me:term_report": deputy_page(),
+    "me:term_report_congress": deputy_page(
+        scope=DEPUTY_SCOPE, kwargs=lambda world, side: {"congress": world[side].congress.pk}
+    ),
     # Office staff and leaders.
     "staff:home": reader_page(),
     "staff:directory": [
@@ -317,6 +322,11 @@ TABLE = {
         ),
     ],
     "staff:deputy_file": reader_page(scope=READ_SCOPE, kwargs=with_pk("deputy", year=year)),
+    "staff:deputy_term": reader_page(scope=READ_SCOPE, kwargs=pk("deputy")),
+    "staff:deputy_term_congress": reader_page(
+        scope=READ_SCOPE, kwargs=with_pk("deputy", congress=lambda world, side: world[side].congress.pk)
+    ),
+    "staff:terms_ending": reader_page(),
     "staff:scores": [
         reader_page(),
         # Another office's rule set in the query falls back to one of the reader's own.
