@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.text import join_clauses, labelled
 from representatives.admin import ReadOnlyScopedAdmin, RegionScopedAdmin, ScopedInline
 from representatives.services import TransitionError
 
@@ -64,7 +65,7 @@ class ApiClientAdmin(RegionScopedAdmin, admin.ModelAdmin):
     @admin.display(description=_("授权操作"))
     def scope_list(self, client):
         labels = dict(Scope.choices)
-        return "；".join(str(labels.get(scope, scope)) for scope in client.scopes or [])
+        return join_clauses(labels.get(scope, scope) for scope in client.scopes or [])
 
     def save_model(self, request, obj, form, change):
         token = services.client_save(client=obj, by=request.user)
@@ -80,7 +81,7 @@ class ApiClientAdmin(RegionScopedAdmin, admin.ModelAdmin):
             try:
                 _show_token(request, client, services.client_rotate(client=client, by=request.user))
             except TransitionError as exc:
-                messages.error(request, f"{client.name}：{exc}")
+                messages.error(request, labelled(client.name, exc))
 
     @admin.action(description=_("吊销"))
     def revoke(self, request, queryset):

@@ -6,6 +6,7 @@ GeoReport fields: http://wiki.open311.org/GeoReport_v2 . The caller's own reques
 implementations, is ``attribute[request_id]`` (or ``request_id``, or an ``Idempotency-Key`` header).
 """
 
+import datetime
 from xml.etree import ElementTree as ET  # nosec B405 - builds XML to send; parses none
 
 from django.http import HttpResponse
@@ -237,7 +238,24 @@ class RequestList(Open311View):
                 opinions = opinions.exclude(status__in=Opinion.OPEN_STATES)
             if request.query_params.get("service_code"):
                 opinions = opinions.filter(category__in=request.query_params["service_code"].split(","))
+            start, end = _moment(request, "start_date"), _moment(request, "end_date")
+            if start is not None:
+                opinions = opinions.filter(received_at__gte=start)
+            if end is not None:
+                opinions = opinions.filter(received_at__lte=end)
         return self.respond([request_row(opinion) for opinion in opinions[:MAX_REQUESTS]])
+
+
+def _moment(request, name: str) -> datetime.datetime | None:
+    """A w3 datetime filter of GeoReport (``2026-05-01T00:00:00+08:00``; a date alone is its midnight)."""
+    value = request.query_params.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        raise exceptions.ValidationError(_("%(name)s 须为 ISO 8601 日期时间。") % {"name": name}) from None
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 def _looks_like_uuid(value: str) -> bool:

@@ -183,6 +183,10 @@ def test_status_follows_the_opinion(client, hotline, station_a, staff_a, unit_a)
     assert [item["service_request_id"] for item in listed] == [reference]
     assert client.get(requests_url(), {"api_key": token, "status": "open"}).json() == []
     assert len(client.get(requests_url(), {"api_key": token, "status": "closed"}).json()) == 1
+    assert client.get(requests_url(), {"api_key": token, "start_date": "2999-01-01"}).json() == []
+    assert len(client.get(requests_url(), {"api_key": token, "end_date": "2999-01-01T00:00:00+08:00"}).json()) == 1
+    bad = client.get(requests_url(), {"api_key": token, "start_date": "yesterday"})
+    assert bad.status_code == 400 and "start_date" in bad.json()[0]["description"]
     xml = ET.fromstring(client.get(request_url(reference, "xml"), {"api_key": token}).content)  # noqa: S314  # nosec B314
     assert xml.tag == "service_requests" and xml[0].findtext("status") == "closed"
 
