@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.pagination import paginate
+from core.workflow import Action, perform
 from representatives.permissions import region_reader_required
 
-from . import exports, selectors, selectors_key, services
+from . import exports, selectors, selectors_key
 from .forms_acceptance import AcceptanceForm
 from .services_acceptance import can_record_acceptance, supervision_accept
 
@@ -34,29 +35,27 @@ def key_suggestions(request):
     )
 
 
+def _run_accept(suggestion, data, by) -> str:
+    supervision_accept(suggestion=suggestion, by=by, date=data["date"], result=data["result"], note=data["note"])
+    return _("二次验收已记录。")
+
+
+# 二次验收 (SUGGESTION_STEPS' ``accept``) on its own page: the form that parses it and the service behind it.
+ACTIONS = {"accept": Action(AcceptanceForm, _run_accept)}
+
+
 @region_reader_required
 def acceptance(request, pk):
     suggestion = selectors.suggestion_detail(user=request.user, pk=pk)
     allowed = can_record_acceptance(request.user, suggestion)
-    form = AcceptanceForm(request.POST or None, suggestion=suggestion)
+    action = ACTIONS["accept"]
+    form = action.form(request.POST or None, suggestion=suggestion)
     if request.method == "POST":
         if not allowed:
             messages.error(request, _("这件建议现在不能进行二次验收。"))
             return redirect("staff:suggestion", pk=suggestion.pk)
-        if form.is_valid():
-            try:
-                supervision_accept(
-                    suggestion=suggestion,
-                    by=request.user,
-                    date=form.cleaned_data["date"],
-                    result=form.cleaned_data["result"],
-                    note=form.cleaned_data["note"],
-                )
-            except services.TransitionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("二次验收已记录。"))
-                return redirect("staff:suggestion", pk=suggestion.pk)
+        if form.is_valid() and perform(request, action.run, suggestion, form.cleaned_data, request.user):
+            return redirect("staff:suggestion", pk=suggestion.pk)
     return render(
         request,
         "staff/suggestions/acceptance_form.html",
