@@ -15,7 +15,8 @@ from core.text import labelled
 from core.workflow import TransitionError
 from representatives.audit import record_transition
 from representatives.models import Deputy
-from representatives.sms import is_mobile, queue_sms
+from representatives.notices import queue_sms
+from representatives.sms import is_mobile
 
 from . import permissions
 from .models import Opinion, Station

@@ -163,6 +163,17 @@ def notify_event(users, *, key: str, title: str, body: str = "", url: str = "") 
     return len(told)
 
 
+def queue_sms(*, to: str, text: str) -> OutgoingMessage | None:
+    """One text to one voter's mobile phone (a message's tracking code, the deputy's answer, a rating's confirmation
+    code), written to the outbox in the caller's transaction and delivered after commit; nothing for a number that
+    is not a mobile. These are single events that happen once by construction, so they need no ledger."""
+    if not is_mobile(to):
+        return None
+    message = OutgoingMessage.objects.create(channel=OutgoingMessage.Channel.SMS, to=to, body=text[:MAX_LENGTH])
+    transaction.on_commit(_schedule_delivery)
+    return message
+
+
 def phone_of(user) -> str:
     # A deputy's number is kept on their record; other accounts have none on file.
     deputy = getattr(user, "deputy", None) if user.deputy_id else None
@@ -177,7 +188,7 @@ def _event_text(title: str, notice: Notice) -> str:
 def _schedule_delivery():
     try:
         deliver_outbox_task.delay()
-    except Exception:  # noqa: BLE001 — a broker outage must not fail the sweep; the periodic delivery retries.
+    except Exception:  # noqa: BLE001 — a broker outage must not fail a sweep or a request; the periodic delivery retries.
         logger.warning("could not queue outbox delivery; the periodic task will deliver", exc_info=True)
 
 
