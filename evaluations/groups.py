@@ -24,7 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.text import bracketed, join_clauses
+from core.text import bracketed, join_clauses, join_list
 from liaison_stations.models import Opinion
 from representatives.audit import record_transition
 from representatives.models import ActivityKind, ActivityRecord, Group, Membership
@@ -173,7 +173,7 @@ class GroupChecklist:
             sources.append(_("调研活动"))
         if self._noted("research_report"):
             sources.append(_("年度记录"))
-        return _("、").join(sources)
+        return join_list(sources)
 
     @property
     def suggestion_source(self) -> str:
@@ -182,7 +182,7 @@ class GroupChecklist:
             sources.append(_("领衔"))
         if self.cosigned_suggestion:
             sources.append(_("联名"))
-        return _("、").join(sources)
+        return join_list(sources)
 
     @property
     def problem_source(self) -> str:
@@ -191,7 +191,7 @@ class GroupChecklist:
             sources.append(_("选民意见已反馈"))
         if self._noted("problem_solved"):
             sources.append(_("年度记录"))
-        return _("、").join(sources)
+        return join_list(sources)
 
 
 def groups_for(user):

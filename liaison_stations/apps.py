@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.text import bracketed
+
 
 class LiaisonStationsConfig(AppConfig):
     name = "liaison_stations"
@@ -26,7 +28,7 @@ class LiaisonStationsConfig(AppConfig):
             autocomplete.Source(
                 lambda user: stations_for(user).select_related("region"),
                 ("name", "region__name"),
-                lambda station: f"{station.name}（{station.region.name}）",
+                lambda station: f"{station.name}{bracketed(station.region.name)}",
                 ("region",),
             ),
         )
@@ -62,7 +64,7 @@ class LiaisonStationsConfig(AppConfig):
             autocomplete.Source(
                 lambda user: stations_for(user).filter(is_active=True).select_related("region"),
                 ("name", "region__name"),
-                lambda station: f"{station.name}（{station.region.name}）",
+                lambda station: f"{station.name}{bracketed(station.region.name)}",
                 ("region",),
             ),
         )

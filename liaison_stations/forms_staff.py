@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.text import bracketed, join_list
 from core.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from representatives.forms import StyledFormMixin
 from representatives.models import Deputy, HandlingUnit, Region
@@ -26,12 +27,12 @@ def station_regions_for(user):
 
 class RegionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.get_level_display()}）"
+        return f"{obj.name}{bracketed(obj.get_level_display())}"
 
 
 class DeputyChoiceMixin:
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.code}）"
+        return f"{obj.name}{bracketed(obj.code)}"
 
 
 class DeputyChoiceField(DeputyChoiceMixin, forms.ModelChoiceField):
@@ -103,7 +104,7 @@ class AssignDeputiesForm(StyledFormMixin, forms.Form):
         found = {deputy.code: deputy for deputy in self.visible.filter(code__in=codes)} if codes else {}
         unknown = [code for code in codes if code not in found]
         if unknown:
-            self.add_error("codes", _("在您的区域内找不到这些编号的代表：%(codes)s") % {"codes": "、".join(unknown)})
+            self.add_error("codes", _("在您的区域内找不到这些编号的代表：%(codes)s") % {"codes": join_list(unknown)})
         chosen = {deputy.pk: deputy for deputy in cleaned.get("deputies") or []}
         chosen.update({deputy.pk: deputy for deputy in found.values()})
         if not chosen and not self.errors:

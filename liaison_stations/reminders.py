@@ -169,7 +169,7 @@ def message_sweep(today: datetime.date) -> int:
         return 0
     due = _message_deadlines([timezone.localdate(message.received_at) for message in waiting])
     deputy_ids = {message.addressed_to_id for message in waiting}
-    accounts: dict[int, list] = {}
+    accounts: dict[int | None, list] = {}
     for user in User.objects.filter(deputy_id__in=deputy_ids, role=Role.DEPUTY, is_active=True).select_related(
         "deputy"
     ):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.text import join_clauses
 from core.workflow import Step, Workflow, Workflows, in_states
 from representatives.audit import record_transition
 from representatives.models import Congress, HandlingUnit, Membership
@@ -42,7 +43,7 @@ def _clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise TransitionError("；".join(exc.messages)) from exc
+        raise TransitionError(join_clauses(exc.messages)) from exc
 
 
 def on_open_ballot(project: Project) -> bool:

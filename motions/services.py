@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.text import bracketed, join_clauses, labelled
 from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 from representatives.audit import record_transition
 from representatives.models import Congress, Deputy, Membership, Role, User
@@ -38,7 +39,7 @@ def _clean(instance) -> None:
     try:
         instance.full_clean()
     except ValidationError as exc:
-        raise TransitionError("；".join(exc.messages)) from exc
+        raise TransitionError(join_clauses(exc.messages)) from exc
 
 
 def _locked(motion: Motion, expected_version: int | None = None) -> Motion:
@@ -269,7 +270,7 @@ def motion_register(*, motion: Motion, by, expected_version=None) -> Motion:
 
 def _decision_note(body: str, committee: str) -> str:
     label = str(Motion.Body(body).label)
-    return f"{label}（{committee}）" if committee else label
+    return f"{label}{bracketed(committee)}" if committee else label
 
 
 def _check_body(body: str, committee: str) -> None:
@@ -290,7 +291,7 @@ def motion_list(
         motion,
         by,
         M.LISTED,
-        note=f"{_decision_note(body, committee)}：{session.strip()}",
+        note=labelled(_decision_note(body, committee), session.strip()),
         decision_body=body,
         committee=committee.strip(),
         session=session.strip(),
@@ -314,7 +315,7 @@ def motion_not_list(
         motion,
         by,
         M.NOT_LISTED,
-        note=f"{_decision_note(body, committee)}：{reason.strip()}",
+        note=labelled(_decision_note(body, committee), reason.strip()),
         decision_body=body,
         committee=committee.strip(),
         decision_reason=reason.strip(),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
+from core.text import join_clauses
 from core.workflow import Action, perform
 from representatives.permissions import deputy_required
 
@@ -183,7 +184,7 @@ def motion_action(request, pk, action):
     form = step.form(item, request.POST)
     if not form.is_valid():
         if "deputies" in form.errors:
-            messages.error(request, "；".join(form.errors["deputies"]))
+            messages.error(request, join_clauses(form.errors["deputies"]))
         else:
             messages.error(request, _("页面已过期，请刷新后再操作。"))
         return redirect("me:motion", pk=item.pk)

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core.text import bracketed
+
 
 def region_label(region) -> str:
     """A region and the one above it: township names repeat across counties (城关镇)."""
-    return f"{region.name}（{region.parent.name}）" if region.parent_id else region.name
+    return f"{region.name}{bracketed(region.parent.name)}" if region.parent_id else region.name
 
 
 class RepresentativesConfig(AppConfig):
@@ -29,7 +31,7 @@ class RepresentativesConfig(AppConfig):
         autocomplete.sources.register(
             "units",
             autocomplete.Source(
-                handling_units_for, ("name", "region__name"), lambda unit: f"{unit.name}（{unit.region.name}）"
+                handling_units_for, ("name", "region__name"), lambda unit: f"{unit.name}{bracketed(unit.region.name)}"
             ),
         )
         # Regions, congresses and groups grow with the province too (issue 18): each searched among the rows the
@@ -50,13 +52,16 @@ class RepresentativesConfig(AppConfig):
             autocomplete.Source(
                 lambda user: deputies_for(user).order_by("name", "code"),
                 ("name", "code"),
-                lambda deputy: f"{deputy.name}（{deputy.code}）",
+                lambda deputy: f"{deputy.name}{bracketed(deputy.code)}",
             ),
         )
         autocomplete.sources.register(
             "groups",
             autocomplete.Source(
-                groups_for, ("name", "region__name"), lambda group: f"{group.name}（{group.region.name}）", ("region",)
+                groups_for,
+                ("name", "region__name"),
+                lambda group: f"{group.name}{bracketed(group.region.name)}",
+                ("region",),
             ),
         )
         # The deputies' and activity records' counters of the region figures (tallies.py explains why).

@@ -43,6 +43,7 @@ from import_export.results import Result
 from core import copy_insert, spreadsheets
 from core.regions import ancestor_paths
 from core.spreadsheets import FORMULA_PREFIXES, attachment_disposition  # noqa: F401  (imported from here too)
+from core.text import join_list
 
 from . import idnumbers, permissions, tallies
 from .audit import PersonalDataExportMixin
@@ -173,7 +174,7 @@ class ChoiceWidget(widgets.Widget):
         try:
             return self._lookup()[text.lower()]
         except KeyError:
-            options = "、".join(str(label) for _value, label in self.choices.choices)
+            options = join_list(label for _value, label in self.choices.choices)
             raise ValueError(
                 _("“%(value)s”不是有效的选项，可填：%(options)s。") % {"value": text, "options": options}
             ) from None
@@ -525,12 +526,12 @@ def check_dataset(dataset: tablib.Dataset, *, required_columns, template_name) -
         if best > 0 and found[best]:
             raise ValidationError(
                 _("文件缺少必需的列：%(columns)s（列名行在第 %(row)d 行）。请以导出的%(template)s为模板填写。")
-                % {"columns": "、".join(missing), "row": best + 1, "template": template_name},
+                % {"columns": join_list(missing), "row": best + 1, "template": template_name},
                 code="missing_columns",
             )
         raise ValidationError(
             _("文件缺少必需的列：%(columns)s。请以导出的%(template)s为模板填写，列名行之上可以有标题行。")
-            % {"columns": "、".join(missing), "template": template_name},
+            % {"columns": join_list(missing), "template": template_name},
             code="missing_columns",
         )
     rows = sum(1 for row in dataset[header_index:] if any(_text(value) for value in row))
@@ -1651,7 +1652,7 @@ class DeputyDirectoryResource(PersonalDataExportMixin, SafeExportMixin, resource
         for membership in deputy.memberships.all():
             if (language, membership.congress_id) not in names:
                 names[language, membership.congress_id] = str(membership.congress)
-        return "、".join(names[language, membership.congress_id] for membership in deputy.memberships.all())
+        return join_list(names[language, membership.congress_id] for membership in deputy.memberships.all())
 
     def dehydrate_status(self, deputy):
         memberships = list(deputy.memberships.all())

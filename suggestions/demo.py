@@ -112,7 +112,7 @@ SUPERVISION_NOTES = {
     Supervision.Kind.UNANNOUNCED: "不打招呼到现场暗访，核实整改落实情况。",
     Supervision.Kind.REVIEW: "办结后回头看，检查承诺事项是否落实到位。",
 }
-COMMENTS = {
+COMMENTS: dict[str, str] = {
     Evaluation.Value.SATISFIED: "",
     Evaluation.Value.BASIC: "希望继续跟进落实。",
     Evaluation.Value.UNSATISFIED: "答复未回应所提问题，请重新办理。",
