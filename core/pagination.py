@@ -48,6 +48,29 @@ def cached_count(queryset: QuerySet[Any]) -> int:
     return count
 
 
+def cached_rows(queryset: QuerySet[Any]) -> list[Any]:
+    """``list(queryset)``, kept for COUNT_CACHE_SECONDS when it was slow, as ``cached_count`` keeps counts.
+
+    For small grouped figures read on every visit (the start page's "overdue by unit" entries group a
+    province's overdue opinions or suggestions by unit: 0.2–0.3 s each at province scale, bench/README.md);
+    the rows must pickle (``values()`` dicts, tuples, numbers). The key is the SQL with its parameters, so a
+    figure that depends on today's date is not served after midnight.
+    """
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    key = "pagerows:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        return list(cached)
+    started = time.monotonic()
+    rows = list(queryset.all())  # a fresh read, not rows an earlier evaluation left on this queryset
+    if time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
+        cache.set(key, rows, COUNT_CACHE_SECONDS)
+    return rows
+
+
 def _names_pk(term: object) -> bool:
     if isinstance(term, str):
         return term.lstrip("-?") in PK_NAMES

@@ -79,7 +79,7 @@ _PLAIN_INPUT_TEMPLATES = {
 }
 
 
-class FastInputMixin:
+class FastInputMixin(forms.Widget):
     """For a plain ``<input>``: the same HTML as Django's ``input.html``, written in Python.
 
     A list page's filter form has up to a dozen inputs; each rendered through the form renderer's templates

@@ -1,6 +1,7 @@
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Count
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -101,3 +102,22 @@ def test_a_slow_count_is_kept_for_a_while_and_a_fast_one_stays_exact(deputies, s
     assert ctx.captured_queries == []
     # Another scope is another count.
     assert MirroredPaginator(queryset.filter(name="代表0"), PER_PAGE).count == 8
+
+
+def test_slow_grouped_rows_are_kept_like_slow_counts_and_fast_ones_stay_exact(deputies, settings, regions):
+    from core.pagination import cached_rows
+
+    rows = Deputy.objects.values("name").annotate(n=Count("pk")).order_by("name")
+    assert cached_rows(rows)[0] == {"name": "代表0", "n": 8}
+    DeputyFactory(region=regions.town_a, name="代表0")
+    assert cached_rows(rows)[0] == {"name": "代表0", "n": 9}
+
+    settings.PAGE_COUNT_CACHE_AFTER_SECONDS = 0
+    assert cached_rows(rows)[0]["n"] == 9
+    DeputyFactory(region=regions.town_a, name="代表0")
+    with CaptureQueriesContext(connection) as ctx:
+        assert cached_rows(rows)[0]["n"] == 9
+    assert ctx.captured_queries == []
+    # Other filters are other rows; a filter that can match nothing runs no SQL.
+    assert cached_rows(rows.filter(name="代表1")) == [{"name": "代表1", "n": 8}]
+    assert cached_rows(rows.filter(pk__in=[])) == []
