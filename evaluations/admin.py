@@ -24,6 +24,7 @@ from .models import (
     CongressSession,
     GradeBand,
     GroupYearNote,
+    Nomination,
     RuleItem,
     RuleSet,
     Score,
@@ -35,6 +36,7 @@ from .models import (
 
 STATE_LOG_SCOPES[RuleSet] = "region"
 STATE_LOG_SCOPES[Score] = "deputy__region"
+STATE_LOG_SCOPES[Nomination] = "region"
 
 
 class RuleItemInline(ScopedInline, admin.TabularInline):
@@ -280,3 +282,13 @@ class GroupYearNoteAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_select_related = ["group__region"]
     list_filter = ["year"]
     search_fields = ["group__name"]
+
+
+@admin.register(Nomination)
+class NominationAdmin(ReadOnlyScopedAdmin, admin.ModelAdmin):
+    """The record of the awards; nominations are made and decided on the staff page (services with reasons)."""
+
+    list_display = ["year", "category", "deputy", "suggestion", "unit", "status", "region", "decided_at"]
+    list_select_related = ["deputy", "suggestion", "unit", "region"]
+    list_filter = ["year", "category", "status"]
+    search_fields = ["deputy__name", "suggestion__title", "unit__name", "reason", "decision_reason"]

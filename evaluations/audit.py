@@ -16,6 +16,7 @@ from .models import (
     CongressSession,
     GradeBand,
     GroupYearNote,
+    Nomination,
     RuleItem,
     RuleSet,
     Score,
@@ -34,6 +35,7 @@ register(CongressSession, "congress__region")
 register(Attendance, "deputy__region")
 register(UnitRuleSet, "region")
 register(GroupYearNote, "group__region")
+register(Nomination, "region")
 
 
 def _skip_score_deletions(sender, action, **kwargs):

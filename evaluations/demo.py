@@ -123,3 +123,62 @@ def calibrate(rule_set: RuleSet) -> RuleSet:
     for level, below_points in DEMO_WARNINGS.items():
         WarningBand.objects.filter(rule_set=rule_set, level=level).update(below_points=below_points)
     return rule_set
+
+
+@builder("awards")
+def build_awards(ctx: DemoContext) -> None:
+    """Last year's 三优三先 decided and published, this year's first nominations waiting for the decision."""
+    from django.db.models import Count, Q
+
+    from representatives.models import ActivityRecord, Deputy, HandlingUnit
+    from suggestions.models import Evaluation, Suggestion
+
+    from . import awards
+    from .models import Nomination
+
+    staff = ctx.accounts.get("staff")
+    if staff is None or Nomination.objects.exists():
+        return
+    last_year, this_year = ctx.today.year - 1, ctx.today.year
+    most_active = list(
+        awards.nominees_for(staff, Nomination.Category.DEPUTY)
+        .annotate(
+            n=Count(
+                "activities",
+                filter=Q(activities__status=ActivityRecord.Status.CONFIRMED, activities__date__year=last_year),
+            )
+        )
+        .order_by("-n", "pk")[:3]
+    )
+    rated_well = (
+        awards.nominees_for(staff, Nomination.Category.SUGGESTION)
+        .filter(year=last_year, evaluations__value=Evaluation.Value.SATISFIED)
+        .order_by("number", "pk")
+        .first()
+    )
+    units = list(awards.nominees_for(staff, Nomination.Category.UNIT).order_by("pk")[:2])
+    decided: list[tuple[str, Deputy | Suggestion | HandlingUnit, str, bool]] = [
+        (Nomination.Category.DEPUTY, deputy, _("全年履职记录完整，进站接待选民次数位居前列。"), True)
+        for deputy in most_active[:2]
+    ]
+    if rated_well is not None:
+        decided.append((Nomination.Category.SUGGESTION, rated_well, _("建议经办理得到落实，代表评价满意。"), True))
+    if units:
+        decided.append((Nomination.Category.UNIT, units[0], _("按时答复率和满意率均居前列。"), True))
+    if len(units) > 1:
+        decided.append((Nomination.Category.UNIT, units[1], _("办理及时，但有建议被评为不满意。"), False))
+    for category, nominee, reason, awarded in decided:
+        nomination = awards.nominate(by=staff, year=last_year, category=category, nominee=nominee, reason=reason)
+        if awarded:
+            awards.nomination_award(nomination=nomination, by=staff, reason=_("经常委会主任会议研究，评为优秀。"))
+            awards.nomination_publish(nomination=nomination, by=staff)
+        else:
+            awards.nomination_decline(nomination=nomination, by=staff, reason=_("满意率未达到评选办法要求。"))
+    if len(most_active) > 2:
+        awards.nominate(
+            by=staff,
+            year=this_year,
+            category=Nomination.Category.DEPUTY,
+            nominee=most_active[2],
+            reason=_("年内多次参加视察调研，建议质量较高。"),
+        )

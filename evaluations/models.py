@@ -338,3 +338,84 @@ class GroupYearNote(models.Model):
 
     def __str__(self):
         return f"{self.group} {self.year}"
+
+
+class Nomination(models.Model):
+    """A nominee for the year's awards (三优三先): an outstanding deputy, suggestion or handling unit, chosen by an
+    office from the records, decided with reasons and, once awarded, published on the public site."""
+
+    class Category(models.TextChoices):
+        DEPUTY = "deputy", _("优秀人大代表")
+        SUGGESTION = "suggestion", _("优秀议案建议")
+        UNIT = "unit", _("优秀建议承办单位")
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("已提名")
+        AWARDED = "awarded", _("评为优秀")
+        DECLINED = "declined", _("未评上")
+        PUBLISHED = "published", _("已公布")
+
+    region = models.ForeignKey(Region, verbose_name=_("评选单位"), on_delete=models.PROTECT, related_name="nominations")
+    year = models.PositiveSmallIntegerField(_("年度"))
+    category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("代表"), null=True, blank=True, on_delete=models.PROTECT, related_name="nominations"
+    )
+    suggestion = models.ForeignKey(
+        "suggestions.Suggestion",
+        verbose_name=_("建议"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    unit = models.ForeignKey(
+        "representatives.HandlingUnit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="nominations",
+    )
+    reason = models.TextField(_("提名理由"), max_length=2000)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.NOMINATED)
+    decision_reason = models.TextField(_("评选意见"), max_length=2000, blank=True)
+    nominated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("提名人")
+    )
+    nominated_at = models.DateTimeField(_("提名时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("评选时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评优提名")
+        verbose_name_plural = _("评优提名")
+        ordering = ["-year", "category", "id"]
+        constraints = [
+            # Exactly the nominee the category names, and nothing else.
+            models.CheckConstraint(
+                condition=(
+                    Q(category="deputy", deputy__isnull=False, suggestion__isnull=True, unit__isnull=True)
+                    | Q(category="suggestion", deputy__isnull=True, suggestion__isnull=False, unit__isnull=True)
+                    | Q(category="unit", deputy__isnull=True, suggestion__isnull=True, unit__isnull=False)
+                ),
+                name="nomination_names_its_nominee",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="nominated") | ~Q(decision_reason=""), name="nomination_decision_has_reason"
+            ),
+            models.UniqueConstraint(fields=["region", "year", "deputy"], name="nomination_deputy_once"),
+            models.UniqueConstraint(fields=["region", "year", "suggestion"], name="nomination_suggestion_once"),
+            models.UniqueConstraint(fields=["region", "year", "unit"], name="nomination_unit_once"),
+        ]
+        indexes = [models.Index(fields=["status", "year"])]
+
+    def __str__(self):
+        return f"{self.year} {self.get_category_display()} · {self.nominee}"
+
+    @property
+    def nominee(self) -> object:
+        return self.deputy or self.suggestion or self.unit

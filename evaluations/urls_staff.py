@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_dashboard, views_file, views_term, views_units
+from . import views_awards, views_dashboard, views_file, views_term, views_units
 
 patterns = [
     # Deputies' files and scores.
@@ -11,6 +11,10 @@ patterns = [
     path("deputies/<int:pk>/term/", views_term.staff_term_report, name="deputy_term"),
     path("deputies/<int:pk>/term/<int:congress>/", views_term.staff_term_report, name="deputy_term_congress"),
     path("terms/", views_term.terms_ending, name="terms_ending"),
+    # The year's awards (三优三先).
+    path("awards/", views_awards.awards_page, name="awards"),
+    path("awards/nominate/", views_awards.nominate, name="awards_nominate"),
+    path("awards/<int:pk>/<str:step>/", views_awards.nomination_step, name="nomination_step"),
     path("scores/", views_file.staff_scores, name="scores"),
     path("scores/<int:pk>/adjust/", views_file.score_adjust, name="score_adjust"),
     # Units' assessment and the representative groups.

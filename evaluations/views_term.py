@@ -86,12 +86,12 @@ def terms_ending(request: HttpRequest) -> HttpResponse:
                 seat.n_suggestions,
                 seat.n_warnings,
             ]
-            # Each seat carries the term's counts annotated by ``ending_seats``.
-            for seat in cast(list[Any], seats)
+            # Each seat carries the term's counts added by ``with_term_figures``.
+            for seat in cast(list[Any], reads.with_term_figures(list(seats)))
         ]
         return spreadsheets.xlsx_response(spreadsheets.sheet(headers, rows, title=_("任期届满代表")), _("任期届满代表"))
+    page = paginate(request, seats)
+    page.object_list = reads.with_term_figures(list(page.object_list))
     return render(
-        request,
-        "staff/evaluations/terms_ending.html",
-        {"page": paginate(request, seats), "within": within, "horizons": HORIZONS},
+        request, "staff/evaluations/terms_ending.html", {"page": page, "within": within, "horizons": HORIZONS}
     )

@@ -8,6 +8,7 @@ side's data is caught by looking for the marker, whatever the status code says.
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
@@ -98,6 +99,7 @@ class Side:
     score: object = None
     score_run: object = None
     export_job: object = None
+    nomination: object = None
     lh_project: object = None
     lh_ballot: object = None
     # Per registered model label, this side's object for the admin pages.
@@ -144,6 +146,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     from evaluations.models import (
         CongressSession,
         GroupYearNote,
+        Nomination,
         RuleSet,
         Score,
         ScoreAdjustment,
@@ -311,6 +314,14 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         end_date=datetime.date(year, 1, 12),
     )
     unit_rules = UnitRuleSet.objects.create(region=county, year=year)
+    side.nomination = Nomination.objects.create(
+        region=county,
+        year=year,
+        category=Nomination.Category.DEPUTY,
+        deputy=cast(Any, side.deputy),
+        reason=f"{private}提名理由",
+        nominated_by=cast(Any, side.staff),
+    )
 
     assignment.refresh_from_db()
     side.owned = {
@@ -343,6 +354,7 @@ def _build_side(tag: str, county, town, year: int) -> Side:
         "evaluations.ScoreAdjustment": adjustment,
         "evaluations.UnitRuleSet": unit_rules,
         "evaluations.GroupYearNote": side.group_note,
+        "evaluations.Nomination": side.nomination,
     }
     # 民生实事: a project chosen by a closed vote, with a progress report and an inspection.
     from livelihood.testing import build_side as build_livelihood

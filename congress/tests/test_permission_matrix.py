@@ -327,6 +327,25 @@ TABLE = {
         scope=READ_SCOPE, kwargs=with_pk("deputy", congress=lambda world, side: world[side].congress.pk)
     ),
     "staff:terms_ending": reader_page(),
+    # The awards (三优三先): readers see their region's nominations; office staff nominate and decide.
+    "staff:awards": reader_page(),
+    "staff:awards_nominate": office_page(
+        scope=OFFICE_SCOPE,
+        method="post",
+        data=lambda world, side: {
+            "year": world.year,
+            "category": "unit",
+            "nominee": world[side].unit.pk,
+            "reason": "好",
+        },
+    ),
+    "staff:nomination_step": reader_page(
+        scope=READ_SCOPE,
+        kwargs=lambda world, side: {"pk": world[side].nomination.pk, "step": "award"},
+        method="post",
+        data={"reason": "好"},
+    ),
+    "public:awards": public(),
     "staff:scores": [
         reader_page(),
         # Another office's rule set in the query falls back to one of the reader's own.

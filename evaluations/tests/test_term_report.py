@@ -148,7 +148,7 @@ def test_staff_list_terms_ending_within_the_horizon_with_the_reports_figures(cli
     client.force_login(staff_a)
 
     soon = client.get(reverse("staff:terms_ending"), {"within": "90"})
-    listed = list(soon.context["page"])
+    listed = list(soon.context["page"].object_list)
     assert [s.pk for s in listed] == [seat.pk]
     report = reads.term_report(deputy_a, seat)
     assert listed[0].n_activities == row(report, "activities").total == 1
@@ -170,3 +170,19 @@ def test_a_leader_reads_the_report_of_a_deputy_in_their_region(client, regions, 
     )
     assert response.status_code == 200
     assert response.context["report"].seat == seat
+
+
+def test_the_list_of_ending_terms_runs_a_fixed_number_of_queries(
+    client, staff_a, congress, regions, django_assert_max_num_queries
+):
+    MembershipFactory(congress=congress, deputy=DeputyFactory(region=regions.town_a))
+    client.force_login(staff_a)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("staff:terms_ending"))
+    for _ in range(6):
+        deputy = DeputyFactory(region=regions.town_a)
+        MembershipFactory(congress=congress, deputy=deputy)
+        confirmed(deputy, datetime.date(THIS_YEAR - 1, 3, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("staff:terms_ending"))
+    assert len(page.context["page"].object_list) == 7
