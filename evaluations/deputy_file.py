@@ -23,6 +23,8 @@ from representatives import services_ratings
 from representatives.models import ActivityKind, ActivityRecord, Deputy
 from representatives.permissions import sees_region_data
 from suggestions.models import CoSigner, Evaluation, Suggestion
+from training import selectors as training_selectors
+from training.models import Attendance as TrainingAttendance
 
 from . import permissions
 from .models import METRICS, Attendance, Metric, RuleSet, Score, ScoreAdjustment, ScoreRun, Warning
@@ -75,6 +77,12 @@ class DeputyFile:
     scores: list[ScoredYear] = field(default_factory=list)
     # Led or seconded, listed apart from suggestions (motions.selectors.file_motions).
     motions: list[Motion] = field(default_factory=list)
+    # Training sessions attended (training.selectors.file_attendance), with their hours.
+    training_sessions: list[TrainingAttendance] = field(default_factory=list)
+
+    @property
+    def training_hours(self):
+        return training_selectors.file_hours(self.training_sessions)
 
     def _of_kinds(self, kinds) -> list[ActivityRecord]:
         return [record for record in self.activities if record.kind in kinds]
@@ -192,6 +200,7 @@ def deputy_file(deputy: Deputy, year: int) -> DeputyFile:
         duty_shifts=duty_shifts,
         scores=scored_years(deputy, year),
         motions=motion_selectors.file_motions(deputy.pk, year),
+        training_sessions=training_selectors.file_attendance(deputy.pk, year),
     )
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TrainingConfig(AppConfig):
     name = "training"
     verbose_name = _("培训与测试")
+
+    def ready(self):
+        # ``audit`` registers this app's models with django-auditlog on import; ``demo`` fills
+        # representatives.demo.builders (seed_demo) on import.
+        from . import audit, demo  # noqa: F401

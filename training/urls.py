@@ -1,7 +1,9 @@
 """The app's URL patterns by audience; congress/urls.py mounts each under its namespace."""
 
+from . import urls_staff
+
 deputy_patterns: list = []
-staff_patterns: list = []
+staff_patterns = urls_staff.patterns
 unit_patterns: list = []
 public_patterns: list = []
 

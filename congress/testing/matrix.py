@@ -364,6 +364,10 @@ def _build_side(tag: str, county, town, year: int) -> Side:
     from motions.testing import build_side as build_motions
 
     build_motions(side, year, scoped, private)
+    # Training: an induction course of the side's congress with a session the side's deputy attended.
+    from training.testing import build_side as build_training
+
+    build_training(side, year, scoped)
     # A directory download the side's office built in the background (core.exports), with its file.
     from core import services as export_services
     from core.exports import kind_named

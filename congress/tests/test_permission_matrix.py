@@ -68,6 +68,10 @@ def pk(attr):
     return lambda world, side: {"pk": getattr(world[side], attr).pk}
 
 
+def owned_pk(label):
+    return lambda world, side: {"pk": world[side].owned[label].pk}
+
+
 def public_id(attr):
     return lambda world, side: {"public_id": getattr(world[side], attr).public_id}
 
@@ -403,6 +407,31 @@ TABLE = {
         reader_page(),
         reader_page(label="ballot", query=lambda world, side: f"ballot={world[side].lh_ballot.pk}"),
     ],
+    # Training: the region's readers read courses, sessions and induction coverage; office staff of the course's
+    # region create courses, schedule sessions and mark attendance. Another region's rows are not found.
+    "staff:training_courses": reader_page(),
+    "staff:training_course_new": office_page(),
+    "staff:training_course": [
+        reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.Course")),
+        office_page(
+            label="schedule",
+            scope=OFFICE_SCOPE,
+            kwargs=owned_pk("training.Course"),
+            method="post",
+            data={"date": "2025-05-01", "place": "会议室", "hours": "2"},
+        ),
+    ],
+    "staff:training_session": [
+        reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.TrainingSession")),
+        office_page(
+            label="record",
+            scope=OFFICE_SCOPE,
+            kwargs=owned_pk("training.TrainingSession"),
+            method="post",
+            data=lambda world, side: {"present": [world[side].deputy.pk]},
+        ),
+    ],
+    "staff:training_induction": reader_page(),
     # A deputy's ballots and projects are those of their congress; a second paper is refused with a message.
     "me:livelihood": deputy_page(),
     "me:livelihood_ballot": [

@@ -1,0 +1,9 @@
+"""Field history (django-auditlog) of courses, sessions and attendance."""
+
+from representatives.audit import register
+
+from .models import Attendance, Course, TrainingSession
+
+register(Course, "congress__region")
+register(TrainingSession, "course__congress__region")
+register(Attendance, "session__course__congress__region")

@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from representatives.demo import DEMO_PASSWORD
+from representatives.models import Membership
+
+from ..models import Attendance, Course
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_demo(db, monkeypatch):
+    # Only the builders this app's data stands on and its own (the crawl builds the whole demo).
+    from representatives import demo
+
+    for name, step in demo.builders.items():
+        if step.build.__module__ not in ("representatives.demo", "training.demo"):
+            monkeypatch.delitem(demo.builders._entries, name)
+    call_command("seed_demo", deputies=400, verbosity=0)
+
+
+def test_the_demo_holds_courses_attendance_and_missing_induction(small_demo, client):
+    assert Course.objects.filter(is_induction=True).exists()
+    assert Attendance.objects.filter(attended=True).exists() and Attendance.objects.filter(attended=False).exists()
+    # Deputies who left mid-year were on the rosters of the sessions held while they sat.
+    assert Attendance.objects.filter(deputy__memberships__status=Membership.Status.RESIGNED).exists()
+    assert client.login(username="staff", password=DEMO_PASSWORD)
+    page = client.get(reverse("staff:training_induction")).content.decode()
+    assert 'data-record="seat"' in page

@@ -1,0 +1,173 @@
+import datetime
+import re
+from decimal import Decimal
+from types import SimpleNamespace
+
+import pytest
+from django.urls import reverse
+
+from evaluations.deputy_file import deputy_file
+from representatives.models import Level, Membership
+from representatives.tests.factories import (
+    CongressFactory,
+    DeputyFactory,
+    DeputyUserFactory,
+    LeaderFactory,
+    MembershipFactory,
+)
+
+from .. import selectors, services
+from ..models import Attendance
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def county(regions, staff_a):
+    """County A's current congress with four serving deputies and one who resigned."""
+    congress = CongressFactory(
+        region=regions.county_a,
+        level=Level.COUNTY,
+        start_date=datetime.date(2022, 1, 1),
+        end_date=datetime.date(2099, 12, 31),
+    )
+    deputies = [DeputyFactory(region=regions.town_a, name=f"学员{i}") for i in range(4)]
+    for deputy in deputies:
+        MembershipFactory(deputy=deputy, congress=congress)
+    resigned = DeputyFactory(region=regions.town_a, name="已辞职学员")
+    MembershipFactory(deputy=resigned, congress=congress, status=Membership.Status.RESIGNED, status_date="2025-06-01")
+    return SimpleNamespace(congress=congress, deputies=deputies, resigned=resigned, staff=staff_a)
+
+
+def make_course(county, *, induction=True, title="初任培训"):
+    return services.course_create(
+        congress=county.congress,
+        by=county.staff,
+        title=title,
+        organiser="代表工委",
+        level=Level.COUNTY,
+        is_induction=induction,
+    )
+
+
+def make_session(county, course, date=datetime.date(2025, 3, 1)):
+    return services.session_create(course=course, by=county.staff, date=date, place="会议室", hours=Decimal("3.5"))
+
+
+def test_session_invites_the_serving_deputies(county):
+    session = make_session(county, make_course(county))
+    invited = set(session.attendances.values_list("deputy_id", flat=True))
+    assert invited == {d.pk for d in county.deputies}
+
+
+def test_attendance_marks_the_roster_and_refuses_strangers(county, regions):
+    session = make_session(county, make_course(county))
+    services.attendance_record(session=session, by=county.staff, attended_ids={county.deputies[0].pk})
+    assert set(Attendance.objects.filter(attended=True).values_list("deputy_id", flat=True)) == {county.deputies[0].pk}
+    stranger = DeputyFactory(region=regions.town_a)
+    with pytest.raises(services.TransitionError):
+        services.attendance_record(session=session, by=county.staff, attended_ids={stranger.pk})
+    # Nothing written by the refusal: the earlier marks stand.
+    assert Attendance.objects.filter(attended=True).count() == 1
+
+
+def test_a_deputy_who_left_may_be_invited(county):
+    session = make_session(county, make_course(county))
+    assert services.invite(session=session, by=county.staff, deputy_ids=[county.resigned.pk]) == 1
+    services.attendance_record(session=session, by=county.staff, attended_ids={county.resigned.pk})
+    assert selectors.file_attendance(county.resigned.pk, 2025)[0].session == session
+
+
+def test_staff_of_another_region_may_not_write(county, staff_b):
+    course = make_course(county)
+    with pytest.raises(services.TransitionError):
+        services.session_create(course=course, by=staff_b, date=datetime.date(2025, 3, 1), place="x", hours=1)
+    with pytest.raises(services.TransitionError):
+        make_course(SimpleNamespace(congress=county.congress, staff=staff_b))
+
+
+def test_induction_coverage_counts_attendance_of_an_induction_course_only(county, staff_a):
+    induction = make_session(county, make_course(county))
+    other = make_session(county, make_course(county, induction=False, title="专题培训"))
+    services.attendance_record(session=induction, by=staff_a, attended_ids={county.deputies[0].pk})
+    services.attendance_record(session=other, by=staff_a, attended_ids={county.deputies[1].pk, county.deputies[2].pk})
+    missing = selectors.induction_missing(user=staff_a)
+    assert {seat.deputy_id for seat in missing} == {d.pk for d in county.deputies[1:]}
+    coverage = selectors.induction_coverage(user=staff_a)
+    assert (coverage.seats, coverage.covered, coverage.missing) == (4, 1, 3)
+    assert coverage.percent == 25.0
+
+
+def test_induction_page_figure_equals_rows(client, county, staff_a, staff_b, django_assert_max_num_queries):
+    session = make_session(county, make_course(county))
+    services.attendance_record(session=session, by=staff_a, attended_ids={county.deputies[0].pk})
+    client.force_login(staff_a)
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("staff:training_induction"))
+    content = response.content.decode()
+    figure = re.search(r'data-figure="induction_missing" data-value="(\d+)"', content)
+    assert figure is not None
+    assert int(figure.group(1)) == content.count('data-record="seat"') == 3
+    # Another county's staff see none of these seats.
+    client.force_login(staff_b)
+    response = client.get(reverse("staff:training_induction"))
+    assert 'data-value="0"' in response.content.decode()
+    assert "学员1" not in response.content.decode()
+
+
+def test_staff_record_attendance_through_the_page(client, county, staff_a):
+    session = make_session(county, make_course(county))
+    client.force_login(staff_a)
+    url = reverse("staff:training_session", args=[session.pk])
+    response = client.post(url, {"present": [county.deputies[1].pk, county.deputies[2].pk]})
+    assert response.status_code == 302
+    assert session.attendances.filter(attended=True).count() == 2
+    # A deputy not on the roster: a clear message, nothing written.
+    response = client.post(url, {"present": [county.resigned.pk]}, follow=True)
+    assert "只能勾选本场次邀请名单中的代表" in response.content.decode()
+    assert session.attendances.filter(attended=True).count() == 2
+
+
+def test_a_leader_reads_but_may_not_record(client, county, regions):
+    session = make_session(county, make_course(county))
+    leader = LeaderFactory(region=regions.county_a, username="tr_leader")
+    client.force_login(leader)
+    url = reverse("staff:training_session", args=[session.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"present": [county.deputies[0].pk]}).status_code == 403
+    assert not session.attendances.filter(attended=True).exists()
+
+
+def test_staff_create_course_and_schedule_session(client, county, staff_a):
+    client.force_login(staff_a)
+    response = client.post(
+        reverse("staff:training_course_new"),
+        {"congress": county.congress.pk, "title": "新课", "organiser": "工委", "level": Level.COUNTY},
+    )
+    assert response.status_code == 302
+    course = county.congress.training_courses.get(title="新课")
+    response = client.post(
+        reverse("staff:training_course", args=[course.pk]),
+        {"date": "2025-04-01", "place": "党校", "hours": "2", "invite_serving": "on"},
+    )
+    assert response.status_code == 302
+    assert course.sessions.get().attendances.count() == 4
+    # Bad hours: the form says so, nothing is written.
+    response = client.post(
+        reverse("staff:training_course", args=[course.pk]), {"date": "2025-04-02", "place": "党校", "hours": "0"}
+    )
+    assert response.status_code == 200
+    assert course.sessions.count() == 1
+
+
+def test_the_deputy_file_lists_attended_sessions_and_hours(client, county):
+    session = make_session(county, make_course(county))
+    make_session(county, make_course(county, title="未出席"), date=datetime.date(2025, 5, 1))
+    services.attendance_record(session=session, by=county.staff, attended_ids={county.deputies[0].pk})
+    file = deputy_file(county.deputies[0], 2025)
+    assert [row.session for row in file.training_sessions] == [session]
+    assert file.training_hours == Decimal("3.5")
+    user = DeputyUserFactory(deputy=county.deputies[0], username="tr_deputy")
+    client.force_login(user)
+    response = client.get("/me/file/2025/")
+    assert response.content.decode().count('data-record="training-session"') == 1
