@@ -22,6 +22,7 @@ from motions.models import Motion
 from representatives import services_ratings
 from representatives.models import ActivityKind, ActivityRecord, Congress, Deputy, Membership
 from suggestions.models import CoSigner, Evaluation, Suggestion
+from training.models import Attendance as TrainingAttendance
 
 from .models import Attendance, Score
 from .scoring import COUNTED_SUGGESTION_STATES
@@ -103,7 +104,7 @@ def _per_year(rows, value: str = "n") -> dict[int, int]:
 
 
 def term_report(deputy: Deputy, seat: Membership) -> TermReport:
-    """The report for ``seat``'s term: nine queries whatever the number of years and records."""
+    """The report for ``seat``'s term: ten queries whatever the number of years and records."""
     report = TermReport(deputy=deputy, seat=seat, years=[])
     first, last = report.first_day, report.last_day
     report.years = list(range(first.year, max(first.year, last.year) + 1))
@@ -178,6 +179,15 @@ def term_report(deputy: Deputy, seat: Membership) -> TermReport:
         .annotate(n=Count("pk"))
         .order_by()
     )
+    trainings = _per_year(
+        TrainingAttendance.objects.filter(
+            deputy=deputy, attended=True, session__date__gte=first, session__date__lte=last
+        )
+        .annotate(y=ExtractYear("session__date"))
+        .values("y")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     motions = _per_year(
         Motion.objects.filter(deputy=deputy, year__gte=first.year, year__lte=last.year)
         .exclude(status=Motion.Status.DRAFT)
@@ -228,6 +238,7 @@ def term_report(deputy: Deputy, seat: Membership) -> TermReport:
             for kind in ActivityKind
         ],
         TermRow("duty_days", str(_("联络站接待选民（次）")), duty_days, section=activities_section),
+        TermRow("trainings", str(_("参加培训（场次）")), trainings, section=activities_section),
         TermRow(
             "attendance",
             str(_("出席人代会会议")),

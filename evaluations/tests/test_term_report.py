@@ -186,3 +186,18 @@ def test_the_list_of_ending_terms_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(reverse("staff:terms_ending"))
     assert len(page.context["page"].object_list) == 7
+
+
+def test_training_sessions_attended_count_in_their_year(seat, deputy_a):
+    from training.models import Attendance, Course, TrainingSession
+
+    course = Course.objects.create(
+        congress=seat.congress, title="履职能力培训", organiser="县人大常委会", level=Level.COUNTY
+    )
+    for day in (datetime.date(THIS_YEAR - 1, 4, 1), datetime.date(THIS_YEAR - 1, 9, 1)):
+        session = TrainingSession.objects.create(course=course, date=day, place="县人大", hours=2)
+        Attendance.objects.create(session=session, deputy=deputy_a, attended=True)
+
+    report = reads.term_report(deputy_a, seat)
+
+    assert row(report, "trainings").values == [0, 2, 0]
