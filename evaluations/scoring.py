@@ -64,10 +64,13 @@ def grouped_counts(rule_set: RuleSet) -> list:
     """
     year = rule_set.year
     first, last = year_bounds(year)
-    scored = scored_deputies(rule_set).values("pk")
+    path = rule_set.region.path
 
     def by_deputy(queryset, **aggregates):
-        return queryset.filter(deputy_id__in=scored).order_by().values("deputy_id").annotate(**aggregates)
+        # Rows of the region's deputies: the join to the scored deputies drops the others. (Filtering on the
+        # scored deputies themselves repeated their seat check once per source.)
+        queryset = queryset.filter(deputy__region__path__startswith=path)
+        return queryset.order_by().values("deputy_id").annotate(**aggregates)
 
     confirmed = ActivityRecord.objects.filter(status="confirmed", date__gte=first, date__lte=last)
     activities = {f"n_{metric}": Count("pk", filter=Q(kind__in=kinds)) for metric, kinds in ACTIVITY_METRICS.items()}
@@ -195,10 +198,17 @@ def scoring_sql(rule_set: RuleSet, now: datetime.datetime) -> tuple[str, list]:
             counted.append(f"COALESCE({alias}.{quote(name)}, 0) AS {name}")
     counts_sql = f"SELECT {', '.join(counted)} FROM ({deputies}) d {' '.join(joins)}"  # noqa: S608
 
+    # PostgreSQL would merge the levels into one and then evaluate every point expression again inside the
+    # total, and the total again in each grade and warning band (profiled: 14 of 23 s at 300,000 deputies);
+    # OFFSET 0 keeps each level's columns computed once. SQLite is fine without it (and has no bare OFFSET).
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
     points = ", ".join(f"{expression} AS p_{metric}" for metric, expression in _points(rule_set).items())
-    points_sql = f"SELECT c.*, {points} FROM ({counts_sql}) c"  # noqa: S608
+    points_sql = f"SELECT c.*, {points} FROM ({counts_sql}) c{fence}"  # noqa: S608
     computed = " + ".join(f"p.p_{metric}" for metric in Metric.values)
-    total_sql = f"SELECT p.*, {computed} AS computed_total, {computed} + p.adjustment AS total FROM ({points_sql}) p"  # noqa: S608
+    total_sql = (
+        f"SELECT p.*, {computed} AS computed_total, {computed} + p.adjustment AS total"  # noqa: S608
+        f" FROM ({points_sql}) p{fence}"
+    )
 
     # The outer level's parameters come first in the text: the fixed columns, grade, warning, the time.
     outer: list[Any] = [rule_set.pk, rule_set.version, rule_set.year]
