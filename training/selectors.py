@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from representatives.models import Congress, Membership
 from representatives.permissions import region_scope_q
 
 from . import permissions
-from .models import Attendance, Course, TrainingSession
+from .models import AttemptAnswer, Attendance, Course, Question, Quiz, QuizAttempt, TrainingSession
 
 
 def congresses_for(user) -> QuerySet[Congress]:
@@ -114,3 +114,101 @@ def file_attendance(deputy_id: int, year: int) -> list[Attendance]:
 
 def file_hours(rows: list[Attendance]):
     return sum((row.session.hours for row in rows), start=0)
+
+
+# --- The question bank and quizzes -------------------------------------------------------------------------
+
+
+def question_list(*, user, topic: str = "") -> QuerySet[Question]:
+    questions = permissions.questions_for(user).select_related("region").order_by("topic", "id")
+    return questions.filter(topic=topic) if topic else questions
+
+
+def topics_for(user) -> list[str]:
+    return list(
+        permissions.questions_for(user)
+        .filter(is_active=True)
+        .order_by("topic")
+        .values_list("topic", flat=True)
+        .distinct()
+    )
+
+
+def question_detail(*, user, pk: int) -> Question:
+    return get_object_or_404(permissions.questions_for(user).select_related("region"), pk=pk)
+
+
+def quiz_list(*, user) -> QuerySet[Quiz]:
+    return (
+        permissions.quizzes_for(user)
+        .select_related("congress__region")
+        .annotate(
+            submitted=Count("attempts", filter=Q(attempts__status=QuizAttempt.Status.SUBMITTED)),
+            average=Avg("attempts__score", filter=Q(attempts__status=QuizAttempt.Status.SUBMITTED)),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def quiz_detail(*, user, pk: int) -> Quiz:
+    return get_object_or_404(permissions.quizzes_for(user).select_related("congress__region").distinct(), pk=pk)
+
+
+def attempt_list(*, user, filters) -> QuerySet[QuizAttempt]:
+    """The attempts a results figure counts: by quiz, by the deputy's region (and below), and those that got a
+    question wrong; ``wrong`` and ``region`` are applied only with a quiz."""
+    attempts = permissions.attempts_for(user).select_related("deputy__region", "quiz").order_by("-started_at", "-id")
+    quiz = filters.get("quiz", "")
+    if quiz.isdigit():
+        attempts = attempts.filter(quiz_id=int(quiz))
+    status = filters.get("status", "")
+    if status in QuizAttempt.Status.values:
+        attempts = attempts.filter(status=status)
+    region = filters.get("region", "")
+    if region.isdigit():
+        attempts = attempts.filter(deputy__region_id=int(region))
+    wrong = filters.get("wrong", "")
+    if wrong.isdigit():
+        attempts = attempts.filter(
+            status=QuizAttempt.Status.SUBMITTED,
+            answers__question_id=int(wrong),
+            answers__is_correct=False,
+        )
+    return attempts
+
+
+def quiz_results(quiz: Quiz) -> dict:
+    """Per deputy (each attempt), per region (the deputy's) and per question (how often wrong), from submitted
+    attempts; three queries."""
+    submitted = quiz.attempts.filter(status=QuizAttempt.Status.SUBMITTED)
+    by_region = list(
+        submitted.values("deputy__region_id", "deputy__region__name")
+        .annotate(attempts=Count("pk"), average=Avg("score"))
+        .order_by("deputy__region__name")
+    )
+    by_question = list(
+        AttemptAnswer.objects.filter(attempt__in=submitted)
+        .values("question_id", "question__text", "question__topic")
+        .annotate(drawn=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
+        .order_by("-wrong", "question_id")
+    )
+    overall = submitted.aggregate(attempts=Count("pk"), average=Avg("score"))
+    return {"by_region": by_region, "by_question": by_question, "overall": overall}
+
+
+def attempt_detail(*, user, pk: int) -> QuizAttempt:
+    return get_object_or_404(permissions.attempts_for(user).select_related("quiz", "deputy"), pk=pk)
+
+
+def attempt_rows(attempt: QuizAttempt) -> list[AttemptAnswer]:
+    return list(attempt.answers.select_related("question").order_by("position"))
+
+
+def my_quizzes(user) -> list[Quiz]:
+    quizzes = list(permissions.quizzes_for(user).select_related("congress__region").distinct().order_by("-id")[:50])
+    mine: dict[int, list[QuizAttempt]] = {}
+    for attempt in QuizAttempt.objects.filter(deputy_id=user.deputy_id, quiz__in=[q.pk for q in quizzes]):
+        mine.setdefault(attempt.quiz_id, []).append(attempt)
+    for quiz in quizzes:
+        setattr(quiz, "my_attempts", mine.get(quiz.pk, []))  # noqa: B010 - a page's mark, not a field
+    return quizzes

@@ -167,6 +167,9 @@ def question_save(
 ) -> Question:
     """Adds a question to the bank, or edits one: the office of the question's region."""
     question = question or Question(region=region)
+    # The region may be moved only within the user's scope: both the old and the new one must be theirs.
+    _require(permissions.can_manage_question(by, question), _("只有该区域的代表工作人员可以维护题库。"))
+    question.region = region
     _require(permissions.can_manage_question(by, question), _("只有该区域的代表工作人员可以维护题库。"))
     options, answer = _clean_question(kind, list(options), list(answer))
     question.topic, question.kind, question.text = topic.strip(), kind, text.strip()

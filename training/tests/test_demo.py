@@ -5,7 +5,7 @@ from django.urls import reverse
 from representatives.demo import DEMO_PASSWORD
 from representatives.models import Membership
 
-from ..models import Attendance, Course
+from ..models import Attendance, Course, Question, QuizAttempt
 
 pytestmark = pytest.mark.django_db
 
@@ -29,3 +29,12 @@ def test_the_demo_holds_courses_attendance_and_missing_induction(small_demo, cli
     assert client.login(username="staff", password=DEMO_PASSWORD)
     page = client.get(reverse("staff:training_induction")).content.decode()
     assert 'data-record="seat"' in page
+
+
+def test_the_demo_holds_a_question_bank_and_a_quiz_for_the_demo_deputy(small_demo, client):
+    assert Question.objects.count() >= 30
+    assert QuizAttempt.objects.filter(status=QuizAttempt.Status.SUBMITTED).exists()
+    assert QuizAttempt.objects.filter(status=QuizAttempt.Status.EXPIRED).exists()
+    assert client.login(username="deputy", password=DEMO_PASSWORD)
+    page = client.get(reverse("me:training")).content.decode()
+    assert 'data-record="quiz"' in page
