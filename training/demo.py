@@ -262,7 +262,7 @@ def build_quizzes(ctx: DemoContext) -> None:
     )
     # The demo deputy's own congress (a county or township one) gets a short quiz to take from the same bank.
     for seat in (
-        Membership.objects.filter(deputy_id=ctx.demo_deputy_id, status=Membership.Status.SERVING)
+        Membership.objects.filter(deputy_id=ctx.demo_deputy_id or 0, status=Membership.Status.SERVING)
         .exclude(congress=city_congress)
         .select_related("congress__region")[:1]
     ):
@@ -279,7 +279,7 @@ def build_quizzes(ctx: DemoContext) -> None:
     answers = {q.pk: q.answer for q in questions}
     seats = list(
         Membership.objects.filter(congress=city_congress, status=Membership.Status.SERVING)
-        .exclude(deputy_id=ctx.demo_deputy_id)
+        .exclude(deputy_id=ctx.demo_deputy_id or 0)
         .values_list("deputy_id", flat=True)[:150]
     )
     now = timezone.now()

@@ -2,12 +2,13 @@ import datetime
 import random
 import re
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from representatives.models import Level
+from representatives.models import Congress, Level
 from representatives.tests.factories import (
     CongressFactory,
     DeputyFactory,
@@ -23,7 +24,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bank(regions, staff_a):
-    congress = CongressFactory(region=regions.county_a, level=Level.COUNTY, end_date=datetime.date(2099, 1, 1))
+    congress = cast(
+        Congress, CongressFactory(region=regions.county_a, level=Level.COUNTY, end_date=datetime.date(2099, 1, 1))
+    )
     deputies = [DeputyFactory(region=regions.town_a, name=f"答题{i}") for i in range(2)]
     for deputy in deputies:
         MembershipFactory(deputy=deputy, congress=congress)

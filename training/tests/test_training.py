@@ -2,12 +2,13 @@ import datetime
 import re
 from decimal import Decimal
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from django.urls import reverse
 
 from evaluations.deputy_file import deputy_file
-from representatives.models import Level, Membership
+from representatives.models import Deputy, Level, Membership
 from representatives.tests.factories import (
     CongressFactory,
     DeputyFactory,
@@ -34,7 +35,7 @@ def county(regions, staff_a):
     deputies = [DeputyFactory(region=regions.town_a, name=f"学员{i}") for i in range(4)]
     for deputy in deputies:
         MembershipFactory(deputy=deputy, congress=congress)
-    resigned = DeputyFactory(region=regions.town_a, name="已辞职学员")
+    resigned = cast(Deputy, DeputyFactory(region=regions.town_a, name="已辞职学员"))
     MembershipFactory(deputy=resigned, congress=congress, status=Membership.Status.RESIGNED, status_date="2025-06-01")
     return SimpleNamespace(congress=congress, deputies=deputies, resigned=resigned, staff=staff_a)
 
@@ -64,7 +65,7 @@ def test_attendance_marks_the_roster_and_refuses_strangers(county, regions):
     session = make_session(county, make_course(county))
     services.attendance_record(session=session, by=county.staff, attended_ids={county.deputies[0].pk})
     assert set(Attendance.objects.filter(attended=True).values_list("deputy_id", flat=True)) == {county.deputies[0].pk}
-    stranger = DeputyFactory(region=regions.town_a)
+    stranger = cast(Deputy, DeputyFactory(region=regions.town_a))
     with pytest.raises(services.TransitionError):
         services.attendance_record(session=session, by=county.staff, attended_ids={stranger.pk})
     # Nothing written by the refusal: the earlier marks stand.
@@ -81,7 +82,7 @@ def test_a_deputy_who_left_may_be_invited(county):
 def test_staff_of_another_region_may_not_write(county, staff_b):
     course = make_course(county)
     with pytest.raises(services.TransitionError):
-        services.session_create(course=course, by=staff_b, date=datetime.date(2025, 3, 1), place="x", hours=1)
+        services.session_create(course=course, by=staff_b, date=datetime.date(2025, 3, 1), place="x", hours=Decimal(1))
     with pytest.raises(services.TransitionError):
         make_course(SimpleNamespace(congress=county.congress, staff=staff_b))
 
