@@ -16,6 +16,7 @@ from congress.db_router import reads_from_replica
 from livelihood.figures import year_figures as livelihood_figures
 from motions import figures as motion_figures
 from representatives.permissions import region_reader_required
+from training.figures import year_figures as training_figures
 
 from . import presenters, selectors
 from .exports import report_xlsx
@@ -35,6 +36,12 @@ def _livelihood_items(user, region, year: int) -> list[Figure]:
     return [Figure(item.label, item.value, item.url, kind=item.kind, how=item.how) for item in found]
 
 
+def _training_items(user, region, year: int) -> list[Figure]:
+    # Training's figures, counted by training/figures.py, each linked to its rows.
+    found = training_figures(user=user, region=region, year=year)
+    return [Figure(item.label, item.value, item.url, kind=item.kind, how=item.how) for item in found]
+
+
 @region_reader_required
 @reads_from_replica
 def dashboard_view(request):
@@ -44,6 +51,7 @@ def dashboard_view(request):
     links = Links(year, region)
     motions = _motion_items(request.user, region, year)
     livelihood = _livelihood_items(request.user, region, year)
+    training = _training_items(request.user, region, year)
     form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, user=request.user)
     return render(
         request,
@@ -56,6 +64,7 @@ def dashboard_view(request):
                 *presenters.dashboard_cards(figures, links),
                 {"title": _("提出议案"), "main": motions[0], "more": motions[1:]},
                 {"title": _("民生实事项目"), "main": livelihood[1], "more": [livelihood[0], *livelihood[2:]]},
+                {"title": _("代表培训"), "main": training[0], "more": training[1:]},
             ],
             "table": presenters.region_table(figures),
             "chart_data": presenters.chart_data(figures, links),
@@ -76,6 +85,7 @@ def year_report(request, year: int):
         *presenters.report_sections(figures, links),
         Section(_("议案"), _motion_items(request.user, region, year)),
         Section(_("民生实事项目"), _livelihood_items(request.user, region, year)),
+        Section(_("代表培训"), _training_items(request.user, region, year)),
     ]
     if request.GET.get("export") == "xlsx":
         return report_xlsx(figures, sections)

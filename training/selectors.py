@@ -8,9 +8,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from representatives.models import Congress, Membership
-from representatives.permissions import region_scope_q
+from representatives.permissions import region_scope_q, regions_for
 
 from . import permissions
+from .filters import AttemptFilter, AttendanceFilter, InductionFilter, SessionFilter
 from .models import AttemptAnswer, Attendance, Course, Question, Quiz, QuizAttempt, TrainingSession
 
 
@@ -92,10 +93,11 @@ class Coverage:
         return round(100 * self.covered / self.seats, 1) if self.seats else None
 
 
-def induction_coverage(*, user, today: datetime.date | None = None) -> Coverage:
-    counts = current_seats(user=user, today=today).aggregate(
-        seats=Count("pk"), covered=Count("pk", filter=_induction_attended_q())
-    )
+def induction_coverage(*, user, today: datetime.date | None = None, region=None) -> Coverage:
+    seats = current_seats(user=user, today=today)
+    if region is not None:
+        seats = seats.filter(congress__region__path__startswith=region.path)
+    counts = seats.aggregate(seats=Count("pk"), covered=Count("pk", filter=_induction_attended_q()))
     return Coverage(seats=counts["seats"], missing=counts["seats"] - counts["covered"])
 
 
@@ -154,27 +156,43 @@ def quiz_detail(*, user, pk: int) -> Quiz:
     return get_object_or_404(permissions.quizzes_for(user).select_related("congress__region").distinct(), pk=pk)
 
 
-def attempt_list(*, user, filters) -> QuerySet[QuizAttempt]:
-    """The attempts a results figure counts: by quiz, by the deputy's region (and below), and those that got a
-    question wrong; ``wrong`` and ``region`` are applied only with a quiz."""
-    attempts = permissions.attempts_for(user).select_related("deputy__region", "quiz").order_by("-started_at", "-id")
-    quiz = filters.get("quiz", "")
-    if quiz.isdigit():
-        attempts = attempts.filter(quiz_id=int(quiz))
-    status = filters.get("status", "")
-    if status in QuizAttempt.Status.values:
-        attempts = attempts.filter(status=status)
-    region = filters.get("region", "")
-    if region.isdigit():
-        attempts = attempts.filter(deputy__region_id=int(region))
-    wrong = filters.get("wrong", "")
-    if wrong.isdigit():
-        attempts = attempts.filter(
-            status=QuizAttempt.Status.SUBMITTED,
-            answers__question_id=int(wrong),
-            answers__is_correct=False,
-        )
-    return attempts
+def attempt_list(*, user, filters=None) -> AttemptFilter:
+    """The attempts a results figure counts: by quiz, status, year, the deputy's region, and those that got a
+    question wrong."""
+    queryset = permissions.attempts_for(user).select_related("deputy__region", "quiz").order_by("-started_at", "-id")
+    filterset = AttemptFilter(filters or {}, queryset=queryset, regions=regions_for(user))
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+def session_list(*, user, filters=None) -> SessionFilter:
+    queryset = (
+        permissions.sessions_for(user)
+        .select_related("course__congress__region")
+        .annotate(present=Count("attendances", filter=Q(attendances__attended=True)))
+        .order_by("-date", "-id")
+    )
+    filterset = SessionFilter(filters or {}, queryset=queryset, regions=regions_for(user))
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+def attendance_list(*, user, filters=None) -> AttendanceFilter:
+    queryset = (
+        permissions.attendances_for(user)
+        .select_related("deputy", "session__course")
+        .order_by("-session__date", "session_id", "deputy__name", "deputy_id")
+    )
+    filterset = AttendanceFilter(filters or {}, queryset=queryset, regions=regions_for(user))
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+def induction_list(*, user, filters=None) -> InductionFilter:
+    """The coverage page's rows: ``induction_missing``, by the congress's region."""
+    filterset = InductionFilter(filters or {}, queryset=induction_missing(user=user), regions=regions_for(user))
+    filterset.qs  # noqa: B018
+    return filterset
 
 
 def quiz_results(quiz: Quiz) -> dict:

@@ -84,9 +84,7 @@ def quiz_detail(request, pk):
 
 @region_reader_required
 def attempt_list(request):
-    attempts = selectors.attempt_list(user=request.user, filters=request.GET)
+    filterset = selectors.attempt_list(user=request.user, filters=request.GET)
     return render(
-        request,
-        "staff/training/attempt_list.html",
-        {"page": paginate(request, attempts), "regions": regions_for(request.user)},
+        request, "staff/training/attempt_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)}
     )

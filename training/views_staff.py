@@ -99,9 +99,30 @@ def session_detail(request, pk):
 
 @region_reader_required
 def induction(request):
-    missing = selectors.induction_missing(user=request.user)
+    filterset = selectors.induction_list(user=request.user, filters=request.GET)
+    region = filterset.form.cleaned_data.get("region") if filterset.form.is_valid() else None
     return render(
         request,
         "staff/training/induction.html",
-        {"coverage": selectors.induction_coverage(user=request.user), "page": paginate(request, missing)},
+        {
+            "filter": filterset,
+            "coverage": selectors.induction_coverage(user=request.user, region=region),
+            "page": paginate(request, filterset.qs),
+        },
+    )
+
+
+@region_reader_required
+def session_list(request):
+    filterset = selectors.session_list(user=request.user, filters=request.GET)
+    return render(
+        request, "staff/training/session_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)}
+    )
+
+
+@region_reader_required
+def attendance_list(request):
+    filterset = selectors.attendance_list(user=request.user, filters=request.GET)
+    return render(
+        request, "staff/training/attendance_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)}
     )

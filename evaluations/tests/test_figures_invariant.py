@@ -33,6 +33,7 @@ from representatives.tests.factories import ActivityRecordFactory, DeputyFactory
 from suggestions import selectors as suggestion_selectors
 from suggestions.models import Suggestion
 from suggestions.tests.factories import SuggestionFactory
+from training import selectors as training_selectors
 
 from .test_dashboard import YEAR, at
 from .test_dashboard import county as county  # the hand-counted county is this test's base
@@ -64,6 +65,10 @@ LIST_SELECTORS: dict[str, Callable[..., Any]] = {
     "staff:motions": motion_selectors.motion_list,
     "staff:livelihood_projects": livelihood_selectors.project_list,
     "staff:livelihood_voters": livelihood_selectors.voter_list,
+    "staff:training_sessions": training_selectors.session_list,
+    "staff:training_attendances": training_selectors.attendance_list,
+    "staff:training_induction": training_selectors.induction_list,
+    "staff:training_attempts": training_selectors.attempt_list,
 }
 
 

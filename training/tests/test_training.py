@@ -172,3 +172,32 @@ def test_the_deputy_file_lists_attended_sessions_and_hours(client, county):
     client.force_login(user)
     response = client.get("/me/file/2025/")
     assert response.content.decode().count('data-record="training-session"') == 1
+
+
+def test_year_figures_equal_the_rows_of_their_lists(client, county, staff_a):
+    from urllib.parse import urlsplit
+
+    from django.http import QueryDict
+    from django.urls import resolve
+
+    from ..figures import year_figures
+
+    session = make_session(county, make_course(county))
+    services.attendance_record(session=session, by=staff_a, attended_ids={county.deputies[0].pk})
+    lists = {
+        "training_sessions": selectors.session_list,
+        "training_attendances": selectors.attendance_list,
+        "training_induction": selectors.induction_list,
+        "training_attempts": selectors.attempt_list,
+    }
+    figures = year_figures(user=staff_a, region=None, year=2025)
+    assert [f.value for f in figures if f.kind == "count"] == [1, 1, 3, 0]
+    for figure in figures:
+        parts = urlsplit(figure.url)
+        filterset = lists[resolve(parts.path).url_name](user=staff_a, filters=QueryDict(parts.query))
+        assert filterset.form.is_valid()
+        if figure.kind == "count":
+            assert filterset.qs.count() == figure.value, figure.label
+    client.force_login(staff_a)
+    page = client.get(reverse("staff:dashboard") + "?year=2025").content.decode()
+    assert reverse("staff:training_sessions") in page
