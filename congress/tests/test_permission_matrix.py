@@ -432,68 +432,6 @@ TABLE = {
         ),
     ],
     "staff:training_induction": reader_page(),
-    # Training: the region's readers read courses, sessions and induction coverage; office staff of the course's
-    # region create courses, schedule sessions and mark attendance. Another region's rows are not found.
-    "staff:training_courses": reader_page(),
-    "staff:training_course_new": office_page(),
-    "staff:training_course": [
-        reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.Course")),
-        office_page(
-            label="schedule",
-            scope=OFFICE_SCOPE,
-            kwargs=owned_pk("training.Course"),
-            method="post",
-            data={"date": "2025-05-01", "place": "会议室", "hours": "2"},
-        ),
-    ],
-    "staff:training_session": [
-        reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.TrainingSession")),
-        office_page(
-            label="record",
-            scope=OFFICE_SCOPE,
-            kwargs=owned_pk("training.TrainingSession"),
-            method="post",
-            data=lambda world, side: {"present": [world[side].deputy.pk]},
-        ),
-    ],
-    "staff:training_induction": reader_page(),
-    # The question bank and quizzes: readers read questions, quizzes and results; office staff keep the bank
-    # and set quizzes. A deputy sees open quizzes of their congress and only their own attempts.
-    "staff:training_questions": reader_page(),
-    "staff:training_question_new": office_page(),
-    "staff:training_question": office_page(scope=OFFICE_SCOPE, kwargs=owned_pk("training.Question")),
-    "staff:training_quizzes": reader_page(),
-    "staff:training_quiz_new": office_page(),
-    "staff:training_quiz": reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.Quiz")),
-    "staff:training_attempts": reader_page(),
-    "me:training": deputy_page(),
-    "me:training_quiz_start": deputy_page(scope=DEPUTY_SCOPE, kwargs=owned_pk("training.Quiz"), method="post"),
-    "me:training_attempt": deputy_page(scope=DEPUTY_SCOPE, kwargs=owned_pk("training.QuizAttempt")),
-    # Training: the region's readers read courses, sessions and induction coverage; office staff of the course's
-    # region create courses, schedule sessions and mark attendance. Another region's rows are not found.
-    "staff:training_courses": reader_page(),
-    "staff:training_course_new": office_page(),
-    "staff:training_course": [
-        reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.Course")),
-        office_page(
-            label="schedule",
-            scope=OFFICE_SCOPE,
-            kwargs=owned_pk("training.Course"),
-            method="post",
-            data={"date": "2025-05-01", "place": "会议室", "hours": "2"},
-        ),
-    ],
-    "staff:training_session": [
-        reader_page(scope=READ_SCOPE, kwargs=owned_pk("training.TrainingSession")),
-        office_page(
-            label="record",
-            scope=OFFICE_SCOPE,
-            kwargs=owned_pk("training.TrainingSession"),
-            method="post",
-            data=lambda world, side: {"present": [world[side].deputy.pk]},
-        ),
-    ],
-    "staff:training_induction": reader_page(),
     "staff:training_sessions": reader_page(),
     "staff:training_attendances": reader_page(),
     # The question bank and quizzes: readers read questions, quizzes and results; office staff keep the bank
