@@ -9,4 +9,6 @@ class TrainingConfig(AppConfig):
     def ready(self):
         # ``audit`` registers this app's models with django-auditlog on import; ``demo`` fills
         # representatives.demo.builders (seed_demo) on import.
-        from . import audit, demo  # noqa: F401
+        from . import audit, demo, exports  # noqa: F401
+
+        exports.register_kinds()

@@ -4,6 +4,7 @@ deputy, per region and per question, each figure linking to the attempts it coun
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 
+from core import exports as core_exports
 from core.pagination import paginate
 from representatives.permissions import region_reader_required, regions_for, staff_required
 
@@ -85,6 +86,8 @@ def quiz_detail(request, pk):
 @region_reader_required
 def attempt_list(request):
     filterset = selectors.attempt_list(user=request.user, filters=request.GET)
+    if request.GET.get("export") == "xlsx":
+        return core_exports.respond(request, "training.attempts", filterset.qs)
     return render(
         request, "staff/training/attempt_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)}
     )

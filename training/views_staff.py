@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core import exports as core_exports
 from core.pagination import paginate
 from representatives.permissions import region_reader_required, staff_required
 
@@ -123,6 +124,8 @@ def session_list(request):
 @region_reader_required
 def attendance_list(request):
     filterset = selectors.attendance_list(user=request.user, filters=request.GET)
+    if request.GET.get("export") == "xlsx":
+        return core_exports.respond(request, "training.attendance", filterset.qs)
     return render(
         request, "staff/training/attendance_list.html", {"filter": filterset, "page": paginate(request, filterset.qs)}
     )

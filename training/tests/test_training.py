@@ -194,10 +194,21 @@ def test_year_figures_equal_the_rows_of_their_lists(client, county, staff_a):
     assert [f.value for f in figures if f.kind == "count"] == [1, 1, 3, 0]
     for figure in figures:
         parts = urlsplit(figure.url)
-        filterset = lists[resolve(parts.path).url_name](user=staff_a, filters=QueryDict(parts.query))
+        filterset = lists[str(resolve(parts.path).url_name)](user=staff_a, filters=QueryDict(parts.query))
         assert filterset.form.is_valid()
         if figure.kind == "count":
             assert filterset.qs.count() == figure.value, figure.label
     client.force_login(staff_a)
     page = client.get(reverse("staff:dashboard") + "?year=2025").content.decode()
     assert reverse("staff:training_sessions") in page
+
+
+def test_the_attendance_list_downloads_as_xlsx(client, county, staff_a):
+    session = make_session(county, make_course(county))
+    services.attendance_record(session=session, by=staff_a, attended_ids={county.deputies[0].pk})
+    client.force_login(staff_a)
+    response = client.get(reverse("staff:training_attendances") + "?attended=true&export=xlsx")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    response = client.get(reverse("staff:training_attempts") + "?export=xlsx")
+    assert response.status_code == 200
