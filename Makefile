@@ -75,8 +75,8 @@ check-deploy: install
 		ALLOWED_HOSTS=congress.example.gov.cn $(PY) manage.py check --deploy --fail-level WARNING
 
 messages: install
-	DEBUG=true $(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles
-	DEBUG=true $(PY) manage.py compilemessages -l en --ignore=.venv
+	DEBUG=true $(PY) manage.py makemessages -l en --ignore=.venv --ignore=static --ignore=staticfiles --ignore=var
+	DEBUG=true $(PY) manage.py compilemessages -l en --ignore=.venv --ignore=var
 
 clean:
 	rm -rf $(VENV) staticfiles var/test-media
