@@ -27,6 +27,7 @@ from django.utils import timezone
 from liaison_stations.models import DutyDay, DutyShift
 from representatives.models import ActivityKind, ActivityRecord, Deputy, Membership
 from suggestions.models import CoSigner, Suggestion
+from training.models import Attendance as TrainingAttendance
 
 from .models import Attendance, Metric, RuleSet, Score, ScoreAdjustment, ScoreRun, Warning
 
@@ -108,6 +109,11 @@ def grouped_counts(rule_set: RuleSet) -> list:
             ),
             **{f"n_{Metric.DUTY_DAY}": Count("pk")},
         ),
+        # Training sessions attended (training app), counted with the training activities the deputy logged.
+        by_deputy(
+            TrainingAttendance.objects.filter(attended=True, session__date__gte=first, session__date__lte=last),
+            **{f"n_{Metric.TRAINING}": Count("pk")},
+        ),
         by_deputy(ScoreAdjustment.objects.filter(rule_set=rule_set), adjustment=Sum("points")),
     ]
 
@@ -187,7 +193,8 @@ def scoring_sql(rule_set: RuleSet, now: datetime.datetime) -> tuple[str, list]:
     quote = connection.ops.quote_name
     deputies, params = scored_deputies(rule_set).order_by().values(scored_id=F("pk")).query.sql_with_params()
     params = list(params)
-    counted = ["d.scored_id AS deputy_id"]
+    # Two sources may feed one count (training: logged activities and attended sessions): their counts add up.
+    sums: dict[str, list[str]] = {}
     joins = []
     for index, queryset in enumerate(grouped_counts(rule_set)):
         source_sql, source_params = queryset.query.sql_with_params()
@@ -195,7 +202,8 @@ def scoring_sql(rule_set: RuleSet, now: datetime.datetime) -> tuple[str, list]:
         alias = f"s{index}"
         joins.append(f"LEFT JOIN ({source_sql}) {alias} ON {alias}.deputy_id = d.scored_id")
         for name in queryset.query.annotations:
-            counted.append(f"COALESCE({alias}.{quote(name)}, 0) AS {name}")
+            sums.setdefault(name, []).append(f"COALESCE({alias}.{quote(name)}, 0)")
+    counted = ["d.scored_id AS deputy_id"] + [f"{' + '.join(terms)} AS {name}" for name, terms in sums.items()]
     counts_sql = f"SELECT {', '.join(counted)} FROM ({deputies}) d {' '.join(joins)}"  # noqa: S608
 
     # PostgreSQL would merge the levels into one and then evaluate every point expression again inside the

@@ -212,3 +212,22 @@ def test_the_attendance_list_downloads_as_xlsx(client, county, staff_a):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     response = client.get(reverse("staff:training_attempts") + "?export=xlsx")
     assert response.status_code == 200
+
+
+def test_attended_sessions_count_for_the_training_metric_with_logged_training(county, staff_a):
+    from evaluations import services as evaluation_services
+    from evaluations.models import Score
+    from representatives.tests.factories import ActivityRecordFactory
+
+    deputy = county.deputies[0]
+    for day in (datetime.date(2025, 3, 1), datetime.date(2025, 6, 1), datetime.date(2024, 6, 1)):
+        session = make_session(county, make_course(county), date=day)
+        services.attendance_record(session=session, by=staff_a, attended_ids={deputy.pk})
+    absent = make_session(county, make_course(county), date=datetime.date(2025, 9, 1))
+    services.attendance_record(session=absent, by=staff_a, attended_ids=set())
+    ActivityRecordFactory(deputy=deputy, kind="training", status="confirmed", date=datetime.date(2025, 5, 1))
+    rule_set = evaluation_services.rule_set_create_example(region=county.congress.region, year=2025)
+    evaluation_services.score_year_now(rule_set=rule_set)
+    # Two sessions attended in 2025 (not 2024's, not the one missed) and one training activity logged.
+    assert Score.objects.get(rule_set=rule_set, deputy=deputy).n_training == 3
+    assert Score.objects.get(rule_set=rule_set, deputy=county.deputies[1]).n_training == 0
