@@ -76,6 +76,22 @@ def invitations_for(deputy_id: int) -> QuerySet[MotionCoSigner]:
     )
 
 
+def home_counts(deputy_id: int) -> dict[str, int]:
+    """The start page's two figures in one query: open invitations (as invitations_for) and own drafts.
+
+    One LEFT JOIN to the co-signers: each invitation is its own joined row, each own draft counted once.
+    """
+    invited = Q(cosigners__deputy_id=deputy_id, cosigners__status=MotionCoSigner.Status.INVITED)
+    return (
+        Motion.objects.filter(status=Motion.Status.DRAFT)
+        .filter(Q(deputy_id=deputy_id) | invited)
+        .aggregate(
+            invitations=Count("cosigners", filter=invited, distinct=True),
+            drafts=Count("pk", filter=Q(deputy_id=deputy_id), distinct=True),
+        )
+    )
+
+
 def invitable_deputies(motion: Motion) -> QuerySet[Deputy]:
     """Serving deputies of the motion's congress who are neither the author nor already invited."""
     return (

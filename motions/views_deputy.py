@@ -36,13 +36,12 @@ def _list_url(tab: str) -> str:
 
 def deputy_home_panel(request, deputy):
     """Invitations to second a motion waiting for the deputy, and their own drafts; nothing when there are none."""
-    invitations = selectors.invitations_for(deputy.pk).count()
-    drafts = Motion.objects.filter(deputy=deputy, status=M.DRAFT).count()
+    counts = selectors.home_counts(deputy.pk)
     return (
         "me/motions/panel.html",
         {
-            "invitations": invitations,
-            "drafts": drafts,
+            "invitations": counts["invitations"],
+            "drafts": counts["drafts"],
             "invited_url": _list_url("invited"),
             "mine_url": _list_url("mine"),
         },

@@ -91,6 +91,23 @@ def test_the_deputy_home_shows_the_motions_panel(client, world):
     assert reverse("me:motion_new") in page and "待我确认的附议邀请" in page
 
 
+def test_the_panel_counts_equal_the_rows_of_its_lists(world):
+    # The panel reads both figures in one query (a join to the co-signers); each must still equal its list.
+    from motions import selectors
+
+    world.seconded("甲", accept=0)
+    world.seconded("乙", accept=1)
+    world.submitted("丙")
+    world.draft("丁")
+    for user in [world.author, *world.seconders]:
+        deputy_id = user.deputy.pk
+        counts = selectors.home_counts(deputy_id)
+        assert counts["invitations"] == selectors.invitations_for(deputy_id).count()
+        assert counts["drafts"] == Motion.objects.filter(deputy_id=deputy_id, status=Motion.Status.DRAFT).count()
+    assert selectors.home_counts(world.author.deputy.pk) == {"invitations": 0, "drafts": 3}
+    assert selectors.home_counts(world.seconders[-1].deputy.pk) == {"invitations": 2, "drafts": 0}
+
+
 # The office's pages -------------------------------------------------------------------------------------------
 
 
