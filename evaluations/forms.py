@@ -5,7 +5,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.widgets import AutocompleteSelect
-from core.widgets import AutocompleteSelect
 from representatives.models import Region
 from representatives.permissions import regions_for
 
@@ -22,8 +21,6 @@ class ScopeForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # A province has thousands of regions: searched (core/autocomplete.py), the chosen one alone rendered.
-        self.fields["region"].widget = AutocompleteSelect("regions")
         # A province has thousands of regions: searched (core/autocomplete.py), the chosen one alone rendered.
         self.fields["region"].widget = AutocompleteSelect("regions")
         self.fields["region"].queryset = regions_for(user)
