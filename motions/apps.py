@@ -17,4 +17,5 @@ class MotionsConfig(AppConfig):
         panels.deputy_home_panels.register("motions", views_deputy.deputy_home_panel)
         # A suggestion made from a motion shows where it came from (suggestions.origins).
         origins.finders.register("motions", links.suggestion_origin)
+        origins.relations.register("motions", "source_motion")
         exports.register_kinds()

@@ -21,6 +21,10 @@ class Origin:
 
 finders: Registry[Callable[[Any, str], Origin | None]] = Registry("suggestion origins")
 
+# The reverse one-to-one relation each finder reads (e.g. "source_motion"), joined when the suggestion page
+# loads its suggestion (selectors.suggestion_detail), so a finder costs no query of its own.
+relations: Registry[str] = Registry("suggestion origin relations")
+
 
 def origins_of(suggestion: Any, audience: str) -> list[Origin]:
     found = (finder(suggestion, audience) for finder in finders)

@@ -11,7 +11,7 @@ from representatives.audit import timeline
 from representatives.models import HandlingUnit, Role, User
 from representatives.permissions import congresses_for, handling_units_for, is_leader, regions_for
 
-from . import permissions
+from . import origins, permissions
 from .filters import SuggestionFilter
 from .models import Assignment, CoSigner, Reply, ReplyClass, Suggestion
 
@@ -72,7 +72,7 @@ def with_parts(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
 def suggestion_detail(*, user, pk) -> Suggestion:
     return get_object_or_404(
         permissions.suggestions_for(user)
-        .select_related("deputy", "congress__region", "region", "supervising_leader")
+        .select_related("deputy", "congress__region", "region", "supervising_leader", *origins.relations)
         .prefetch_related(
             Prefetch("cosigners", queryset=CoSigner.objects.select_related("deputy")),
             "attachments",
