@@ -298,7 +298,8 @@ def check_sweep(report: Report, fleet: Fleet) -> None:
     from django.utils import timezone
 
     from congress.celery import app
-    from representatives.models import HandlingUnit, NoticeRecord, Notification, OutgoingMessage
+    from core.models import NoticeRecord, Notification, OutgoingMessage
+    from representatives.models import HandlingUnit
     from suggestions import reminders
     from suggestions.models import Assignment, Suggestion
 

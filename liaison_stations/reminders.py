@@ -3,7 +3,7 @@
 Steps per assignment: advance notices (settings.OPINION_REMINDER_DAYS_BEFORE days before), due today,
 overdue (the day after), then a repeating overdue notice every OPINION_OVERDUE_REPEAT_DAYS days that is
 escalated to the office staff of the opinion's region. Keys carry the deadline, so a new deadline earns new
-notices, and the ledger in representatives.notices keeps each one to a single sending.
+notices, and the ledger in core.notices keeps each one to a single sending.
 
 A message to one deputy (码上找代表, ``Opinion.addressed_to``) still unanswered MESSAGE_REMINDER_WORKING_DAYS
 working days after it arrived earns the deputy a reminder; after MESSAGE_ESCALATION_WORKING_DAYS the system
@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.notices import Notice, notify_event, send_once
 from representatives.models import Role, User
-from representatives.notices import Notice, notify_event, send_once
 from representatives.workdays import add_working_days
 
 from .models import Opinion, Station, StationMember

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.outbox import queue_sms
+from core.sms import is_mobile
 from core.text import labelled
 from core.workflow import TransitionError
 from representatives.audit import record_transition
 from representatives.models import Deputy
-from representatives.notices import queue_sms
-from representatives.sms import is_mobile
 
 from . import permissions
 from .models import Opinion, Station

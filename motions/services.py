@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.notices import notify, notify_event
 from core.text import bracketed, join_clauses, labelled
 from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 from representatives.audit import record_transition
 from representatives.models import Congress, Deputy, Membership, Role, User
-from representatives.notices import notify, notify_event
 from representatives.permissions import is_deputy
 from suggestions import services as suggestion_services
 

@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from core.text import bracketed
+
+if TYPE_CHECKING:
+    from .models import User
 
 
 def region_label(region) -> str:
@@ -23,6 +28,10 @@ class RepresentativesConfig(AppConfig):
 
         # The long pick lists of the filter forms (options_cache explains why).
         options_cache.register(Region, HandlingUnit, Congress, Group)
+        # Notices (core) text a user at the number on file; a deputy's is kept on their record.
+        from core import notices
+
+        notices.phone_sources.register("deputy", deputy_phone)
         # Units are searched, not listed (core/autocomplete.py): a province has a thousand.
         from core import autocomplete
 
@@ -76,3 +85,9 @@ class RepresentativesConfig(AppConfig):
         exports.register_kinds()
         # The demo's builders (seed_demo): importing the module fills demo.builders; the apps above add theirs.
         from . import demo  # noqa: F401
+
+
+def deputy_phone(user: "User") -> str:
+    # Other accounts have no number on file; a deputy's is on their record.
+    deputy = getattr(user, "deputy", None) if user.deputy_id else None
+    return deputy.phone if deputy is not None else ""

@@ -1,4 +1,4 @@
-from .models import Notification
+from core.models import Notification
 
 
 def inbox(request):

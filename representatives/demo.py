@@ -1435,8 +1435,10 @@ def build_report_ratings(ctx: DemoContext) -> None:
     """Voters rating reports to voters from the meeting's QR code, through the real services: the region's
     latest reports (closed once their week was over) and the demo deputy's own, still open, with a rating whose
     mobile number was confirmed by SMS code and one still waiting for its code."""
+    from core.models import OutgoingMessage
+
     from . import services, services_ratings
-    from .models import OutgoingMessage, ReportRating, ReportRatingPoll
+    from .models import ReportRating, ReportRatingPoll
 
     staff, deputy_user = ctx.accounts.get("staff"), ctx.accounts.get("deputy")
     if staff is None or deputy_user is None:

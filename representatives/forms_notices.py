@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.notices import mobile_number, phone_of
+
 from .models import User
-from .notices import mobile_number, phone_of
 
 
 class NoticePreferenceForm(forms.ModelForm):

@@ -664,66 +664,6 @@ class CalendarDay(models.Model):
         return str(HOLIDAY_NAMES.get(self.name, self.name))
 
 
-class Notification(models.Model):
-    """An in-app message in a user's inbox."""
-
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("站内消息")
-        verbose_name_plural = _("站内消息")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
-
-    def __str__(self):
-        return self.title
-
-
-class NoticeRecord(models.Model):
-    """The ledger that makes every reminder go out once: one row per (item, step) key, claimed by one sweep."""
-
-    key = models.CharField(max_length=200, unique=True)
-    sweep = models.UUIDField(db_index=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("提醒记录")
-        verbose_name_plural = _("提醒记录")
-
-    def __str__(self):
-        return self.key
-
-
-class OutgoingMessage(models.Model):
-    """The outbox: e-mails and SMS written in the same transaction as the ledger, delivered afterwards."""
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("电子邮件")
-        SMS = "sms", _("短信")
-
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    to = models.CharField(max_length=200)
-    subject = models.CharField(max_length=200, blank=True)
-    body = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("待发消息")
-        verbose_name_plural = _("待发消息")
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
-
-    def __str__(self):
-        return f"{self.channel} → {self.to}"
-
-
 class Tally(models.Model):
     """One counter of the figures that add up a whole region (``representatives.tallies`` keeps them).
 

@@ -109,6 +109,6 @@ def _staff_summary(user) -> dict:
 
 
 def inbox_for(user):
-    from .models import Notification
+    from core.models import Notification
 
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")

@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.notices import notify_event
 from core.uploads import store_uploads
 from core.workflow import Step, TransitionError, Workflow, Workflows, in_states
 
 from . import permissions
 from .audit import record_transition
 from .models import ActivityAttachment, ActivityKind, ActivityRecord, Deputy, Membership, ReportRatingPoll, Role, User
-from .notices import notify_event
 
 __all__ = ["TransitionError"]
 
@@ -205,7 +205,7 @@ def membership_end(*, membership: Membership, status: str, on, by, note: str = "
 
 def notifications_mark_read(*, user, ids=None) -> int:
     """Mark the user's own notifications read (all of them when ``ids`` is empty)."""
-    from .models import Notification
+    from core.models import Notification
 
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     clean_ids = [int(i) for i in ids or [] if str(i).isdigit()]

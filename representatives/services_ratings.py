@@ -15,12 +15,13 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from core.outbox import queue_sms
+from core.sms import is_mobile
+
 from .audit import record_transition
 from .models import ActivityRecord, ReportRating, ReportRatingPoll
-from .notices import queue_sms
 from .permissions import can_open_report_rating
 from .services import ACTIVITY_STEPS, TransitionError
-from .sms import is_mobile
 
 CODE_VALID_FOR = datetime.timedelta(minutes=10)
 MAX_CODE_ATTEMPTS = 5

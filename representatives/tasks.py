@@ -1,7 +1,6 @@
 """Celery's autodiscovery imports each app's ``tasks`` module; the tasks are defined next to the work they do
-(so ``notices`` and ``tallies`` queue them without importing this module back)."""
+(so ``tallies`` queues them without importing this module back). The outbox's delivery moved to ``core.outbox``."""
 
-from .notices import deliver_outbox_task as deliver_outbox
 from .tallies import flush_tallies
 
-__all__ = ["deliver_outbox", "flush_tallies"]
+__all__ = ["flush_tallies"]

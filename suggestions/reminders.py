@@ -1,4 +1,4 @@
-"""Deadline reminders for suggestions assigned to handling units (督办), built on representatives.notices.
+"""Deadline reminders for suggestions assigned to handling units (督办), built on core.notices.
 
 Each live part is chased against its own deadline (``Assignment.deadline``): the reply deadline for a lead or
 split part, the co-opinion deadline for a co part. Steps: advance notices (SUGGESTION_REMINDER_DAYS_BEFORE
@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.notices import Notice, send_once
 from representatives.models import Role, User
-from representatives.notices import Notice, send_once
 
 from .models import Assignment, Suggestion
 

@@ -16,13 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from core.notices import notify, notify_event
 from core.text import join_clauses, join_list
 from core.uploads import sniff_content_type, store_uploads, validate_attachment
 from core.workflow import Step, Workflow, Workflows, in_states
 from representatives import tallies
 from representatives.audit import record_transition
 from representatives.models import Congress, Deputy, HandlingUnit, Membership, Role, User
-from representatives.notices import notify, notify_event
 from representatives.permissions import is_deputy, is_leader, may_hand_work_to, user_covers_region
 from representatives.services import TransitionError
 from representatives.workdays import add_working_days

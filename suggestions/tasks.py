@@ -4,7 +4,7 @@ from django.db import OperationalError
 from . import reminders
 
 
-# A retry is safe: the ledger in representatives.notices lets each notice out once, whichever attempt wins.
+# A retry is safe: the ledger in core.notices lets each notice out once, whichever attempt wins.
 @shared_task(
     name="suggestions.tasks.send_deadline_reminders",
     autoretry_for=(ConnectionError, TimeoutError, OperationalError),

@@ -308,7 +308,7 @@ else:
 # undo the staff's edits.
 PERIODIC_TASKS = {
     "heartbeat": {"task": "congress.celery.heartbeat", "schedule": crontab(minute="*/5")},
-    "deliver-outbox": {"task": "representatives.tasks.deliver_outbox", "schedule": crontab(minute="*/10")},
+    "deliver-outbox": {"task": "core.tasks.deliver_outbox", "schedule": crontab(minute="*/10")},
     "opinion-reminders": {
         "task": "liaison_stations.tasks.send_opinion_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -341,7 +341,7 @@ SUGGESTION_REMINDER_DAYS_BEFORE = env.list("SUGGESTION_REMINDER_DAYS_BEFORE", ca
 SUGGESTION_OVERDUE_REPEAT_DAYS = env.int("SUGGESTION_OVERDUE_REPEAT_DAYS", default=7)
 
 # Where SMS notices go: a class with send(phone, text). The default only logs, ready for a real gateway.
-SMS_BACKEND = env.str("SMS_BACKEND", default="representatives.notices.LoggingSmsBackend")
+SMS_BACKEND = env.str("SMS_BACKEND", default="core.outbox.LoggingSmsBackend")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@congress.local")

@@ -27,12 +27,13 @@ from kombu import pools as kombu_pools
 
 from congress.celery import app as celery_app
 from congress.testing.fault_worker import holding_marker
+from core import outbox
+from core.models import NoticeRecord, OutgoingMessage
+from core.tasks import deliver_outbox
 from liaison_stations import ratelimit
 from liaison_stations.models import Opinion
 from liaison_stations.tests.factories import StationFactory
-from representatives import notices
-from representatives.models import HandlingUnit, NoticeRecord, OutgoingMessage, StateLog
-from representatives.tasks import deliver_outbox
+from representatives.models import HandlingUnit, StateLog
 from representatives.tests.factories import (
     ClerkFactory,
     CongressFactory,
@@ -245,8 +246,8 @@ class TestRedisDown:
         deliver_outbox.delay()
         assert on_throwaway_redis.queue_length("celery") == 1
         # ...and the worker running it twice (a redelivery) still sends each notice once.
-        assert notices.deliver_outbox() == 6
-        assert notices.deliver_outbox() == 0
+        assert outbox.deliver_outbox() == 6
+        assert outbox.deliver_outbox() == 0
         assert sorted(message.to[0] for message in mail.outbox) == [f"unit{n}@example.gov.cn" for n in range(3)]
         assert not OutgoingMessage.objects.filter(sent_at__isnull=True).exists()
 

@@ -5,10 +5,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.models import OutgoingMessage
 from liaison_stations import services, services_messages
 from liaison_stations.models import Opinion
 from liaison_stations.tests.factories import StationFactory, StationMemberFactory
-from representatives.models import OutgoingMessage, StateLog
+from representatives.models import StateLog
 from representatives.services import TransitionError
 from representatives.tests.factories import DeputyFactory, DeputyUserFactory, MembershipFactory
 

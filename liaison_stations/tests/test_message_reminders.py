@@ -13,10 +13,11 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Notification
 from liaison_stations import reminders, services_messages
 from liaison_stations.models import Opinion
 from liaison_stations.tests.factories import StationFactory, StationMemberFactory
-from representatives.models import Notification, StateLog
+from representatives.models import StateLog
 from representatives.tests.factories import DeputyFactory, DeputyUserFactory, MembershipFactory, StaffFactory
 
 S = Opinion.Status

@@ -3,11 +3,11 @@ import datetime
 import pytest
 from django.core import mail
 
+from core import notices, outbox
+from core.models import NoticeRecord, Notification, OutgoingMessage
 from liaison_stations import reminders, services
 from liaison_stations.models import Opinion, Proposal
 from liaison_stations.tests.factories import OpinionFactory, StationFactory
-from representatives import notices
-from representatives.models import NoticeRecord, Notification, OutgoingMessage
 from representatives.tests.factories import ClerkFactory, HandlingUnitFactory
 
 D = datetime.date
@@ -121,8 +121,8 @@ class TestNeverTwice:
         with django_capture_on_commit_callbacks(execute=False):
             reminders.sweep(D(2026, 3, 20))
         assert len(mail.outbox) == 0
-        assert notices.deliver_outbox() == 2  # the unit's address and the clerk's
-        assert notices.deliver_outbox() == 0
+        assert outbox.deliver_outbox() == 2  # the unit's address and the clerk's
+        assert outbox.deliver_outbox() == 0
         assert sorted(m.to[0] for m in mail.outbox) == ["clerk@example.gov.cn", "unit@example.gov.cn"]
 
     def test_a_new_deadline_earns_new_notices(self, make_assigned, clerk):

@@ -9,10 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import OutgoingMessage
 from liaison_stations import ratelimit
 from liaison_stations.views_report_rating import DEVICE_COOKIE
 from representatives import services_ratings
-from representatives.models import ActivityKind, ActivityRecord, OutgoingMessage, ReportRating, ReportRatingPoll
+from representatives.models import ActivityKind, ActivityRecord, ReportRating, ReportRatingPoll
 from representatives.services import TransitionError
 from representatives.tests.factories import ActivityRecordFactory, DeputyUserFactory, LeaderFactory
 

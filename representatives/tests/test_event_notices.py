@@ -1,11 +1,13 @@
-"""Notices of single events (representatives.notices.notify_event) and the activity review's notices."""
+"""Notices of single events (core.notices.notify_event) and the activity review's notices."""
 
 from typing import cast
 
 import pytest
 
-from representatives import notices, services
-from representatives.models import ActivityRecord, Notification, OutgoingMessage
+from core import notices
+from core.models import Notification, OutgoingMessage
+from representatives import services
+from representatives.models import ActivityRecord
 from representatives.tests.factories import ActivityRecordFactory
 
 

@@ -20,7 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from congress.celery import app as celery_app
-from representatives.models import NoticeRecord, Notification
+from core.models import NoticeRecord, Notification
 from representatives.tests.factories import ClerkFactory, CongressFactory, DeputyFactory, HandlingUnitFactory
 from suggestions.tasks import send_deadline_reminders
 from suggestions.tests.factories import AssignmentFactory

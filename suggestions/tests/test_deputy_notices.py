@@ -2,7 +2,7 @@
 
 import pytest
 
-from representatives.models import Notification, OutgoingMessage
+from core.models import Notification, OutgoingMessage
 from suggestions import services
 
 

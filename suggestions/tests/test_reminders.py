@@ -7,8 +7,8 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from representatives import notices
-from representatives.models import NoticeRecord, Notification, OutgoingMessage
+from core import notices, outbox
+from core.models import NoticeRecord, Notification, OutgoingMessage
 from representatives.tests.factories import ClerkFactory, HandlingUnitFactory, LeaderFactory
 from suggestions import reminders, services, tasks
 from suggestions.models import Assignment, Suggestion
@@ -317,8 +317,8 @@ class TestNeverTwice:
             reminders.sweep(LEAP_DEADLINE)
         assert mail.outbox == []
 
-        assert notices.deliver_outbox() == 2
-        assert notices.deliver_outbox() == 0
+        assert outbox.deliver_outbox() == 2
+        assert outbox.deliver_outbox() == 0
         assert sorted(message.to[0] for message in mail.outbox) == ["clerk@example.gov.cn", "jt@example.gov.cn"]
 
     def test_a_new_deadline_earns_new_notices(self, lead_part):

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from core.models import Notification
 from representatives.audit import timeline
-from representatives.models import Notification
 from representatives.tests.factories import DeputyFactory, HandlingUnitFactory, LeaderFactory
 from suggestions import services
 from suggestions.models import Assignment, CoSigner, Evaluation, Reply, Suggestion

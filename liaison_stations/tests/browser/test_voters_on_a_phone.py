@@ -8,9 +8,10 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from congress.testing.browser import PHONE, log_in, screenshot
+from core.models import OutgoingMessage
 from liaison_stations.models import Opinion
 from representatives import services_ratings
-from representatives.models import ActivityKind, OutgoingMessage, ReportRating
+from representatives.models import ActivityKind, ReportRating
 from representatives.tests.factories import (
     ActivityRecordFactory,
     CongressFactory,

@@ -1,32 +1,35 @@
-"""Notices that go out once: the ledger, the in-app inbox and the e-mail/SMS outbox.
+"""Notices that go out once: the ledger and the in-app inbox, feeding the e-mail/SMS outbox (``core.outbox``).
 
 A sweep builds ``Notice`` objects with stable keys (item, step, deadline). ``send_once`` claims the keys in
 the ledger — a unique index decides which sweep owns a key when two overlap — and, in the same transaction,
 writes inbox rows and outbox rows for the claimed ones only. So a second sweep, an overlapping one or a
 retried one after a crash sends nothing twice. The outbox is delivered after commit; a crash between the
 SMTP hand-off and marking the row sent can repeat that one e-mail, never a whole sweep.
+
+Core knows no domain app: where a user's mobile number is kept is answered by ``phone_sources``, filled by the
+app that keeps it (representatives: a deputy's record) from its ``AppConfig.ready()``.
 """
 
-import importlib
-import logging
 import re
 import uuid
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from celery import shared_task
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.text import join_clauses, labelled
-
 from .models import NoticeRecord, Notification, OutgoingMessage
+from .outbox import schedule_delivery
+from .registry import Registry
 from .sms import MAX_LENGTH, is_mobile
+from .text import join_clauses, labelled
 
-logger = logging.getLogger(__name__)
+# Each entry returns the phone number on file for a user, or "" when that app keeps none for them.
+phone_sources: Registry[Callable[..., str]] = Registry("where a user's phone number is kept")
 
 
 @dataclass
@@ -36,7 +39,7 @@ class Notice:
     key: str
     digest: str
     line: str
-    users: list = field(default_factory=list)
+    users: list[Any] = field(default_factory=list)
     emails: list[str] = field(default_factory=list)
     phones: list[str] = field(default_factory=list)
     url: str = ""
@@ -65,7 +68,7 @@ def claim(keys: list[str]) -> set[str]:
     NoticeRecord.objects.bulk_create(
         [NoticeRecord(key=key, sweep=sweep) for key in keys], ignore_conflicts=True, batch_size=2000
     )
-    owned = set()
+    owned: set[str] = set()
     for start in range(0, len(keys), 2000):
         owned.update(
             NoticeRecord.objects.filter(sweep=sweep, key__in=keys[start : start + 2000]).values_list("key", flat=True)
@@ -96,7 +99,7 @@ def send_once(notices: list[Notice], *, subject: str) -> int:
         Notification.objects.bulk_create(inbox, batch_size=2000)
         OutgoingMessage.objects.bulk_create(outbox, batch_size=2000)
         if outbox:
-            transaction.on_commit(_schedule_delivery)
+            transaction.on_commit(schedule_delivery)
     return len(fresh)
 
 
@@ -134,12 +137,12 @@ def sms_text(subject: str, notices: list[Notice]) -> str:
     return f"{head}{shown}。{tail}"[:MAX_LENGTH]
 
 
-def notify(users, *, title: str, body: str = "", url: str = "") -> None:
+def notify(users: Iterable[Any], *, title: str, body: str = "", url: str = "") -> None:
     """An immediate in-app notice (assignment, registration...): no ledger, it happens once by construction."""
     Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in users])
 
 
-def notify_event(users, *, key: str, title: str, body: str = "", url: str = "") -> int:
+def notify_event(users: Iterable[Any], *, key: str, title: str, body: str = "", url: str = "") -> int:
     """One event's notice to each of ``users``, once per (event, user) however often it is called: in-app always,
     and a text (to a mobile number on file) or an e-mail when the user asked for them. Written in the caller's
     transaction, so a refused transition sends nothing; the outbox is delivered after commit.
@@ -150,34 +153,17 @@ def notify_event(users, *, key: str, title: str, body: str = "", url: str = "") 
     Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in told])
     outbox = []
     for user in told:
-        if user.notify_by_email and user.email:
+        if getattr(user, "notify_by_email", False) and user.email:
             text = "\n".join(part for part in (body, absolute_url(url)) if part)
             outbox.append(OutgoingMessage(channel="email", to=user.email, subject=title, body=text))
         phone = mobile_number(phone_of(user))
-        if user.notify_by_sms and phone:
+        if getattr(user, "notify_by_sms", False) and phone:
             notice = Notice(key=key, digest="", line=body, url=url)
             outbox.append(OutgoingMessage(channel="sms", to=phone, body=_event_text(title, notice)))
     if outbox:
         OutgoingMessage.objects.bulk_create(outbox)
-        transaction.on_commit(_schedule_delivery)
+        transaction.on_commit(schedule_delivery)
     return len(told)
-
-
-def queue_sms(*, to: str, text: str) -> OutgoingMessage | None:
-    """One text to one voter's mobile phone (a message's tracking code, the deputy's answer, a rating's confirmation
-    code), written to the outbox in the caller's transaction and delivered after commit; nothing for a number that
-    is not a mobile. These are single events that happen once by construction, so they need no ledger."""
-    if not is_mobile(to):
-        return None
-    message = OutgoingMessage.objects.create(channel=OutgoingMessage.Channel.SMS, to=to, body=text[:MAX_LENGTH])
-    transaction.on_commit(_schedule_delivery)
-    return message
-
-
-def phone_of(user) -> str:
-    # A deputy's number is kept on their record; other accounts have none on file.
-    deputy = getattr(user, "deputy", None) if user.deputy_id else None
-    return deputy.phone if deputy is not None else ""
 
 
 def _event_text(title: str, notice: Notice) -> str:
@@ -185,55 +171,10 @@ def _event_text(title: str, notice: Notice) -> str:
     return f"{labelled(title, notice.line[:ITEM_LENGTH])}。{tail}"[:MAX_LENGTH]
 
 
-def _schedule_delivery():
-    try:
-        deliver_outbox_task.delay()
-    except Exception:  # noqa: BLE001 — a broker outage must not fail a sweep or a request; the periodic delivery retries.
-        logger.warning("could not queue outbox delivery; the periodic task will deliver", exc_info=True)
-
-
-class LoggingSmsBackend:
-    """Stands in for an SMS gateway: logs what it would send. Set SMS_BACKEND to a real gateway's class."""
-
-    def send(self, phone: str, text: str) -> None:
-        logger.info("SMS to %s: %s", phone, text)
-
-
-def sms_backend():
-    path = getattr(settings, "SMS_BACKEND", "representatives.notices.LoggingSmsBackend")
-    module, _, name = path.rpartition(".")
-    return getattr(importlib.import_module(module), name)()
-
-
-def deliver_outbox(limit: int = 500) -> int:
-    """Send unsent outbox rows; each row is locked while it is sent so two workers never both send it."""
-    sent = 0
-    sms = sms_backend()
-    mail = get_connection()
-    skip_locked = connection.features.has_select_for_update_skip_locked
-    while sent < limit:
-        with transaction.atomic():
-            queryset = OutgoingMessage.objects.filter(sent_at__isnull=True, attempts__lt=5).order_by("created_at")
-            queryset = queryset.select_for_update(skip_locked=True) if skip_locked else queryset.select_for_update()
-            message = queryset.first()
-            if message is None:
-                break
-            message.attempts += 1
-            try:
-                if message.channel == OutgoingMessage.Channel.EMAIL:
-                    send_mail(message.subject, message.body, None, [message.to], connection=mail)
-                else:
-                    sms.send(message.to, message.body)
-                message.sent_at = timezone.now()
-                message.last_error = ""
-                sent += 1
-            except Exception as exc:  # noqa: BLE001 — a bad address must not block the rest of the outbox.
-                message.last_error = str(exc)[:500]
-                logger.warning("delivery of outbox message %s failed: %s", message.pk, exc)
-            message.save(update_fields=["attempts", "sent_at", "last_error"])
-    return sent
-
-
-@shared_task(name="representatives.tasks.deliver_outbox")
-def deliver_outbox_task() -> int:
-    return deliver_outbox()
+def phone_of(user: Any) -> str:
+    """The number on file for ``user`` in the first app that keeps one, or ""."""
+    for source in phone_sources:
+        phone = source(user)
+        if phone:
+            return phone
+    return ""

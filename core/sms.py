@@ -1,6 +1,5 @@
-"""Mainland mobile numbers and the length of a text: what the notices outbox (``notices.py``) checks before it
-writes a text (the sweeps' digests through ``notices.send_once``, a voter's single texts through
-``notices.queue_sms``)."""
+"""Mainland mobile numbers and the length of a text: what the outbox checks before it writes a text (the sweeps'
+digests through ``core.notices.send_once``, a voter's single texts through ``core.outbox.queue_sms``)."""
 
 import re
 
