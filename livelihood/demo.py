@@ -156,7 +156,8 @@ def build_livelihood(ctx: DemoContext) -> None:
                 findings=rng.choice(FINDINGS),
                 advice="加快进度，确保年底前完成。" if year == today.year else "",
             )
-        if year < today.year:
+        # A small demo (few deputies) may choose nothing: then there is nothing to rate at year end.
+        if year < today.year and chosen:
             for project in chosen:
                 services.project_complete(project=project, by=staff, date=datetime.date(year, 12, 10))
             rating = services.ballot_create(
@@ -214,6 +215,9 @@ def _open_vote(ctx: DemoContext, staff, city_units, fallback) -> None:
                 by=staff,
             )
         kind, title = Ballot.Kind.SELECTION, f"{congress.region.name}{year}年民生实事项目票决"
+    if not services.ballot_items(Ballot(congress=congress, year=year, kind=kind)).exists():
+        # This year's selection chose nothing (a small demo misses the quorum): no satisfaction vote to open.
+        return
     ballot = services.ballot_create(
         congress=congress, year=year, kind=kind, title=title, session_name="第二次会议", by=staff
     )
