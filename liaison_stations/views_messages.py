@@ -142,7 +142,7 @@ ACTIONS = {
     ),
 }
 # Where the page shows each step's form, so a form with errors is shown again in its place.
-FORM_NAMES = {"answer_message": "answer_form", "pass_message": "pass_form"}
+FORM_NAMES = {"answer_message": "answer_form", "pass_message": "pass_form"}  # template variable names  # nosec B105
 
 
 def _message_step(request, pk, step):

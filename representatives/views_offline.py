@@ -52,7 +52,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
 @cache_control(no_cache=True)
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
-    shell = [
+    app_shell = [
         static("vendor/bootstrap/bootstrap.min.css"),
         static("vendor/bootstrap-icons/bootstrap-icons.min.css"),
         static("vendor/tom-select/tom-select.bootstrap5.min.css"),
@@ -68,20 +68,20 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         static("img/app/icon-192.png"),
     ]
     response = HttpResponse(
-        render_worker(shell=shell, form=reverse("me:activity_new"), home=reverse("me:home")),
+        render_worker(app_shell=app_shell, form=reverse("me:activity_new"), home=reverse("me:home")),
         content_type="text/javascript; charset=utf-8",
     )
     response["Service-Worker-Allowed"] = reverse("me:home")
     return response
 
 
-def render_worker(*, shell: list[str], form: str, home: str) -> str:
+def render_worker(*, app_shell: list[str], form: str, home: str) -> str:
     source = finders.find("js/sw.js")
     if source is None:  # pragma: no cover - the file ships with the code
         raise RuntimeError("static/js/sw.js is missing")
     with open(source, encoding="utf-8") as handle:
         body = handle.read()
     # Static URLs carry their files' hashes in production: a changed file names a new cache.
-    version = hashlib.sha256("|".join([*shell, body]).encode()).hexdigest()[:12]
-    config = {"version": version, "shell": shell, "form": form, "home": home}
+    version = hashlib.sha256("|".join([*app_shell, body]).encode()).hexdigest()[:12]
+    config = {"version": version, "shell": app_shell, "form": form, "home": home}
     return f"const CONFIG = {json.dumps(config)};\n{body}"

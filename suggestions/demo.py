@@ -255,7 +255,8 @@ class _Simulator:
         self.members = members
         self.ctx, self.rng, self.today = ctx, rng, ctx.today
         # The co-units' ratings draw from their own stream, so the rest of the demo is what it was before them.
-        self.rating_rng = random.Random(hash(rng.getstate()))  # seeded from the demo's seed, drawing nothing
+        # Seeded from the demo's seed, drawing nothing from it; repeatable demo data, not secrets.
+        self.rating_rng = random.Random(hash(rng.getstate()))  # nosec B311
         self.tz = timezone.get_current_timezone()
         self.now = timezone.now()
         self.staff, self.leader = staff, leader
