@@ -115,11 +115,6 @@ def station_edit(request, pk):
     return _station_form_page(request, station)
 
 
-# A province township can hold thousands of deputies; a pick list that long is unusable and costs half a second
-# to draw, so it shows the first ones and the codes box takes anyone else.
-ASSIGN_PICK_LIST_LIMIT = 200
-
-
 @region_reader_required
 def station_detail(request, pk):
     user = request.user
