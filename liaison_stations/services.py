@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.registry import Registry
 from core.workflow import Step, Workflow, Workflows, in_states
@@ -82,62 +82,69 @@ def _check_unit(by, unit: HandlingUnit) -> None:
 
 # Which steps who may take in which state: pages offer what ``available_steps`` lists, services ``require`` it.
 
-_HANDLE = {"who": permissions.can_handle_opinion, "denied": _lazy("您无权办理这条意见。")}
+_HANDLE = {"who": permissions.can_handle_opinion, "denied": gettext_lazy("您无权办理这条意见。")}
 
 OPINION_STEPS = Workflow(
     Opinion,
-    Step("sort", **_HANDLE, when=((in_states(S.RECEIVED), _lazy("只有刚接收的意见需要梳理。")),)),
+    Step("sort", **_HANDLE, when=((in_states(S.RECEIVED), gettext_lazy("只有刚接收的意见需要梳理。")),)),
     # Offered in this order: a sorted opinion's page shows proposing before merging.
-    Step("propose", **_HANDLE, when=((in_states(S.SORTED), _lazy("意见须先梳理，才能拟办。")),)),
-    Step("merge", **_HANDLE, when=((in_states(S.RECEIVED, S.SORTED), _lazy("只有尚未拟办的意见可以合并。")),)),
+    Step("propose", **_HANDLE, when=((in_states(S.SORTED), gettext_lazy("意见须先梳理，才能拟办。")),)),
+    Step("merge", **_HANDLE, when=((in_states(S.RECEIVED, S.SORTED), gettext_lazy("只有尚未拟办的意见可以合并。")),)),
     Step(
         "assign",
         **_HANDLE,
         when=(
             (
                 lambda opinion: opinion.status == S.PROPOSED and opinion.proposal == Proposal.REFER_UNIT,
-                _lazy("只有拟交承办单位的意见可以交办。"),
+                gettext_lazy("只有拟交承办单位的意见可以交办。"),
             ),
         ),
     ),
-    Step("supervise", **_HANDLE, when=((in_states(S.ASSIGNED), _lazy("只有已交办、尚未答复的意见可以督办。")),)),
+    Step("supervise", **_HANDLE, when=((in_states(S.ASSIGNED), gettext_lazy("只有已交办、尚未答复的意见可以督办。")),)),
     Step(
         "reply",
         who=permissions.can_reply_opinion,
-        denied=_lazy("这条意见没有交办给您的单位。"),
-        when=((in_states(S.ASSIGNED), _lazy("只有已交办的意见可以答复。")),),
+        denied=gettext_lazy("这条意见没有交办给您的单位。"),
+        when=((in_states(S.ASSIGNED), gettext_lazy("只有已交办的意见可以答复。")),),
     ),
-    Step("feedback", **_HANDLE, when=((in_states(S.REPLIED), _lazy("只有已答复的意见可以反馈。")),)),
-    Step("close", **_HANDLE, when=((in_states(S.FED_BACK), _lazy("只有已反馈的意见可以办结。")),)),
-    Step("publish", **_HANDLE, when=((in_states(S.CLOSED), _lazy("只有已办结的意见可以公示。")),)),
+    Step("feedback", **_HANDLE, when=((in_states(S.REPLIED), gettext_lazy("只有已答复的意见可以反馈。")),)),
+    Step("close", **_HANDLE, when=((in_states(S.FED_BACK), gettext_lazy("只有已反馈的意见可以办结。")),)),
+    Step("publish", **_HANDLE, when=((in_states(S.CLOSED), gettext_lazy("只有已办结的意见可以公示。")),)),
     Step(
-        "unpublish", **_HANDLE, when=((lambda opinion: opinion.published_at is not None, _lazy("这条意见没有公示。")),)
+        "unpublish",
+        **_HANDLE,
+        when=((lambda opinion: opinion.published_at is not None, gettext_lazy("这条意见没有公示。")),),
     ),
     # A voter's message to one deputy (码上找代表, services_messages): only that deputy answers it or passes it on.
     Step(
         "answer_message",
         who=permissions.is_addressee,
-        denied=_lazy("这条留言不是写给您的。"),
-        when=((in_states(S.WITH_DEPUTY), _lazy("这条留言已经处理过了。")),),
+        denied=gettext_lazy("这条留言不是写给您的。"),
+        when=((in_states(S.WITH_DEPUTY), gettext_lazy("这条留言已经处理过了。")),),
     ),
     Step(
         "pass_message",
         who=permissions.is_addressee,
-        denied=_lazy("这条留言不是写给您的。"),
-        when=((in_states(S.WITH_DEPUTY), _lazy("这条留言已经处理过了。")),),
+        denied=gettext_lazy("这条留言不是写给您的。"),
+        when=((in_states(S.WITH_DEPUTY), gettext_lazy("这条留言已经处理过了。")),),
     ),
     # The voter, without an account, from the tracking page.
     Step(
         "rate",
         who=lambda user, opinion: not user.is_authenticated,
-        denied=_lazy("这条意见现在不能评价。"),
-        when=((lambda opinion: opinion.status == S.FED_BACK and not opinion.rating, _lazy("这条意见现在不能评价。")),),
+        denied=gettext_lazy("这条意见现在不能评价。"),
+        when=(
+            (
+                lambda opinion: opinion.status == S.FED_BACK and not opinion.rating,
+                gettext_lazy("这条意见现在不能评价。"),
+            ),
+        ),
     ),
 )
 
 _MANAGE_STATION = {
     "who": lambda user, duty_day: permissions.can_manage_station(user, duty_day.station),
-    "denied": _lazy("您无权管理这个联络站。"),
+    "denied": gettext_lazy("您无权管理这个联络站。"),
 }
 _NOT_CANCELLED = lambda duty_day: duty_day.status != DutyDay.Status.CANCELLED  # noqa: E731
 
@@ -146,18 +153,18 @@ DUTY_DAY_STEPS = Workflow(
     Step(
         "record",
         who=permissions.can_record_duty_day,
-        denied=_lazy("您无权登记这个接待日。"),
+        denied=gettext_lazy("您无权登记这个接待日。"),
         when=(
-            (_NOT_CANCELLED, _lazy("已取消的接待日不能登记接待情况。")),
-            (lambda duty_day: duty_day.date <= timezone.localdate(), _lazy("接待日还没到，不能登记接待情况。")),
+            (_NOT_CANCELLED, gettext_lazy("已取消的接待日不能登记接待情况。")),
+            (lambda duty_day: duty_day.date <= timezone.localdate(), gettext_lazy("接待日还没到，不能登记接待情况。")),
         ),
     ),
     Step(
         "cancel",
         **_MANAGE_STATION,
-        when=((in_states(DutyDay.Status.PLANNED), _lazy("只有尚未接待的接待日可以取消。")),),
+        when=((in_states(DutyDay.Status.PLANNED), gettext_lazy("只有尚未接待的接待日可以取消。")),),
     ),
-    Step("log_opinion", **_MANAGE_STATION, when=((_NOT_CANCELLED, _lazy("已取消的接待日不能登记选民意见。")),)),
+    Step("log_opinion", **_MANAGE_STATION, when=((_NOT_CANCELLED, gettext_lazy("已取消的接待日不能登记选民意见。")),)),
 )
 
 WORKFLOWS = Workflows(OPINION_STEPS, DUTY_DAY_STEPS)

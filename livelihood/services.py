@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.text import join_clauses
 from core.workflow import Step, Workflow, Workflows, in_states
@@ -83,7 +83,7 @@ def has_voted(ballot: Ballot, user) -> bool:
 
 _MANAGE: dict[str, Any] = {
     "who": permissions.can_manage,
-    "denied": _lazy("只有该届人大所在区域的代表工作人员可以办理。"),
+    "denied": gettext_lazy("只有该届人大所在区域的代表工作人员可以办理。"),
 }
 
 PROJECT_STEPS = Workflow(
@@ -92,55 +92,55 @@ PROJECT_STEPS = Workflow(
         "edit",
         **_MANAGE,
         when=(
-            (in_states(P.CANDIDATE), _lazy("只有候选项目可以修改。")),
-            (lambda p: not on_open_ballot(p), _lazy("项目正在票决中，不能修改。")),
+            (in_states(P.CANDIDATE), gettext_lazy("只有候选项目可以修改。")),
+            (lambda p: not on_open_ballot(p), gettext_lazy("项目正在票决中，不能修改。")),
         ),
     ),
     Step(
         "withdraw",
         **_MANAGE,
         when=(
-            (in_states(P.CANDIDATE), _lazy("只有候选项目可以撤回。")),
-            (lambda p: not on_open_ballot(p), _lazy("项目正在票决中，不能撤回。")),
+            (in_states(P.CANDIDATE), gettext_lazy("只有候选项目可以撤回。")),
+            (lambda p: not on_open_ballot(p), gettext_lazy("项目正在票决中，不能撤回。")),
         ),
     ),
     Step(
         "report",
         who=permissions.is_unit_of,
-        denied=_lazy("只有项目的责任单位可以报告进展。"),
-        when=((in_states(P.ADOPTED), _lazy("只有票决通过、尚未完成的项目可以报告进展。")),),
+        denied=gettext_lazy("只有项目的责任单位可以报告进展。"),
+        when=((in_states(P.ADOPTED), gettext_lazy("只有票决通过、尚未完成的项目可以报告进展。")),),
     ),
     Step(
         "inspect",
         who=permissions.may_inspect,
-        denied=_lazy("只有代表工作人员或该届在任代表可以登记视察。"),
-        when=((in_states(*permissions.CHOSEN), _lazy("只有票决通过的项目可以登记视察。")),),
+        denied=gettext_lazy("只有代表工作人员或该届在任代表可以登记视察。"),
+        when=((in_states(*permissions.CHOSEN), gettext_lazy("只有票决通过的项目可以登记视察。")),),
     ),
     Step(
         "complete",
         **_MANAGE,
-        when=((in_states(P.ADOPTED), _lazy("只有票决通过、尚未完成的项目可以确认完成。")),),
+        when=((in_states(P.ADOPTED), gettext_lazy("只有票决通过、尚未完成的项目可以确认完成。")),),
     ),
 )
 
 BALLOT_STEPS = Workflow(
     Ballot,
-    Step("edit", **_MANAGE, when=((in_states(B.DRAFT), _lazy("投票开始后不能再修改规则。")),)),
+    Step("edit", **_MANAGE, when=((in_states(B.DRAFT), gettext_lazy("投票开始后不能再修改规则。")),)),
     Step(
         "open",
         **_MANAGE,
         when=(
-            (in_states(B.DRAFT), _lazy("只有未开始的投票可以开始。")),
-            (_has_items, _lazy("没有可以付诸表决的项目。")),
-            (_no_other_open, _lazy("该届人大本年度已有同类投票正在进行。")),
+            (in_states(B.DRAFT), gettext_lazy("只有未开始的投票可以开始。")),
+            (_has_items, gettext_lazy("没有可以付诸表决的项目。")),
+            (_no_other_open, gettext_lazy("该届人大本年度已有同类投票正在进行。")),
         ),
     ),
-    Step("close", **_MANAGE, when=((in_states(B.OPEN), _lazy("只有进行中的投票可以结束。")),)),
+    Step("close", **_MANAGE, when=((in_states(B.OPEN), gettext_lazy("只有进行中的投票可以结束。")),)),
     Step(
         "vote",
         who=permissions.may_vote,
-        denied=_lazy("只有该届人大的在任代表可以投票。"),
-        when=((in_states(B.OPEN), _lazy("投票尚未开始或已经结束。")),),
+        denied=gettext_lazy("只有该届人大的在任代表可以投票。"),
+        when=((in_states(B.OPEN), gettext_lazy("投票尚未开始或已经结束。")),),
     ),
 )
 

@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.notices import notify, notify_event
 from core.text import bracketed, join_clauses, labelled
@@ -62,8 +62,8 @@ def _save(motion: Motion, by, to_state: str | None = None, note: str = "", **fie
     return motion
 
 
-_MANAGE_DENIED = _lazy("您无权办理这件议案。")
-_REGISTERED = (in_states(M.REGISTERED), _lazy("只有已登记的议案可以记录审议决定。"))
+_MANAGE_DENIED = gettext_lazy("您无权办理这件议案。")
+_REGISTERED = (in_states(M.REGISTERED), gettext_lazy("只有已登记的议案可以记录审议决定。"))
 
 MOTION_STEPS = Workflow(
     Motion,
@@ -71,27 +71,27 @@ MOTION_STEPS = Workflow(
     Step(
         "edit",
         who=permissions.is_author,
-        denied=_lazy("只有领衔代表可以修改议案。"),
-        when=((in_states(M.DRAFT), _lazy("议案提交后不能再修改。")),),
+        denied=gettext_lazy("只有领衔代表可以修改议案。"),
+        when=((in_states(M.DRAFT), gettext_lazy("议案提交后不能再修改。")),),
     ),
     Step(
         "invite",
         who=permissions.is_author,
-        denied=_lazy("只有领衔代表可以邀请附议。"),
-        when=((in_states(M.DRAFT), _lazy("议案提交后不能再邀请附议。")),),
+        denied=gettext_lazy("只有领衔代表可以邀请附议。"),
+        when=((in_states(M.DRAFT), gettext_lazy("议案提交后不能再邀请附议。")),),
     ),
     Step(
         "submit",
         who=permissions.is_author,
-        denied=_lazy("只有领衔代表可以提交议案。"),
-        when=((in_states(M.DRAFT), _lazy("只有草稿可以提交。")),),
+        denied=gettext_lazy("只有领衔代表可以提交议案。"),
+        when=((in_states(M.DRAFT), gettext_lazy("只有草稿可以提交。")),),
     ),
     # The office's, recording what the presidium or its special committee decided.
     Step(
         "register",
         who=permissions.can_manage,
         denied=_MANAGE_DENIED,
-        when=((in_states(M.SUBMITTED), _lazy("只有已提交的议案可以登记。")),),
+        when=((in_states(M.SUBMITTED), gettext_lazy("只有已提交的议案可以登记。")),),
     ),
     Step("list", who=permissions.can_manage, denied=_MANAGE_DENIED, when=(_REGISTERED,)),
     Step("not_list", who=permissions.can_manage, denied=_MANAGE_DENIED, when=(_REGISTERED,)),
@@ -103,10 +103,10 @@ COSIGN_STEPS = Workflow(
     Step(
         "answer",
         who=lambda user, cosigner: is_deputy(user) and user.deputy_id == cosigner.deputy_id,
-        denied=_lazy("只能答复邀请您本人的附议。"),
+        denied=gettext_lazy("只能答复邀请您本人的附议。"),
         when=(
-            (in_states(MotionCoSigner.Status.INVITED), _lazy("您已经答复过这个邀请。")),
-            (lambda cosigner: cosigner.motion.status == M.DRAFT, _lazy("议案已提交，附议已截止。")),
+            (in_states(MotionCoSigner.Status.INVITED), gettext_lazy("您已经答复过这个邀请。")),
+            (lambda cosigner: cosigner.motion.status == M.DRAFT, gettext_lazy("议案已提交，附议已截止。")),
         ),
     ),
 )

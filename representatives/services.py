@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.notices import notify_event
 from core.uploads import store_uploads
@@ -28,32 +28,35 @@ ACTIVITY_STEPS = Workflow(
     Step(
         "edit",
         who=lambda user, record: permissions.is_deputy(user) and record.deputy_id == user.deputy_id,
-        denied=_lazy("已确认的履职记录不能再修改。"),
-        when=((lambda record: record.is_editable_by_deputy, _lazy("已确认的履职记录不能再修改。")),),
+        denied=gettext_lazy("已确认的履职记录不能再修改。"),
+        when=((lambda record: record.is_editable_by_deputy, gettext_lazy("已确认的履职记录不能再修改。")),),
     ),
     Step(
         "confirm",
         who=permissions.can_review_activity,
-        denied=_lazy("您无权审核这条履职记录。"),
-        when=((in_states(_PENDING), _lazy("只有待确认的记录可以确认。")),),
+        denied=gettext_lazy("您无权审核这条履职记录。"),
+        when=((in_states(_PENDING), gettext_lazy("只有待确认的记录可以确认。")),),
     ),
     Step(
         "return",
         who=permissions.can_review_activity,
-        denied=_lazy("您无权审核这条履职记录。"),
-        when=((in_states(_PENDING), _lazy("只有待确认的记录可以退回。")),),
+        denied=gettext_lazy("您无权审核这条履职记录。"),
+        when=((in_states(_PENDING), gettext_lazy("只有待确认的记录可以退回。")),),
     ),
     # Voters rate a report to voters themselves (述职评议, services_ratings): opened once, by the deputy or the office.
     Step(
         "open_rating",
         who=permissions.can_open_report_rating,
-        denied=_lazy("您无权为这条履职记录开启选民评议。"),
+        denied=gettext_lazy("您无权为这条履职记录开启选民评议。"),
         when=(
             (
                 lambda record: record.kind == ActivityKind.REPORT_TO_VOTERS,
-                _lazy("只有向选民述职的记录可以请选民评议。"),
+                gettext_lazy("只有向选民述职的记录可以请选民评议。"),
             ),
-            (lambda record: not ReportRatingPoll.objects.filter(record=record).exists(), _lazy("选民评议已经开启。")),
+            (
+                lambda record: not ReportRatingPoll.objects.filter(record=record).exists(),
+                gettext_lazy("选民评议已经开启。"),
+            ),
         ),
     ),
 )

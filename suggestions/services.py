@@ -14,7 +14,7 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.notices import notify, notify_event
 from core.text import join_clauses, join_list
@@ -127,7 +127,7 @@ def note_co_opinions(part: Assignment, parts) -> None:
 
 
 _AUTHOR = {"who": permissions.is_author}
-_MANAGE = {"who": permissions.can_manage, "denied": _lazy("您无权办理这件建议。")}
+_MANAGE = {"who": permissions.can_manage, "denied": gettext_lazy("您无权办理这件建议。")}
 
 SUGGESTION_STEPS = Workflow(
     Suggestion,
@@ -135,55 +135,63 @@ SUGGESTION_STEPS = Workflow(
     Step(
         "edit",
         **_AUTHOR,
-        denied=_lazy("只有领衔代表可以修改建议。"),
-        when=((in_states(S.DRAFT), _lazy("建议提交后不能再修改。")),),
+        denied=gettext_lazy("只有领衔代表可以修改建议。"),
+        when=((in_states(S.DRAFT), gettext_lazy("建议提交后不能再修改。")),),
     ),
     Step(
         "submit",
         **_AUTHOR,
-        denied=_lazy("只有领衔代表可以提交建议。"),
-        when=((in_states(S.DRAFT), _lazy("只有草稿可以提交。")),),
+        denied=gettext_lazy("只有领衔代表可以提交建议。"),
+        when=((in_states(S.DRAFT), gettext_lazy("只有草稿可以提交。")),),
     ),
     Step(
         "invite",
         **_AUTHOR,
-        denied=_lazy("只有领衔代表可以邀请联名。"),
-        when=((in_states(*COSIGN_OPEN_STATES), _lazy("建议立案后不能再邀请联名。")),),
+        denied=gettext_lazy("只有领衔代表可以邀请联名。"),
+        when=((in_states(*COSIGN_OPEN_STATES), gettext_lazy("建议立案后不能再邀请联名。")),),
     ),
     Step(
         "rate",
         **_AUTHOR,
-        denied=_lazy("只有领衔代表可以评价答复。"),
+        denied=gettext_lazy("只有领衔代表可以评价答复。"),
         when=(
-            (in_states(S.REPLIED), _lazy("建议答复后才能评价。")),
-            (lambda suggestion: not parts_open(suggestion), _lazy("还有承办单位的办理尚未完成，暂不能评价办结。")),
+            (in_states(S.REPLIED), gettext_lazy("建议答复后才能评价。")),
+            (
+                lambda suggestion: not parts_open(suggestion),
+                gettext_lazy("还有承办单位的办理尚未完成，暂不能评价办结。"),
+            ),
         ),
     ),
     # The office's, in the order the page offers them.
-    Step("register", **_MANAGE, when=((in_states(S.SUBMITTED), _lazy("只有已提交的建议可以立案。")),)),
-    Step("refuse", **_MANAGE, when=((in_states(S.SUBMITTED), _lazy("只有已提交的建议可以不予立案。")),)),
-    Step("assign", **_MANAGE, when=((in_states(S.REGISTERED), _lazy("只有已立案的建议可以交办。")),)),
-    Step("split", **_MANAGE, when=((in_states(S.REGISTERED), _lazy("只有已立案的建议可以交办。")),)),
+    Step("register", **_MANAGE, when=((in_states(S.SUBMITTED), gettext_lazy("只有已提交的建议可以立案。")),)),
+    Step("refuse", **_MANAGE, when=((in_states(S.SUBMITTED), gettext_lazy("只有已提交的建议可以不予立案。")),)),
+    Step("assign", **_MANAGE, when=((in_states(S.REGISTERED), gettext_lazy("只有已立案的建议可以交办。")),)),
+    Step("split", **_MANAGE, when=((in_states(S.REGISTERED), gettext_lazy("只有已立案的建议可以交办。")),)),
     Step(
         "mark_key",
         **_MANAGE,
-        when=((in_states(S.REGISTERED, S.ASSIGNED, S.REPLIED), _lazy("只有已立案、尚未办结的建议可以列为重点督办。")),),
+        when=(
+            (
+                in_states(S.REGISTERED, S.ASSIGNED, S.REPLIED),
+                gettext_lazy("只有已立案、尚未办结的建议可以列为重点督办。"),
+            ),
+        ),
     ),
     # Staff, and the leaders of the region or the one leading it.
     Step(
         "supervise",
         who=permissions.can_supervise,
-        denied=_lazy("您无权督办这件建议。"),
-        when=((lambda suggestion: suggestion.is_key, _lazy("只有重点督办建议登记督办记录。")),),
+        denied=gettext_lazy("您无权督办这件建议。"),
+        when=((lambda suggestion: suggestion.is_key, gettext_lazy("只有重点督办建议登记督办记录。")),),
     ),
     # 二次验收 (services_acceptance): after the unit has replied, and the suggestion may since have been closed.
     Step(
         "accept",
         who=permissions.can_supervise,
-        denied=_lazy("您无权督办这件建议。"),
+        denied=gettext_lazy("您无权督办这件建议。"),
         when=(
-            (lambda suggestion: suggestion.is_key, _lazy("只有重点督办建议进行二次验收。")),
-            (in_states(*ACCEPTABLE_STATES), _lazy("承办单位答复后才能进行二次验收。")),
+            (lambda suggestion: suggestion.is_key, gettext_lazy("只有重点督办建议进行二次验收。")),
+            (in_states(*ACCEPTABLE_STATES), gettext_lazy("承办单位答复后才能进行二次验收。")),
         ),
     ),
 )
@@ -197,22 +205,26 @@ def reassign_window_end(part: Assignment) -> datetime.date:
     return part._reassign_window_end
 
 
-_UNIT = {"who": permissions.can_act_for_assignment, "denied": _lazy("这项交办不属于您的单位。")}
+_UNIT = {"who": permissions.can_act_for_assignment, "denied": gettext_lazy("这项交办不属于您的单位。")}
 _PART_MANAGE = {
     "who": lambda user, part: permissions.can_manage(user, part.suggestion),
-    "denied": _lazy("您无权办理这件建议。"),
+    "denied": gettext_lazy("您无权办理这件建议。"),
 }
-_REASSIGN_REQUESTED = (in_states(A.REASSIGN_REQUESTED), _lazy("这项交办没有申请调整。"))
+_REASSIGN_REQUESTED = (in_states(A.REASSIGN_REQUESTED), gettext_lazy("这项交办没有申请调整。"))
 
 PART_STEPS = Workflow(
     Assignment,
     # The unit's, in the order its page shows them.
-    Step("contact", **_UNIT, when=((lambda part: part.status != A.REASSIGNED, _lazy("这项交办已调整给其他单位。")),)),
+    Step(
+        "contact",
+        **_UNIT,
+        when=((lambda part: part.status != A.REASSIGNED, gettext_lazy("这项交办已调整给其他单位。")),),
+    ),
     Step(
         "request_reassign",
         **_UNIT,
         when=(
-            (in_states(A.ACTIVE), _lazy("只有办理中的交办可以申请调整。")),
+            (in_states(A.ACTIVE), gettext_lazy("只有办理中的交办可以申请调整。")),
             (
                 lambda part: timezone.localdate() <= reassign_window_end(part),
                 lambda part: (
@@ -225,20 +237,20 @@ PART_STEPS = Workflow(
         "co_opinion",
         **_UNIT,
         when=(
-            (lambda part: part.role == Assignment.Role.CO, _lazy("只有协办单位提交协办意见。")),
-            (in_states(A.ACTIVE), _lazy("这项交办已不在办理中。")),
+            (lambda part: part.role == Assignment.Role.CO, gettext_lazy("只有协办单位提交协办意见。")),
+            (in_states(A.ACTIVE), gettext_lazy("这项交办已不在办理中。")),
         ),
     ),
     Step(
         "reply",
         **_UNIT,
         when=(
-            (lambda part: part.replies_to_deputy, _lazy("协办单位不直接答复代表，请向主办单位提交协办意见。")),
-            (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),
-            (lambda part: part.suggestion.status == S.ASSIGNED, _lazy("这件建议现在不能答复。")),
+            (lambda part: part.replies_to_deputy, gettext_lazy("协办单位不直接答复代表，请向主办单位提交协办意见。")),
+            (in_states(A.ACTIVE), gettext_lazy("只有办理中的交办可以答复。")),
+            (lambda part: part.suggestion.status == S.ASSIGNED, gettext_lazy("这件建议现在不能答复。")),
             (
                 lambda part: not co_opinions_pending(part),
-                _lazy("协办单位的意见尚未全部提交：请等待，或说明理由后先行答复。"),
+                gettext_lazy("协办单位的意见尚未全部提交：请等待，或说明理由后先行答复。"),
             ),
         ),
     ),
@@ -246,23 +258,23 @@ PART_STEPS = Workflow(
     Step(
         "reply_ahead",
         who=permissions.can_act_for_assignment,
-        denied=_lazy("这项交办不属于您的单位。"),
+        denied=gettext_lazy("这项交办不属于您的单位。"),
         when=(
-            (lambda part: part.role == Assignment.Role.LEAD, _lazy("只有主办单位可以先行答复。")),
-            (in_states(A.ACTIVE), _lazy("只有办理中的交办可以答复。")),
-            (lambda part: part.suggestion.status == S.ASSIGNED, _lazy("这件建议现在不能答复。")),
-            (co_opinions_pending, _lazy("协办单位均已提交意见，请直接答复。")),
+            (lambda part: part.role == Assignment.Role.LEAD, gettext_lazy("只有主办单位可以先行答复。")),
+            (in_states(A.ACTIVE), gettext_lazy("只有办理中的交办可以答复。")),
+            (lambda part: part.suggestion.status == S.ASSIGNED, gettext_lazy("这件建议现在不能答复。")),
+            (co_opinions_pending, gettext_lazy("协办单位均已提交意见，请直接答复。")),
         ),
     ),
     # The lead deputy's rating of each unit's part once the round's parts are all handled (suggestion "rate").
     Step(
         "rate",
         who=lambda user, part: permissions.is_author(user, part.suggestion),
-        denied=_lazy("只有领衔代表可以评价答复。"),
+        denied=gettext_lazy("只有领衔代表可以评价答复。"),
         when=(
-            (lambda part: part.suggestion.status == S.REPLIED, _lazy("建议答复后才能评价。")),
-            (rateable, _lazy("只能评价本轮已办理完毕的承办单位。")),
-            (lambda part: not is_rated(part), _lazy("已经评价过这个承办单位。")),
+            (lambda part: part.suggestion.status == S.REPLIED, gettext_lazy("建议答复后才能评价。")),
+            (rateable, gettext_lazy("只能评价本轮已办理完毕的承办单位。")),
+            (lambda part: not is_rated(part), gettext_lazy("已经评价过这个承办单位。")),
         ),
     ),
     # The office's answer to a unit's request.
@@ -275,19 +287,19 @@ REPLY_STEPS = Workflow(
     Step(
         "promise_done",
         who=lambda user, reply: permissions.can_act_for_assignment(user, reply.assignment),
-        denied=_lazy("这项答复不属于您的单位。"),
+        denied=gettext_lazy("这项答复不属于您的单位。"),
         when=(
-            (lambda reply: reply.reply_class == ReplyClass.B, _lazy("只有B类答复有承诺事项。")),
-            (lambda reply: reply.promise_done_at is None, _lazy("已经报告过完成情况。")),
+            (lambda reply: reply.reply_class == ReplyClass.B, gettext_lazy("只有B类答复有承诺事项。")),
+            (lambda reply: reply.promise_done_at is None, gettext_lazy("已经报告过完成情况。")),
         ),
     ),
     Step(
         "promise_confirm",
         who=lambda user, reply: permissions.can_manage(user, reply.assignment.suggestion),
-        denied=_lazy("您无权办理这件建议。"),
+        denied=gettext_lazy("您无权办理这件建议。"),
         when=(
-            (lambda reply: reply.promise_done_at is not None, _lazy("承办单位尚未报告完成。")),
-            (lambda reply: reply.promise_confirmed_at is None, _lazy("已经确认过。")),
+            (lambda reply: reply.promise_done_at is not None, gettext_lazy("承办单位尚未报告完成。")),
+            (lambda reply: reply.promise_confirmed_at is None, gettext_lazy("已经确认过。")),
         ),
     ),
 )
@@ -297,10 +309,13 @@ COSIGN_STEPS = Workflow(
     Step(
         "answer",
         who=lambda user, cosigner: is_deputy(user) and user.deputy_id == cosigner.deputy_id,
-        denied=_lazy("只能答复邀请您本人的联名。"),
+        denied=gettext_lazy("只能答复邀请您本人的联名。"),
         when=(
-            (in_states(CoSigner.Status.INVITED), _lazy("您已经答复过这个邀请。")),
-            (lambda cosigner: cosigner.suggestion.status in COSIGN_OPEN_STATES, _lazy("建议已立案，联名已截止。")),
+            (in_states(CoSigner.Status.INVITED), gettext_lazy("您已经答复过这个邀请。")),
+            (
+                lambda cosigner: cosigner.suggestion.status in COSIGN_OPEN_STATES,
+                gettext_lazy("建议已立案，联名已截止。"),
+            ),
         ),
     ),
 )

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from core.workflow import Step, Workflow, Workflows, in_states
 from representatives.audit import record_transition
@@ -127,17 +127,20 @@ ATTEMPT_STEPS = Workflow(
     Step(
         "submit",
         permissions.owns_attempt,
-        _lazy("只能提交自己的答卷。"),
+        gettext_lazy("只能提交自己的答卷。"),
         (
-            (in_states(A.STARTED), _lazy("该答卷已经结束。")),
-            (_in_time, _lazy("答题时间已到，答卷不再接受。")),
+            (in_states(A.STARTED), gettext_lazy("该答卷已经结束。")),
+            (_in_time, gettext_lazy("答题时间已到，答卷不再接受。")),
         ),
     ),
     Step(
         "expire",
         lambda user, attempt: True,
-        _lazy("不能办理。"),
-        ((in_states(A.STARTED), _lazy("该答卷已经结束。")), (lambda a: not _in_time(a), _lazy("答题时间未到。"))),
+        gettext_lazy("不能办理。"),
+        (
+            (in_states(A.STARTED), gettext_lazy("该答卷已经结束。")),
+            (lambda a: not _in_time(a), gettext_lazy("答题时间未到。")),
+        ),
     ),
 )
 WORKFLOWS = Workflows(ATTEMPT_STEPS)
