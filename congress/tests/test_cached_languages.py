@@ -99,10 +99,19 @@ def test_a_filter_option_list_names_congresses_in_each_visitors_language(
     names = {"en": f"{county} People's Congress (term 16)", "zh-hans": f"{county}第十六届人民代表大会"}
     client.force_login(staff_a)
     cache.clear()
-    url = reverse("staff:directory")
+    # The congress filter is searched (core/autocomplete.py) and renders only the chosen congress: choose it.
+    url = f"{reverse('staff:directory')}?congress={congress.pk}"
     for language in (first, second):
         content = visit(client, url, language, django_capture_on_commit_callbacks)
         other = second if language == first else first
         options = html.unescape(re.search(r'<select name="congress"[^>]*>(.*?)</select>', content, re.S)[1])
         assert f">{names[language]}</option>" in options, (language, options)
         assert names[other] not in options, language
+        # And the search that offers congresses answers in the visitor's language too.
+        found = client.get(
+            reverse("staff:autocomplete", kwargs={"source": "congresses"}),
+            {"q": county},
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).json()["results"]
+        labels = {str(value) for row in found for value in row.values()}
+        assert names[language] in labels and names[other] not in labels, (language, found)
