@@ -6,21 +6,26 @@ pages are in ``views_awards.py``.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+import django_filters
 from django.db import transaction
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.workflow import Step, TransitionError, Workflow, in_states
 from representatives.audit import record_transition
-from representatives.models import Deputy, HandlingUnit
+from representatives.filters import StyledFilterSet
+from representatives.models import Deputy, HandlingUnit, Region
 from representatives.permissions import (
     deputies_for,
     handling_units_for,
     is_office_staff,
     region_scope_q,
+    regions_for,
     sees_region_data,
     user_covers_region,
 )
@@ -189,3 +194,79 @@ def candidates(user, year: int) -> Candidates:
     )
     ranked = [row for row in unit_assessment.assess(user=user, year=year).rows if row.rank is not None]
     return Candidates(deputies=scores, suggestions=suggestions, units=ranked[:CANDIDATES_SHOWN])
+
+
+# The list and the figures ----------------------------------------------------------------------------------------
+
+# Awarded: decided 评为优秀, published or not yet.
+AWARDED = (Nomination.Status.AWARDED, Nomination.Status.PUBLISHED)
+
+
+class NominationFilter(StyledFilterSet):
+    year = django_filters.NumberFilter(label=gettext_lazy("年度"))
+    category = django_filters.ChoiceFilter(label=gettext_lazy("类别"), choices=Nomination.Category.choices)
+    outcome = django_filters.ChoiceFilter(
+        label=gettext_lazy("结果"), choices=[("awarded", gettext_lazy("评为优秀"))], method="filter_outcome"
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("区域"), queryset=Region.objects.all(), method="filter_region"
+    )
+
+    class Meta:
+        model = Nomination
+        fields: list[str] = []
+
+    def __init__(self, *args, regions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if regions is not None:
+            self.filters["region"].queryset = regions
+
+    def filter_outcome(self, queryset, name, value):
+        return queryset.filter(status__in=AWARDED) if value == "awarded" else queryset
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(region__path__startswith=value.path)
+
+
+def nomination_list(*, user, filters=None) -> NominationFilter:
+    """The nominations the user may read, with the awards page's filters applied."""
+    queryset = (
+        nominations_for(user)
+        .select_related("deputy", "suggestion__deputy", "unit", "region")
+        .order_by("category", "status", "pk")
+    )
+    filterset = NominationFilter(filters or {}, queryset=queryset, regions=regions_for(user))
+    filterset.qs  # noqa: B018
+    return filterset
+
+
+@dataclass(frozen=True)
+class AwardFigure:
+    label: str
+    value: int
+    url: str
+    how: str = ""
+
+
+def year_figures(*, user, region: Region | None, year: int) -> list[AwardFigure]:
+    """Nominees awarded in ``year`` by category, one query; each links to the awards page listing exactly them."""
+    nominations = nominations_for(user).filter(year=year, status__in=AWARDED)
+    if region is not None:
+        nominations = nominations.filter(region__path__startswith=region.path)
+    counted = nominations.aggregate(
+        **{category: Count("pk", filter=Q(category=category)) for category in Nomination.Category.values}
+    )
+    figures = []
+    for category, label in Nomination.Category.choices:
+        query = {"year": year, "category": category, "outcome": "awarded"}
+        if region is not None:
+            query["region"] = region.pk
+        figures.append(
+            AwardFigure(
+                str(label),
+                counted[category] or 0,
+                f"{reverse('staff:awards')}?{urlencode(query)}",
+                how=_("本年度评为优秀的（含已公布的）。"),
+            )
+        )
+    return figures

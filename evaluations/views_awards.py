@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.pagination import paginate
 from core.workflow import Action, perform
 from representatives.permissions import region_reader_required, staff_required
 
@@ -34,12 +35,14 @@ def _page_url(year: int) -> str:
 @region_reader_required
 def awards_page(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    nominations = list(
-        awards.nominations_for(request.user)
-        .filter(year=year)
-        .select_related("deputy", "suggestion__deputy", "unit", "region")
-        .order_by("category", "status", "pk")
-    )
+    # The figures on the dashboard and the year report open this page with their filters (category, outcome,
+    # region): the table lists exactly the rows each counts.
+    query = request.GET.copy()
+    query["year"] = str(year)
+    filterset = awards.nomination_list(user=request.user, filters=query)
+    page = paginate(request, filterset.qs)
+    nominations = list(page.object_list)
+    narrowed = any(request.GET.get(name) for name in ("category", "outcome", "region"))
     nominated = {(n.category, n.deputy_id or n.suggestion_id or n.unit_id) for n in nominations}
     found = awards.candidates(request.user, year)
     # A candidate already nominated this year shows as such instead of offering a second nomination.
@@ -56,11 +59,13 @@ def awards_page(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
             "nominations": [(n, awards.available_steps(request.user, n)) for n in nominations],
+            "page": page,
             "categories": Nomination.Category.choices,
             "candidate_deputies": deputies,
             "candidate_suggestions": suggestions,
             "candidate_units": units,
             "may_nominate": awards.is_office_staff(request.user),
+            "narrowed": narrowed,
         },
     )
 

@@ -18,7 +18,7 @@ from motions import figures as motion_figures
 from representatives.permissions import region_reader_required
 from training.figures import year_figures as training_figures
 
-from . import presenters, selectors
+from . import awards, presenters, selectors
 from .exports import report_xlsx
 from .forms import ScopeForm
 from .presenters import Figure, Links, Section
@@ -34,6 +34,14 @@ def _livelihood_items(user, region, year: int) -> list[Figure]:
     # 民生实事's figures, counted by livelihood/figures.py, each linked to its rows.
     found = livelihood_figures(user=user, region=region, year=year)
     return [Figure(item.label, item.value, item.url, kind=item.kind, how=item.how) for item in found]
+
+
+def _award_items(user, region, year: int) -> list[Figure]:
+    # 三优三先: the nominees awarded in the year by category (awards.year_figures), each linked to its rows.
+    return [
+        Figure(item.label, item.value, item.url, how=item.how)
+        for item in awards.year_figures(user=user, region=region, year=year)
+    ]
 
 
 def _training_items(user, region, year: int) -> list[Figure]:
@@ -52,6 +60,7 @@ def dashboard_view(request):
     motions = _motion_items(request.user, region, year)
     livelihood = _livelihood_items(request.user, region, year)
     training = _training_items(request.user, region, year)
+    honours = _award_items(request.user, region, year)
     form = ScopeForm(initial={"region": region.pk if region else None, "year": year}, user=request.user)
     return render(
         request,
@@ -65,6 +74,7 @@ def dashboard_view(request):
                 {"title": _("提出议案"), "main": motions[0], "more": motions[1:]},
                 {"title": _("民生实事项目"), "main": livelihood[1], "more": [livelihood[0], *livelihood[2:]]},
                 {"title": _("代表培训"), "main": training[0], "more": training[1:]},
+                {"title": _("评优表彰"), "main": honours[0], "more": honours[1:]},
             ],
             "table": presenters.region_table(figures),
             "chart_data": presenters.chart_data(figures, links),
@@ -86,6 +96,7 @@ def year_report(request, year: int):
         Section(_("议案"), _motion_items(request.user, region, year)),
         Section(_("民生实事项目"), _livelihood_items(request.user, region, year)),
         Section(_("代表培训"), _training_items(request.user, region, year)),
+        Section(_("评优表彰"), _award_items(request.user, region, year)),
     ]
     if request.GET.get("export") == "xlsx":
         return report_xlsx(figures, sections)

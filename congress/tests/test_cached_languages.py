@@ -9,13 +9,14 @@ two visits (and the summary rows' commits run, so the figures are served from th
 import html
 import json
 import re
+from typing import cast
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from representatives.models import ActivityKind, ActivityRecord
+from representatives.models import ActivityKind, ActivityRecord, Congress
 from representatives.tests.factories import ActivityRecordFactory, CongressFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_the_second_visit_reads_the_figures_the_first_one_kept(client, staff_a, 
 def test_a_filter_option_list_names_congresses_in_each_visitors_language(
     client, staff_a, regions, deputy_a, first, second, django_capture_on_commit_callbacks
 ):
-    congress = CongressFactory(region=regions.county_a, term_number=16)
+    congress = cast(Congress, CongressFactory(region=regions.county_a, term_number=16))
     MembershipFactory(deputy=deputy_a, congress=congress)
     county = regions.county_a.name
     names = {"en": f"{county} People's Congress (term 16)", "zh-hans": f"{county}第十六届人民代表大会"}

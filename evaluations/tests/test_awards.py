@@ -120,3 +120,26 @@ def test_a_decision_without_reasons_from_the_page_writes_nothing(client, staff_a
     client.post(reverse("staff:nomination_step", kwargs={"pk": nomination.pk, "step": "award"}), {"reason": ""})
     nomination.refresh_from_db()
     assert nomination.status == Nomination.Status.NOMINATED
+
+
+def test_the_years_awards_figure_counts_the_rows_its_link_lists(client, staff_a, regions):
+    deputies: list[Any] = [DeputyFactory(region=regions.town_a) for _ in range(4)]
+    made = [
+        awards.nominate(by=staff_a, year=YEAR, category=Nomination.Category.DEPUTY, nominee=d, reason="好")
+        for d in deputies
+    ]
+    awards.nomination_award(nomination=made[0], by=staff_a, reason="决定")
+    awards.nomination_publish(nomination=made[0], by=staff_a)
+    awards.nomination_award(nomination=made[1], by=staff_a, reason="决定")
+    awards.nomination_decline(nomination=made[2], by=staff_a, reason="不足")
+    # made[3] is still waiting for the decision.
+
+    figures = {f.label: f for f in awards.year_figures(user=staff_a, region=None, year=YEAR)}
+    deputies_figure = figures["优秀人大代表"]
+    assert deputies_figure.value == 2 and figures["优秀建议承办单位"].value == 0
+
+    client.force_login(staff_a)
+    listed = client.get(deputies_figure.url).context["nominations"]
+    assert sorted(n.pk for n, _steps in listed) == sorted([made[0].pk, made[1].pk])
+    page = client.get(f"{reverse('staff:dashboard')}?year={YEAR}").content.decode()
+    assert f'data-value="{deputies_figure.value}"' in page and deputies_figure.url.replace("&", "&amp;") in page

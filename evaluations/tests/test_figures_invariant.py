@@ -22,6 +22,7 @@ from django.http import QueryDict
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from evaluations import awards
 from liaison_stations import selectors as station_selectors
 from liaison_stations.models import DutyDay, Opinion, Proposal
 from liaison_stations.tests.factories import DutyDayFactory, OpinionFactory, StationFactory, StationVisitFactory
@@ -69,6 +70,7 @@ LIST_SELECTORS: dict[str, Callable[..., Any]] = {
     "staff:training_attendances": training_selectors.attendance_list,
     "staff:training_induction": training_selectors.induction_list,
     "staff:training_attempts": training_selectors.attempt_list,
+    "staff:awards": awards.nomination_list,
 }
 
 
