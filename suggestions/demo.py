@@ -21,6 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db.models import Max
 from django.utils import timezone
 
 from representatives.demo import DemoContext, _allocate, builder
@@ -604,6 +605,15 @@ def build_suggestions(ctx: DemoContext) -> None:
         # A total keeps the congresses' proportions; the year's share not yet submitted by today is dropped.
         counts = _allocate(round(wanted / years), counts)
 
+    # Numbers go on from those a congress already gave in a year (a demo seeded over earlier rows): unique per
+    # congress and year.
+    numbered = {
+        (row["congress_id"], row["year"]): row["last"] or 0
+        for row in Suggestion.objects.filter(congress__in=ordered)
+        .values("congress_id", "year")
+        .annotate(last=Max("number"))
+        .order_by()
+    }
     for congress, count in zip(ordered, counts, strict=True):
         deputy_ids = members[congress.pk]
         if count == 0:
@@ -619,7 +629,7 @@ def build_suggestions(ctx: DemoContext) -> None:
                 if year == today.year:
                     plan += [(today - datetime.timedelta(days=25), False, False, True), (today, False, True, True)]
                     plan.sort(key=lambda item: item[0])
-            number = 0
+            number = numbered.get((congress.pk, year), 0)
             for day, session, draft, mine in plan:
                 # The last few days' suggestions may still be drafts, as a deputy writes and rewrites them.
                 draft = draft or ((today - day).days < 10 and rng.random() < 0.3)

@@ -215,6 +215,8 @@ def test_the_rates_are_flags(today):
         suggestion_reply_mix="100,0,0",
         suggestion_key_rate=0,
         suggestion_overdue_rate=0,
+        # The motions builder turns one township motion into a suggestion; these flags are the suggestion builder's.
+        motions=0,
     )
 
     assert set(Reply.objects.values_list("reply_class", flat=True)) == {"A"}
