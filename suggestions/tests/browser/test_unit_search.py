@@ -58,6 +58,7 @@ def test_staff_search_the_unit_filter_pick_a_unit_and_the_list_filters(desktop_p
     expect(page.get_by_text(other.suggestion.title)).to_have_count(0)
     # The page comes back with the chosen unit, rendered by the server as the select's only option.
     expect(page.locator("#id_unit")).to_have_value(str(water.pk))
-    expect(page.locator(".ts-wrapper").first).to_contain_text("蓬江区水利局（蓬江区）")
+    # (Region, congress and group filters are searched boxes too: this one is the unit's, next to its select.)
+    expect(page.locator("#id_unit + .ts-wrapper")).to_contain_text("蓬江区水利局（蓬江区）")
     chosen_violations = violations(page)
     assert not chosen_violations, report({"unit chosen": chosen_violations})
