@@ -5,6 +5,7 @@ Redis is a throwaway ``redis-server`` on a free port of its own, so killing it n
 anyone else's Redis; it runs on both the embedded (SQLite, filesystem broker) and the PostgreSQL + Redis runs.
 """
 
+import contextlib
 import datetime
 import os
 import shutil
@@ -14,6 +15,7 @@ import sys
 import threading
 import time
 import uuid
+from unittest import mock
 
 import pytest
 import redis
@@ -579,6 +581,26 @@ def failing_seat_write(writes):
     return wrapper
 
 
+@contextlib.contextmanager
+def seat_writes_failing(writes):
+    """``failing_seat_write`` for every way the import writes: SQL statements, and on PostgreSQL the COPY of
+    ``core.copy_insert``, which goes to psycopg2 directly and past Django's execute wrappers."""
+    from core import copy_insert
+    from representatives.models import Membership
+
+    real_insert = copy_insert.insert
+
+    def insert(model, objs, **kwargs):
+        if connection.vendor == "postgresql" and objs:
+            writes.append(f"COPY {model._meta.db_table}")
+            if model is Membership:
+                raise OperationalError("disk full")
+        return real_insert(model, objs, **kwargs)
+
+    with mock.patch.object(copy_insert, "insert", insert), connection.execute_wrapper(failing_seat_write(writes)):
+        yield
+
+
 @pytest.mark.django_db
 class TestFailedImportsChangeNothing:
     def changed_roster(self, imported_roster, bad_middle_row=False):
@@ -611,7 +633,7 @@ class TestFailedImportsChangeNothing:
         writes = []
         upload = self.changed_roster(imported_roster)
         try:
-            with connection.execute_wrapper(failing_seat_write(writes)):
+            with seat_writes_failing(writes):
                 outcome = import_roster(upload, user=staff_a)
         except OperationalError:
             pass
@@ -632,7 +654,7 @@ class TestFailedImportsChangeNothing:
         assert preview.status_code == 200 and preview.context["confirm_form"] is not None
         before = roster_snapshot()
         writes = []
-        with connection.execute_wrapper(failing_seat_write(writes)):
+        with seat_writes_failing(writes):
             confirm = client.post(
                 reverse("admin:representatives_membership_process_import"), preview.context["confirm_form"].initial
             )

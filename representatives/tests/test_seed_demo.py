@@ -289,6 +289,9 @@ def comparable_rows(started):
         content_type__model="opinion", origin=StateLog.Origin.PUBLIC, from_state=""
     ).values("object_id")
     live_records = ActivityRecord.objects.filter(created_at__gte=started).values("pk")
+    # Opinions from other platforms (the api builder's 12345 hotline) enter through the services at the time of the
+    # run, like voters' own submissions: compared without their times.
+    live_opinions = Opinion.objects.filter(received_at__gte=started).exclude(pk__in=public_submissions).values("pk")
     return {
         "deputies": rows(Deputy.objects, "code", "name", "birth_date", "id_number", "region__code", "phone_public"),
         "seats": rows(Membership.objects, "deputy__code", "congress__code", "status", "representative_group__name"),
@@ -309,7 +312,7 @@ def comparable_rows(started):
         # Voters' own submissions go through the services at the time of the run (demo builder "voters"):
         # compared without their times.
         "opinions": rows(
-            Opinion.objects.exclude(pk__in=public_submissions),
+            Opinion.objects.exclude(pk__in=public_submissions).exclude(pk__in=live_opinions),
             "station__name",
             "deputy__code",
             "status",
@@ -317,6 +320,7 @@ def comparable_rows(started):
             "received_at",
             "published_at",
         ),
+        "live opinions": rows(Opinion.objects.filter(pk__in=live_opinions), "station__name", "status", "unit__name"),
         "public opinions": rows(
             Opinion.objects.filter(pk__in=public_submissions), "station__name", "status", "unit__name", "rating"
         ),
@@ -324,7 +328,18 @@ def comparable_rows(started):
         "assignments": rows(Assignment.objects, "suggestion__title", "unit__name", "role", "status", "deadline"),
         "attendance": rows(Attendance.objects, "session__name", "deputy__code", "status", "speeches"),
         "timeline": rows(
-            StateLog.objects.filter(content_type__model="suggestion"), "from_state", "to_state", "at", "actor__username"
+            StateLog.objects.filter(content_type__model="suggestion", at__lt=started),
+            "from_state",
+            "to_state",
+            "at",
+            "actor__username",
+        ),
+        # Suggestions made from motions (the motions builder) go through the services at the time of the run.
+        "live timeline": rows(
+            StateLog.objects.filter(content_type__model="suggestion", at__gte=started),
+            "from_state",
+            "to_state",
+            "actor__username",
         ),
     }
 
