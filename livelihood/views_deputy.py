@@ -10,6 +10,7 @@ from representatives.permissions import deputy_required
 from . import permissions, selectors, services
 from .forms import InspectionForm, VoteForm
 from .models import Ballot
+from .project_page import project_step_page
 
 
 @deputy_required
@@ -75,30 +76,15 @@ def ballot(request, pk):
 
 @deputy_required
 def project(request, pk):
-    project = selectors.project_detail(user=request.user, pk=pk)
-    may_inspect = services.PROJECT_STEPS.permits("inspect", request.user, project)
-    form = InspectionForm(request.POST or None) if may_inspect else None
-    if request.method == "POST":
-        if form is None:
-            messages.error(request, services.PROJECT_STEPS.refusal("inspect", request.user, project) or "")
-            return redirect("me:livelihood_project", pk=project.pk)
-        if form.is_valid():
-            try:
-                services.inspection_record(project=project, by=request.user, **form.cleaned_data)
-            except services.TransitionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("视察已登记。"))
-                return redirect("me:livelihood_project", pk=project.pk)
-    return render(
+    return project_step_page(
         request,
-        "me/livelihood/project.html",
-        {
-            "project": project,
-            "form": form,
-            "reports": project.progress_reports.all(),
-            "inspections": project.inspections.all(),
-        },
+        pk,
+        step="inspect",
+        form_class=InspectionForm,
+        run=services.inspection_record,
+        done=_("视察已登记。"),
+        url_name="me:livelihood_project",
+        template="me/livelihood/project.html",
     )
 
 

@@ -1,15 +1,15 @@
 """A handling unit's 民生实事 pages: its chosen projects, and the progress reports it sends on them."""
 
-from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.pagination import paginate
 from representatives.permissions import unit_clerk_required
 
-from . import permissions, selectors, services
+from . import permissions, services
 from .forms import ProgressReportForm
 from .models import Project
+from .project_page import project_step_page
 
 
 @unit_clerk_required
@@ -20,30 +20,15 @@ def project_list(request):
 
 @unit_clerk_required
 def project_detail(request, pk):
-    project = selectors.project_detail(user=request.user, pk=pk)
-    may_report = services.PROJECT_STEPS.permits("report", request.user, project)
-    form = ProgressReportForm(request.POST or None) if may_report else None
-    if request.method == "POST":
-        if form is None:
-            messages.error(request, services.PROJECT_STEPS.refusal("report", request.user, project) or "")
-            return redirect("unit:livelihood_project", pk=project.pk)
-        if form.is_valid():
-            try:
-                services.progress_report_add(project=project, by=request.user, **form.cleaned_data)
-            except services.TransitionError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("进展报告已提交。"))
-                return redirect("unit:livelihood_project", pk=project.pk)
-    return render(
+    return project_step_page(
         request,
-        "unit/livelihood/project_detail.html",
-        {
-            "project": project,
-            "form": form,
-            "reports": project.progress_reports.all(),
-            "inspections": project.inspections.all(),
-        },
+        pk,
+        step="report",
+        form_class=ProgressReportForm,
+        run=services.progress_report_add,
+        done=_("进展报告已提交。"),
+        url_name="unit:livelihood_project",
+        template="unit/livelihood/project_detail.html",
     )
 
 
