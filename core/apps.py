@@ -9,3 +9,8 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = _("公共")
+
+    def ready(self):
+        from . import choices
+
+        choices.install()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +20,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import F, OrderBy, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import cached_property
 
 PK_NAMES = {"pk", "id"}
@@ -31,36 +32,83 @@ COUNT_CACHE_SECONDS = 60
 PAGE_SIZE = 25
 
 
-def cached_count(queryset: QuerySet[Any]) -> int:
-    """``queryset.count()``, kept for COUNT_CACHE_SECONDS when it was slow (the comment above says why)."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return 0  # ``none()``, or a filter that can match nothing: no SQL to run
-    key = "pagecount:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+def remembered_count(key: str, count: Callable[[], int]) -> int:
+    """``count()``, kept under ``key`` for COUNT_CACHE_SECONDS when it was slow (the comment above says why)."""
     cached = cache.get(key)
     if cached is not None:
         return int(cached)
     started = time.monotonic()
-    count = queryset.count()
+    value = count()
     if time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
-        cache.set(key, count, COUNT_CACHE_SECONDS)
-    return count
+        cache.set(key, value, COUNT_CACHE_SECONDS)
+    return value
 
 
-def cached_rows(queryset: QuerySet[Any]) -> list[Any]:
+def cached_count(queryset: QuerySet[Any], key: str | None = None) -> int:
+    """``queryset.count()``, kept like ``remembered_count``; keyed on its SQL unless the caller knows a key
+    (``list_count_key``) that determines the queryset."""
+    if key is None:
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return 0  # ``none()``, or a filter that can match nothing: no SQL to run
+        key = "pagecount:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    return remembered_count(key, queryset.count)
+
+
+# Query-string parameters that do not change which rows a list holds.
+NOT_FILTERS = frozenset({"page", "export"})
+
+
+def list_count_key(user: Any, path: str, params: Mapping[str, Any], part: int = 0) -> str:
+    """The count cache key of the list at ``path`` as ``user`` opens it with the query string ``params``.
+
+    A list's rows are determined by who asks, which list, its filters and the day (the deadline tabs count from
+    today), so this key stands for the list's SQL without compiling it: compiling the SQL of a count only to
+    look it up was a sixth of a list page's CPU, and most of the staff start page's, which counts a dozen lists
+    (bench/README.md). The start page's counts and the lists they link to share it, so they agree. A change to
+    the user's own scope (region, unit) may show a count kept from before it for up to COUNT_CACHE_SECONDS, as a
+    change to the rows already may. ``part`` tells apart the lists one page paginates after the first.
+    """
+    getlist = getattr(params, "getlist", None)
+    filters = sorted(
+        (name, str(value))
+        for name in params
+        if name not in NOT_FILTERS
+        for value in (getlist(name) if getlist else [params[name]])
+        if value not in ("", None)
+    )
+    identity = repr((getattr(user, "pk", None), path, filters, part, timezone.localdate().isoformat()))
+    return "pagecount:list:" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def request_count_key(request: HttpRequest, part: int = 0, **overrides: Any) -> str:
+    """``list_count_key`` of the list this request shows, with some parameters replaced (``None`` removes one)."""
+    if not overrides:
+        return list_count_key(request.user, request.path, request.GET, part)
+    params = request.GET.copy()
+    for name, value in overrides.items():
+        params.pop(name, None)
+        if value is not None:
+            params[name] = str(value)
+    return list_count_key(request.user, request.path, params, part)
+
+
+def cached_rows(queryset: QuerySet[Any], key: str | None = None) -> list[Any]:
     """``list(queryset)``, kept for COUNT_CACHE_SECONDS when it was slow, as ``cached_count`` keeps counts.
 
     For small grouped figures read on every visit (the start page's "overdue by unit" entries group a
     province's overdue opinions or suggestions by unit: 0.2–0.3 s each at province scale, bench/README.md);
     the rows must pickle (``values()`` dicts, tuples, numbers). The key is the SQL with its parameters, so a
-    figure that depends on today's date is not served after midnight.
+    figure that depends on today's date is not served after midnight, unless the caller gives one that
+    determines the rows (today's date included where they depend on it).
     """
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    key = "pagerows:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    if key is None:
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        key = "pagerows:" + hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return list(cached)
@@ -69,6 +117,12 @@ def cached_rows(queryset: QuerySet[Any]) -> list[Any]:
     if time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
         cache.set(key, rows, COUNT_CACHE_SECONDS)
     return rows
+
+
+def daily_key(name: str, user: Any, *parts: Any) -> str:
+    """A ``cached_rows`` key for a read determined by its name, the user's scope, ``parts`` and today's date."""
+    identity = repr((name, getattr(user, "pk", None), parts, timezone.localdate().isoformat()))
+    return "pagerows:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
 def _names_pk(term: object) -> bool:
@@ -94,16 +148,23 @@ def with_unique_ordering(queryset: QuerySet[Any]) -> QuerySet[Any]:
 class MirroredPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptable at run time
     """A Paginator that reads pages past the middle from the end of the list."""
 
-    def __init__(self, object_list: QuerySet[Any] | Sequence[Any], per_page: int, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        object_list: QuerySet[Any] | Sequence[Any],
+        per_page: int,
+        count_key: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         if isinstance(object_list, QuerySet):
             object_list = with_unique_ordering(object_list)
+        self.count_key = count_key
         super().__init__(object_list, per_page, **kwargs)
 
     @cached_property
     def count(self) -> int:
         if not isinstance(self.object_list, QuerySet):
             return super().count
-        return cached_count(self.object_list)
+        return cached_count(self.object_list, self.count_key)
 
     def page(self, number: int | str) -> Page[Any]:
         number = self.validate_number(number)
@@ -123,5 +184,11 @@ class MirroredPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptab
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any] | Sequence[Any], per_page: int = PAGE_SIZE) -> Page[Any]:
     """Every list page goes through here: the page asked for by ``?page=``, pages past the middle read from the
-    end. Links to other pages keep the rest of the query string with ``{% querystring page=n %}``."""
-    return MirroredPaginator(queryset, per_page).get_page(request.GET.get("page"))
+    end. Links to other pages keep the rest of the query string with ``{% querystring page=n %}``.
+
+    The count is kept under the request's ``list_count_key``; a page that paginates several lists numbers them
+    in the order it paginates them, which is the same on every visit."""
+    part = getattr(request, "_paginated_lists", 0)
+    request._paginated_lists = part + 1  # type: ignore[attr-defined]  # a per-request counter
+    key = request_count_key(request, part) if hasattr(request, "user") else None
+    return MirroredPaginator(queryset, per_page, count_key=key).get_page(request.GET.get("page"))

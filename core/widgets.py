@@ -6,9 +6,55 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import autocomplete
+
+
+def attrs_html(attrs: dict[str, Any]) -> str:
+    """A widget's attributes as Django's ``attrs.html`` writes them: in order, ``True`` as the bare name,
+    ``False`` left out, every value escaped."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(format_html(" {}", name))
+        elif value is not False:
+            parts.append(format_html(' {}="{}"', name, value))
+    return "".join(parts)
+
+
+def options_html(optgroups) -> str:
+    """The ``<option>``s (and ``<optgroup>``s) of a select widget's ``optgroups()``, written in Python.
+
+    The same HTML as Django's ``select.html`` and ``select_option.html`` write, without a template render per
+    option: rendering options through templates was half of a list page's time (bench/README.md).
+    """
+    parts = []
+    for group_name, options, _index in optgroups:
+        if group_name:
+            parts.append(format_html('<optgroup label="{}">', group_name))
+        parts.extend(
+            format_html(
+                '<option value="{}"{}>{}</option>',
+                option["value"],
+                mark_safe(attrs_html(option["attrs"])),  # escaped by attrs_html  # nosec B308, B703
+                option["label"],
+            )
+            for option in options
+        )
+        if group_name:
+            parts.append("</optgroup>")
+    return "".join(parts)
+
+
+def select_html(widget: dict, options: str) -> SafeString:
+    """A ``<select>`` around ``options`` (already escaped) for the widget context ``widget``."""
+    attrs = mark_safe(attrs_html(widget["attrs"]))  # escaped by attrs_html  # nosec B308, B703
+    opening = format_html('<select name="{}"{}>', widget["name"], attrs)
+    # Every part is either a constant or came from format_html, which escapes what it inserts.
+    return mark_safe(f"{opening}{options}</select>")  # escaped parts and constants only  # nosec B308, B703
 
 
 class AutocompleteSelect(forms.Select):
@@ -26,6 +72,12 @@ class AutocompleteSelect(forms.Select):
         copy = super().__deepcopy__(memo)
         copy.source = self.source
         return copy
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        # Written in Python as the other filter selects are (``options_html``): the form renderer's templates
+        # cost more than the one or two options this select holds.
+        widget = self.get_context(name, value, attrs)["widget"]
+        return select_html(widget, options_html(widget["optgroups"]))
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)

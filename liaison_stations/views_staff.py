@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from congress.db_router import reads_from_replica
 from core import exports as core_exports
-from core.pagination import paginate
+from core.pagination import paginate, request_count_key
 from core.text import join_clauses
 from core.workflow import Action, perform
 from representatives.audit import timeline
@@ -31,7 +31,7 @@ from representatives.permissions import (
 from representatives.privacy import mask_phone
 
 from . import exports, permissions, selectors, services, services_checks
-from .filters import DUE_SOON_DAYS, RECENTLY_OVERDUE_DAYS, StatisticsFilter
+from .filters import DUE_SOON_DAYS, RECENTLY_OVERDUE_DAYS, OpinionFilter, StatisticsFilter
 from .forms_staff import (
     AssignDeputiesForm,
     AssignForm,
@@ -369,7 +369,9 @@ def opinion_list(request):
     params = request.GET.copy()
     for key in ("page", "due", "export"):
         params.pop(key, None)
-    counts = selectors.opinion_due_counts(filterset)
+    counts = selectors.opinion_due_counts(
+        filterset, {tab: request_count_key(request, due=tab) for tab in OpinionFilter.DUE_TABS}
+    )
     return render(
         request,
         "staff/stations/opinion_list.html",

@@ -5,7 +5,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.pagination import cached_rows
+from core.pagination import cached_rows, daily_key
 from representatives import work_queue
 from representatives.permissions import handling_units_for, is_office_staff, sees_region_data
 
@@ -34,8 +34,8 @@ def overdue_by_unit(user, limit: int = OVERDUE_UNITS) -> list[dict]:
         status=S.ASSIGNED, deadline__lt=timezone.localdate(), unit__in=handling_units_for(user)
     )
     rows = late.values("unit_id", "unit__name").annotate(late=Count("pk")).order_by("-late", "unit__name")
-    # Kept for a minute when slow, as the queue's counts are (core.pagination.cached_count).
-    return cached_rows(rows[:limit])
+    # Kept for a minute when slow, as the queue's counts are (core.pagination.remembered_count).
+    return cached_rows(rows[:limit], daily_key("opinions-overdue-by-unit", user, limit))
 
 
 def staff_queue(user) -> list[work_queue.QueueItem]:

@@ -3,12 +3,11 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
-from django.forms.utils import flatatt
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import AutocompleteSelect
+from core.widgets import AutocompleteSelect, attrs_html, options_html, select_html
 
 from . import options_cache
 from .figures import seat_served_in
@@ -40,28 +39,13 @@ class FastOptionsMixin:
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
         if self.allow_multiple_selected:
             widget["attrs"]["multiple"] = True
-        options = options_cache.cached_options(self.choices, lambda: self._unselected_options(name, attrs))
+        options = options_cache.cached_options(self.choices, lambda: options_html(self.optgroups(name, [], attrs)))
         # A single select marks only its first value, as Django's does; option values are unique.
         chosen = widget["value"] if self.allow_multiple_selected else widget["value"][:1]
         for value in chosen:
             marker = format_html('<option value="{}">', value)
             options = options.replace(marker, f"{marker[:-1]} selected>", 1)
-        opening = format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))
-        # Every part is either a constant or came from format_html, which escapes what it inserts.
-        return mark_safe(f"{opening}{options}</select>")  # escaped parts and constants only  # nosec B308, B703
-
-    def _unselected_options(self, name, attrs) -> str:
-        parts = []
-        for group_name, options, _index in self.optgroups(name, [], attrs):
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html('<option value="{}"{}>{}</option>', o["value"], flatatt(o["attrs"]), o["label"])
-                for o in options
-            )
-            if group_name:
-                parts.append("</optgroup>")
-        return "".join(parts)
+        return select_html(widget, options)
 
 
 class FastSelect(FastOptionsMixin, forms.Select):
@@ -90,16 +74,10 @@ class FastInputMixin(forms.Widget):
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<input type="{}" name="{}"', widget["type"], widget["name"])]
-        if widget["value"] is not None:
-            parts.append(format_html(' value="{}"', widget["value"]))
-        for attr, attr_value in widget["attrs"].items():
-            if attr_value is True:
-                parts.append(format_html(" {}", attr))
-            elif attr_value is not False:
-                parts.append(format_html(' {}="{}"', attr, attr_value))
+        value_html = format_html(' value="{}"', widget["value"]) if widget["value"] is not None else ""
+        opening = format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
         # Every part came from format_html, which escapes what it inserts.
-        return mark_safe("".join(parts) + ">")  # escaped parts only  # nosec B308, B703
+        return mark_safe(f"{opening}{value_html}{attrs_html(widget['attrs'])}>")  # escaped parts only  # nosec B308, B703
 
 
 _fast_input_classes: dict[type, type] = {}

@@ -63,10 +63,31 @@ def _list_key(choices: ModelChoiceIterator) -> str | None:
     return f"options:{label}:{hashlib.sha256(identity.encode()).hexdigest()[:32]}"
 
 
-def cached_options(choices, render) -> str:
-    """The options HTML of ``choices``: from the cache when it is a registered model's list, else ``render()``."""
-    if not isinstance(choices, ModelChoiceIterator):
+# Fixed choice lists (statuses, kinds, levels) rendered per language, in this process: a filter form has
+# several, and writing their options again on every page view was a tenth of a list page's widget time.
+_FIXED_LIMIT = 256
+_fixed: dict[tuple, str] = {}
+
+
+def _fixed_options(choices, render) -> str:
+    try:
+        key = (translation.get_language(), tuple((value, str(label)) for value, label in choices))
+        html = _fixed.get(key)
+    except (TypeError, ValueError):  # nested or unhashable choices: not worth keeping
         return render()
+    if html is None:
+        html = render()
+        if len(_fixed) >= _FIXED_LIMIT:
+            _fixed.clear()  # lists built from data (years, ...) must not grow this without bound
+        _fixed[key] = html
+    return html
+
+
+def cached_options(choices, render) -> str:
+    """The options HTML of ``choices``: from the cache when it is a registered model's list, kept in the process
+    when it is a fixed list, else ``render()``."""
+    if not isinstance(choices, ModelChoiceIterator):
+        return _fixed_options(choices, render)
     key = _list_key(choices)
     if key is None:
         return render()

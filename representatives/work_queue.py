@@ -4,7 +4,8 @@ those rows.
 Apps depend one way, so the start page cannot import the apps above it; each registers a source here in its
 AppConfig.ready(): a callable taking the user and returning its ``QueueItem``s. A count is the count of the
 linked list's own selector with the link's filters (``count_of``), so the figure and the list cannot disagree,
-and it shares the list's count cache (``pagination.cached_count``). Each item costs one query, whatever the data.
+and it shares the list's count cache under the list's own key (``pagination.list_count_key``): a kept count
+is found without building the list's filters at all. Each item costs at most one query, whatever the data.
 """
 
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 from django.urls import reverse
 
-from core.pagination import cached_count
+from core.pagination import list_count_key, remembered_count
 from core.registry import Registry
 
 
@@ -43,8 +44,10 @@ def link(url_name: str, **params) -> tuple[str, QueryDict]:
     return (f"{url}?{query.urlencode()}" if query else url), query
 
 
-def count_of(filterset) -> int:
-    return cached_count(filterset.qs)
+def count_of(*, selector, user, url_name: str, query: QueryDict) -> int:
+    """The count the list at ``url_name`` shows ``user`` with the filters ``query``."""
+    key = list_count_key(user, reverse(url_name), query)
+    return remembered_count(key, lambda: selector(user=user, filters=query).qs.count())
 
 
 def item(*, group: str, label: str, url_name: str, selector, user, hint: str = "", order: int = 0, **params):
@@ -53,7 +56,7 @@ def item(*, group: str, label: str, url_name: str, selector, user, hint: str = "
     return QueueItem(
         group=group,
         label=label,
-        count=count_of(selector(user=user, filters=query)),
+        count=count_of(selector=selector, user=user, url_name=url_name, query=query),
         url=url,
         hint=hint,
         order=order,

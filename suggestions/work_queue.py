@@ -5,7 +5,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.pagination import cached_rows
+from core.pagination import cached_rows, daily_key
 from representatives import work_queue
 from representatives.permissions import handling_units_for, is_leader, is_office_staff, sees_region_data
 
@@ -27,8 +27,10 @@ def overdue_by_unit(user, limit: int = OVERDUE_UNITS) -> list[dict]:
         unit__in=handling_units_for(user),
     )
     rows = late.values("unit_id", "unit__name").annotate(late=Count("suggestion_id", distinct=True))
-    # Kept for a minute when slow, as the queue's counts are (core.pagination.cached_count).
-    return cached_rows(rows.order_by("-late", "unit__name")[:limit])
+    # Kept for a minute when slow, as the queue's counts are (core.pagination.remembered_count).
+    return cached_rows(
+        rows.order_by("-late", "unit__name")[:limit], daily_key("suggestions-overdue-by-unit", user, limit)
+    )
 
 
 def staff_queue(user) -> list[work_queue.QueueItem]:

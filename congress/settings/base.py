@@ -252,6 +252,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The page frames' fixed parts (the menus, the asset links) rendered once per process and language with
+# ``{% cache … using="fragments" %}``: the same for every user, they were a fifth of a list page's template time
+# (bench/README.md). They change only with the code, which restarts the process.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": None,
+}
 
 # Celery: Redis when configured; otherwise kombu's filesystem transport, so that the worker and beat
 # run for real on a bare machine with no broker installed.

@@ -121,3 +121,45 @@ def test_slow_grouped_rows_are_kept_like_slow_counts_and_fast_ones_stay_exact(de
     # Other filters are other rows; a filter that can match nothing runs no SQL.
     assert cached_rows(rows.filter(name="代表1")) == [{"name": "代表1", "n": 8}]
     assert cached_rows(rows.filter(pk__in=[])) == []
+
+
+def test_a_lists_count_key_stands_for_who_which_list_its_filters_and_the_day(city_staff, regions):
+    import datetime
+    from unittest import mock
+
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import QueryDict
+
+    from core.pagination import list_count_key
+
+    base = list_count_key(city_staff, "/staff/opinions/", QueryDict("status=assigned"))
+    # The page shown, the export and empty filters do not change which rows the list holds.
+    same = QueryDict("page=7&status=assigned&q=&export=xlsx")
+    assert list_count_key(city_staff, "/staff/opinions/", same) == base
+    assert list_count_key(city_staff, "/staff/opinions/", QueryDict("status=replied")) != base
+    assert list_count_key(city_staff, "/staff/suggestions/", QueryDict("status=assigned")) != base
+    assert list_count_key(AnonymousUser(), "/staff/opinions/", QueryDict("status=assigned")) != base
+    assert list_count_key(city_staff, "/staff/opinions/", QueryDict("status=assigned"), part=1) != base
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        assert list_count_key(city_staff, "/staff/opinions/", QueryDict("status=assigned")) != base
+
+
+def test_a_list_pages_slow_count_is_found_by_its_request_without_compiling_it(deputies, settings, regions):
+    from django.contrib.auth.models import AnonymousUser
+
+    settings.PAGE_COUNT_CACHE_AFTER_SECONDS = 0
+    request = RequestFactory().get("/deputies/", {"page": "2"})
+    request.user = AnonymousUser()
+    assert paginate(request, Deputy.objects.order_by("name")).paginator.count == 23
+    DeputyFactory(region=regions.town_a)
+    again = RequestFactory().get("/deputies/", {"page": "1"})
+    again.user = AnonymousUser()
+    with CaptureQueriesContext(connection) as ctx:
+        page = paginate(again, Deputy.objects.order_by("name"))
+        assert page.paginator.count == 23
+    # Only the page's rows were read: the count came from the cache, under the request's key.
+    assert len(ctx.captured_queries) == 0
+    list(page.object_list)
+    # A second list on the same page is another count.
+    assert paginate(again, Deputy.objects.filter(name="代表0")).paginator.count == 8

@@ -69,3 +69,39 @@ def test_filter_forms_write_their_inputs_in_python(regions):
     assert 'value="&lt;张&gt;"' in str(form["q"])
     # The filter's own widget, shared by every form of the class, is left as it was.
     assert not isinstance(DeputyFilter.base_filters["q"].field.widget, FastInputMixin)
+
+
+def test_the_searched_select_writes_what_djangos_template_writes(regions):
+    from django.forms.renderers import get_default_renderer
+
+    from core.widgets import AutocompleteSelect
+
+    field = forms.ModelChoiceField(queryset=Region.objects.all())
+    widget = AutocompleteSelect("regions", attrs={"class": "form-select", "id": "id_region"}, choices=field.choices)
+    field.widget = widget
+    context = widget.get_context("region", regions.county_a.pk, None)
+    expected = get_default_renderer().render(widget.template_name, context)
+    html = widget.render("region", regions.county_a.pk)
+    assert html == without_layout(expected)
+    assert f'<option value="{regions.county_a.pk}" selected>' in html
+    assert "data-autocomplete=" in html
+
+
+def test_fixed_choice_lists_are_written_once_per_language():
+    from django.utils import translation
+
+    from representatives import options_cache
+    from representatives.models import Membership
+
+    widget = FastSelect(choices=[("", "---"), *Membership.Status.choices])
+    with translation.override("zh-hans"):
+        chinese = widget.render("status", Membership.Status.SERVING)
+    with translation.override("en"):
+        english = widget.render("status", Membership.Status.SERVING)
+        assert f">{Membership.Status.SERVING.label}</option>" in english
+        assert ("en", tuple((value, str(label)) for value, label in widget.choices)) in options_cache._fixed
+    assert chinese != english
+    # The kept list carries no selection: another chosen value is marked on the same kept options.
+    with translation.override("en"):
+        other = widget.render("status", "")
+    assert other.count(" selected") == 1 and '<option value="" selected>' in other
