@@ -674,8 +674,9 @@ def _unit_point(unit, links: Links) -> dict:
     return {"name": unit.name, "value": unit.on_time_rate, "url": links.unit(unit.unit_id)}
 
 
-def unit_rows(figures: Figures, links: Links) -> list[tuple]:
-    """Every unit's parts due and answered on time (件次) and its rate; the link lists the unit's suggestions."""
+def unit_rows(figures: Figures, links: Links, units=None) -> list[tuple]:
+    """Each unit's parts due and answered on time (件次) and its rate; the link lists the unit's suggestions.
+    ``units``: those to show (a page of ``figures.units``), all when None."""
     return [
         (
             unit,
@@ -683,5 +684,5 @@ def unit_rows(figures: Figures, links: Links) -> list[tuple]:
             Figure(unit.name, unit.on_time, links.unit(unit.unit_id), "parts"),
             Figure(unit.name, unit.on_time_rate, links.unit(unit.unit_id), "rate"),
         )
-        for unit in figures.units
+        for unit in (figures.units if units is None else units)
     ]

@@ -38,17 +38,23 @@ summary rows (``representatives.tallies``), one count of the opinions.
 """
 
 import datetime
-from dataclasses import dataclass, field
+import hashlib
+import time
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from core.pagination import COUNT_CACHE_SECONDS
 from liaison_stations.selectors import unit_opinion_counts
-from representatives import tallies
+from representatives import permissions, tallies
 from representatives.models import HandlingUnit
 from representatives.permissions import handling_units_for, region_scope_q
 
@@ -122,7 +128,13 @@ class UnitRow:
     op_unsatisfied: int = 0
     score: Decimal | None = None
     rank: int | None = None
-    links: dict = field(default_factory=dict)
+    year: int = 0
+
+    @cached_property
+    def links(self) -> dict:
+        """Each figure's list. Built when read: a page shows 25 of a province's 1,000 units, and building the
+        twelve addresses of every unit took a third of the page's time (bench/README.md)."""
+        return _links(self, self.year)
 
     @property
     def late(self) -> int:
@@ -280,7 +292,8 @@ OPINION_LINKS = {
 }
 
 
-def _links(row: UnitRow, year: int, path: str, opinion_path: str) -> dict:
+def _links(row: UnitRow, year: int) -> dict:
+    path, opinion_path = reverse("staff:suggestions"), reverse("staff:opinions")
     links = {
         "general": suggestions_url(year, row.unit, path=path),
         "overdue": suggestions_url(year, row.unit, path=path, overdue="true"),
@@ -317,6 +330,22 @@ class Assessment:
         return self.rules.pk is None
 
 
+def _part_counts(*, user, year: int, today: datetime.date) -> dict[int, dict[str, int]]:
+    """Per unit id, its ``unit_parts`` counters (name → value) in the user's scope, kept until the tallies change:
+    adding up a province's year is 14,000 summary rows, a fifth of a second each visit (bench/README.md)."""
+
+    def compute() -> dict[int, dict[str, int]]:
+        found = tallies.sums({"unit_parts": Q(year=year)}, where=region_scope_q(user), today=today)
+        counts: dict[int, dict[str, int]] = {}
+        for key in found.keys("unit_parts"):
+            name, _bar, unit = key.partition("|")
+            counts.setdefault(int(unit), {})[name] = found.total("unit_parts", key)
+        return counts
+
+    key = f"unit_parts:{permissions.scope_key(user)}:{year}:{today.isoformat()}"
+    return tallies.cached(key, compute)
+
+
 def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment:
     """The ranked table of the units ``user`` may see, counting only suggestions in the user's region.
 
@@ -324,25 +353,38 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
     docstring defines them), kept current as parts change: a province's year is never counted in the visit.
     """
     today = today or timezone.localdate()
-    units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
     rules = rule_set_for(user.region if user.region_id else None, year)
-    found = tallies.sums({"unit_parts": Q(year=year)}, where=region_scope_q(user), today=today)
+    version = tallies.current()
+    weights = [rules.pk, rules.on_time_weight, rules.satisfaction_weight, rules.promise_weight]
+    weights += [rules.rehandle_penalty, rules.overdue_penalty]
+    scope = f"{version}:{permissions.scope_key(user)}:{year}:{today.isoformat()}:{weights}"
+    key = "unit-assessment:" + hashlib.sha256(scope.encode()).hexdigest()
+    found = cache.get(key) if version is not None else None
+    if found is None:
+        started = time.monotonic()
+        found = _assess(user=user, year=year, today=today, rules=rules)
+        # Kept as a slow count is (core/pagination.py): building and ranking a province's 1,000 rows costs 0.1 s
+        # of CPU a visit; a change of the suggestions' tallies or of the rules starts a new key.
+        if version is not None and time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
+            cache.set(key, found, COUNT_CACHE_SECONDS)
+    rows, total = found
+    return Assessment(year=year, rules=rules, rows=rows, total=total)
+
+
+def _assess(*, user, year: int, today: datetime.date, rules: UnitRuleSet) -> tuple[list[UnitRow], UnitRow]:
+    units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
+    found = _part_counts(user=user, year=year, today=today)
     opinions = unit_opinion_counts(user=user, year=year, today=today)
-    rows, total = [], UnitRow(unit=None)
-    path, opinion_path = reverse("staff:suggestions"), reverse("staff:opinions")
+    rows, total = [], UnitRow(unit=None, year=year)
     for unit in units:
-
-        def count(name: str, unit=unit) -> int:
-            return found.total("unit_parts", f"{name}|{unit.pk}")
-
-        row = UnitRow(unit=unit, **{name: count(name) for name in COUNTS if name not in DERIVED})
+        counts = found.get(unit.pk, {})
+        row = UnitRow(unit=unit, year=year, **{name: counts.get(name, 0) for name in COUNTS if name not in DERIVED})
         # Still active within the deadline, or waiting for the office to decide a transfer request.
-        row.open = count("active") - row.overdue + count("reassign_requested")
-        row.reply_time = datetime.timedelta(microseconds=count("reply_us"))
+        row.open = counts.get("active", 0) - row.overdue + counts.get("reassign_requested", 0)
+        row.reply_time = datetime.timedelta(microseconds=counts.get("reply_us", 0))
         for name, value in opinions.get(unit.pk, {}).items():
             setattr(row, f"op_{name}", value)
         row.score = score(row, rules) if row.assigned or row.op_assigned else None
-        row.links = _links(row, year, path, opinion_path)
         rows.append(row)
         for name in (*COUNTS, "reply_time"):
             setattr(total, name, getattr(total, name) + getattr(row, name))
@@ -351,8 +393,7 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
     for counts in opinions.values():
         for name, value in counts.items():
             setattr(total, f"op_{name}", getattr(total, f"op_{name}") + value)
-    total.links = _links(total, year, path, opinion_path)
-    return Assessment(year=year, rules=rules, rows=_rank(rows), total=total)
+    return _rank(rows), total
 
 
 # The spreadsheet ------------------------------------------------------------------------------------------------

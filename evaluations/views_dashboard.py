@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress.db_router import reads_from_replica
+from core.pagination import MirroredPaginator
 from livelihood.figures import year_figures as livelihood_figures
 from motions import figures as motion_figures
 from representatives.permissions import region_reader_required
@@ -83,6 +84,15 @@ def dashboard_view(request):
     )
 
 
+UNITS_PER_PAGE = 25
+
+
+def _unit_page(request, figures, links):
+    page = MirroredPaginator(figures.units, UNITS_PER_PAGE).get_page(request.GET.get("units_page"))
+    page.object_list = presenters.unit_rows(figures, links, units=page.object_list)
+    return page
+
+
 @region_reader_required
 @reads_from_replica
 def year_report(request, year: int):
@@ -110,7 +120,9 @@ def year_report(request, year: int):
             "sections": sections,
             "levels": presenters.level_rows(figures, links),
             "table": presenters.region_table(figures, report=True),
-            "units": presenters.unit_rows(figures, links),
+            # A province has a thousand units (470 KB of rows): the report shows them a page at a time, in the
+            # same order; the spreadsheet keeps every unit.
+            "units": _unit_page(request, figures, links),
             "region_name": region.name if region else _("全部区域"),
             "today": timezone.localdate(),
             "export_url": f"{request.path}?{urlencode(query)}",

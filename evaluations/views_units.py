@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import spreadsheets
-from representatives.models import Region
+from core.pagination import paginate
 from representatives.permissions import region_reader_required, regions_for, staff_required
 from representatives.services import TransitionError
 
@@ -22,6 +22,11 @@ from .forms import GroupYearNoteForm
 from .models import GroupYearNote
 
 FIRST_YEAR = 2000
+# A unit's row has 26 figures, most of them links to its lists (about 2 KB of HTML): ten rows keep the page near
+# the other list pages' size.
+UNITS_PER_PAGE = 10
+# A group's row is eight marks and what it lacks (about 1 KB): fifteen rows keep the page near 30 KB.
+GROUPS_PER_PAGE = 15
 
 
 def _year(request) -> int:
@@ -31,6 +36,10 @@ def _year(request) -> int:
     if value.isdigit() and FIRST_YEAR <= int(value) <= this_year + 1:
         return int(value)
     return this_year
+
+
+def _search(request) -> str:
+    return request.GET.get("q", "").strip()[:100]
 
 
 def _years():
@@ -49,10 +58,23 @@ def unit_assessment_page(request):
         headers, rows = unit_assessment.export_rows(assessment)
         filename = _("%(year)d年度承办单位办理工作考评") % {"year": year}
         return spreadsheets.xlsx_response(spreadsheets.sheet(headers, rows), filename)
+    query = _search(request)
+    # Ranked over all the user's units (ranks and the total row stay the whole scope's); the page lists ten.
+    rows = assessment.rows
+    if query:
+        rows = [row for row in rows if query.casefold() in row.unit.name.casefold()]
     return render(
         request,
         "staff/evaluations/units_assessment.html",
-        {"assessment": assessment, "year": year, "years": _years(), "rules": assessment.rules},
+        {
+            "assessment": assessment,
+            "page": paginate(request, rows, per_page=UNITS_PER_PAGE),
+            "year": year,
+            "years": _years(),
+            "rules": assessment.rules,
+            "query": query,
+            "search_label": _("承办单位名称"),
+        },
     )
 
 
@@ -76,18 +98,26 @@ def groups_page(request):
         name = _("%(year)d年度代表小组“五个一”") % {"year": year}
         filename = f"{name}_{region.name}" if region else name
         return spreadsheets.xlsx_response(spreadsheets.sheet(headers, data), filename)
-    regions = regions_for(request.user).filter(level__lte=Region.Level.TOWNSHIP).order_by("path")
+    query = _search(request)
+    # The count of complete groups is the whole scope's; the table lists fifteen groups a page, found by name.
+    shown = [row for row in rows if query.casefold() in row.group.name.casefold()] if query else rows
+    page = paginate(request, shown, per_page=GROUPS_PER_PAGE)
     return render(
         request,
         "staff/evaluations/groups.html",
         {
             "rows": rows,
+            "page": page,
             "year": year,
             "years": _years(),
             "region": region,
-            "regions": regions,
+            "region_filter": True,
+            "query": query,
+            "search_label": _("小组名称"),
             "complete": sum(1 for row in rows if row.complete),
-            "can_edit": {row.group.pk for row in rows if group_checks.can_edit_note(request.user, row.group)},
+            "can_edit": {
+                row.group.pk for row in page.object_list if group_checks.can_edit_note(request.user, row.group)
+            },
         },
     )
 
