@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from liaison_stations import services
-from liaison_stations.models import Opinion, Proposal, Rating
+from liaison_stations.models import Opinion, Proposal, Rating, Station
 from liaison_stations.tests.factories import (
     DutyDayFactory,
     DutyShiftFactory,
@@ -307,6 +307,13 @@ class TestStationPages:
         StationFactory(region=regions.town_a, name="已撤销联络站", is_active=False)
         body = client.get(reverse("public:stations")).content.decode()
         assert station.name in body and "已撤销联络站" not in body
+
+    def test_a_stations_stars_are_one_icon_and_a_label_read_out(self, client, station):
+        Station.objects.filter(pk=station.pk).update(star_rating=3)
+        body = client.get(reverse("public:stations")).content.decode()
+        assert body.count('<i class="bi bi-stars-3" aria-hidden="true"></i>') == 1
+        assert '<span class="visually-hidden">3 星级</span>' in body
+        assert "bi-star-fill" not in body
 
     def test_the_finder_filters_by_region_and_name(self, client, station, regions):
         StationFactory(region=regions.town_b, name="台城街道代表之家")
