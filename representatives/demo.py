@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import datetime
 import io
+import queue
 import random
 import re
+import threading
 import time
 import uuid
 from argparse import ArgumentParser
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -380,12 +383,14 @@ class RosterEntry(NamedTuple):
     left_on: datetime.date | None  # last day of service when no seat is still serving
 
 
-_needs_escape = re.compile(r"[\\\t\n\r]").search
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _escaped(value: str) -> str:
-    return value.translate(_COPY_ESCAPES) if _needs_escape(value) else value
+    # Four substring tests cost less than one regular expression call, and nearly no value needs escaping.
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
 
 
 # COPY's text format by exact type: one dict lookup per value, the hot path at millions of rows.
@@ -408,15 +413,32 @@ def _copy_text(value) -> str | None:
     convert = _TEXT_BY_TYPE.get(type(value))
     if convert is not None:
         return convert(value)
-    # Choices are str or int subclasses: store the plain value.
+    # Choices are str or int subclasses: store the plain value. Their converter is remembered by type, since
+    # every choice field of millions of rows would otherwise come down this slower path.
     if isinstance(value, str):
-        return _escaped(str.__str__(value))
+        _TEXT_BY_TYPE[type(value)] = _plain_str
+        return _plain_str(value)
     if isinstance(value, int) and not isinstance(value, bool):
-        return str(int(value))
+        _TEXT_BY_TYPE[type(value)] = _plain_int
+        return _plain_int(value)
     return None
 
 
-_MISSING = object()
+def _plain_str(value: str) -> str:
+    return _escaped(str.__str__(value))
+
+
+def _plain_int(value: int) -> str:
+    return int.__repr__(value)
+
+
+class _Layout(NamedTuple):
+    """Where each column of a COPY goes, by attribute name, and the text of the columns a row leaves out."""
+
+    index: dict[str, int]
+    fields: list
+    template: list[str | None]  # the fixed defaults' text; None where each row gets its own value
+    factories: list[tuple[str, int, Any, Callable[[], Any]]]  # (attname, position, field, default factory)
 
 
 class _CopyWriter:
@@ -428,29 +450,41 @@ class _CopyWriter:
     the database does. No signals either, so no audit-log entries, as with ``bulk_create``.
     """
 
-    def __init__(self, model):
+    def __init__(self, model, pipe: _CopyPipe | None = None):
         opts = model._meta
         self.model = model
+        self.pipe = pipe
         self.pk = opts.pk.attname
         quote = connection.ops.quote_name
         fields = [f for f in opts.concrete_fields if not getattr(f, "generated", False)]
         self.sql = f"COPY {quote(opts.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-        # Per column: (attname, field, text of a fixed default, factory of a per-row default).
-        self.columns = []
-        self.stamped = []  # auto_now and auto_now_add: the time of writing, whatever the row says
-        for f in fields:
-            fixed = factory = None
-            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                self.stamped.append(f.attname)
-            elif f.has_default() and callable(f.default):
-                factory = f.default
-            else:
-                fixed = self.text(f, f.get_default())
-            self.columns.append((f.attname, f, fixed, factory))
+        # Rows whose ids nobody needs leave the id to the column's identity default: no round trip to the
+        # sequence, which would have to wait for the COPY still running in the background.
+        without_pk = [f for f in fields if f is not opts.pk]
+        self.sql_without_pk = (
+            f"COPY {quote(opts.db_table)} ({', '.join(quote(f.column) for f in without_pk)}) FROM STDIN"
+        )
+        self.stamped = [  # auto_now and auto_now_add: the time of writing, whatever the row says
+            f.attname for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+        ]
+        self.layout, self.layout_without_pk = self._layout(fields), self._layout(without_pk)
         self.copy_seconds = 0.0  # time spent in the database, for the timings printed at the end
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
             self.sequence = cursor.fetchone()[0]
+
+    def _layout(self, fields) -> _Layout:
+        index, template, factories = {}, [], []
+        for position, f in enumerate(fields):
+            index[f.attname] = position
+            if f.attname in self.stamped:
+                template.append(None)  # every row has its time stamp by then
+            elif f.has_default() and callable(f.default):
+                template.append(None)
+                factories.append((f.attname, position, f, f.default))
+            else:
+                template.append(self.text(f, f.get_default()))
+        return _Layout(index, fields, template, factories)
 
     @staticmethod
     def text(field, value) -> str:
@@ -462,38 +496,51 @@ class _CopyWriter:
                 text = str(prepared).translate(_COPY_ESCAPES)
         return text
 
-    def write(self, rows: list[dict]) -> None:
-        """Write ``rows``, setting the id of each row that has none."""
+    def write(self, rows: list[dict], *, ids: bool = True) -> None:
+        """Write ``rows``, setting the id of each row that has none (unless ``ids`` is False: nobody needs them,
+        and the rows without one get theirs from the table's identity default, in the same order)."""
         if not rows:
             return
-        pk = self.pk
+        pk, sql, layout = self.pk, self.sql, self.layout
         fresh = [row for row in rows if row.get(pk) is None]
-        with connection.cursor() as cursor:
-            if fresh:
+        if fresh and not ids and len(fresh) == len(rows):
+            sql, layout = self.sql_without_pk, self.layout_without_pk
+        elif fresh:
+            with connection.cursor() as cursor:
                 # One round trip for the whole batch; nextval keeps the sequence right for later inserts.
                 cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [self.sequence, len(fresh)])
                 for row, (value,) in zip(fresh, cursor.fetchall(), strict=True):
                     row[pk] = value
-            now, stamped = timezone.now(), self.stamped
-            text, columns, by_type, missing = self.text, self.columns, _TEXT_BY_TYPE, _MISSING
-            lines = []
-            for row in rows:
-                for attname in stamped:
-                    row[attname] = now
-                get = row.get
-                texts = []
-                for attname, f, fixed, factory in columns:
-                    value = get(attname, missing)
-                    if value is missing:
-                        texts.append(fixed if fixed is not None else text(f, factory()))
-                    else:
-                        convert = by_type.get(type(value))
-                        texts.append(convert(value) if convert is not None else text(f, value))
-                lines.append("\t".join(texts))
-            lines.append("")
-            started = time.monotonic()
-            cursor.copy_expert(self.sql, io.StringIO("\n".join(lines)), 1 << 20)
-            self.copy_seconds += time.monotonic() - started
+        now, stamped = timezone.now(), self.stamped
+        text, convert_for = self.text, _TEXT_BY_TYPE.get
+        position_of, fields, template, factories = layout.index.get, *layout[1:]
+        lines = []
+        # From the columns' defaults, then what the row gives: a row names a few of a table's many columns.
+        for row in rows:
+            for attname in stamped:
+                row[attname] = now
+            texts = template.copy()
+            for attname, position, f, factory in factories:
+                if attname not in row:
+                    texts[position] = text(f, factory())
+            for attname, value in row.items():
+                position = position_of(attname)
+                if position is not None:
+                    convert = convert_for(type(value))
+                    texts[position] = convert(value) if convert is not None else text(fields[position], value)
+            lines.append("\t".join(texts))
+        lines.append("")
+        payload = "\n".join(lines)
+        if self.pipe is not None:
+            self.pipe.send(self, sql, payload)
+        else:
+            self.copy(connection.connection, sql, payload)
+
+    def copy(self, raw_connection, sql: str, payload: str) -> None:
+        started = time.monotonic()
+        with raw_connection.cursor() as cursor:
+            cursor.copy_expert(sql, io.StringIO(payload), 1 << 20)
+        self.copy_seconds += time.monotonic() - started
 
     def write_objects(self, objs: list) -> None:
         """Model instances, as ``bulk_create`` takes them: foreign keys resolved from objects saved since."""
@@ -504,6 +551,60 @@ class _CopyWriter:
         self.write(rows)
         for obj in objs:
             obj._state.adding, obj._state.db = False, connection.alias
+
+
+class _CopyPipe:
+    """One background thread that owns the COPY traffic while the main thread builds the next batch.
+
+    Building a batch is Python work and loading it is the database's; done one after the other, each waits for
+    the other, and the seed takes the sum of both. psycopg2 releases the GIL while it waits on the server, so
+    a COPY sent from this thread overlaps the main thread's work. The connection is not usable by two threads at
+    once, so ``drain()`` must run before the main thread sends anything else on it: ``seed()`` does that from an
+    execute wrapper (every statement, savepoints included) and before the transaction ends. A COPY that failed
+    raises its error in the main thread, at its next batch or drain.
+    """
+
+    def __init__(self, raw_connection):
+        self.raw_connection = raw_connection
+        # One batch waiting besides the one being loaded: enough to keep both sides busy, and memory bounded.
+        self._jobs: queue.Queue[tuple[_CopyWriter, str, str] | None] = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None  # for the main thread to raise
+        self._failed = False
+        self._thread = threading.Thread(target=self._run, name="seed-demo-copy", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                if not self._failed:  # after a failure the transaction is aborted: the rest would fail too
+                    writer, sql, payload = job
+                    writer.copy(self.raw_connection, sql, payload)
+            except BaseException as error:  # noqa: BLE001 - handed to the main thread, which raises it
+                self._error, self._failed = error, True
+            finally:
+                self._jobs.task_done()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def send(self, writer: _CopyWriter, sql: str, payload: str) -> None:
+        self._raise()
+        self._jobs.put((writer, sql, payload))
+
+    def drain(self) -> None:
+        """Wait until every batch sent is in the database; raise the error of one that failed."""
+        self._jobs.join()
+        self._raise()
+
+    def close(self) -> None:
+        """Wait for the batches sent (errors are not raised: the caller is already unwinding or has drained)."""
+        self._jobs.put(None)
+        self._thread.join()
 
 
 @dataclass
@@ -529,6 +630,7 @@ class DemoContext:
     use_copy: bool = False  # PostgreSQL: COPY … FROM STDIN instead of INSERT
     timings: dict[str, float] = field(default_factory=dict)  # seconds, by builder
     _writers: dict[type, _CopyWriter] = field(default_factory=dict)
+    _pipe: _CopyPipe | None = None  # the background COPY writer, while seed() runs on PostgreSQL
 
     @property
     def seed(self) -> int:
@@ -543,7 +645,7 @@ class DemoContext:
 
     def _writer(self, model) -> _CopyWriter:
         if model not in self._writers:
-            self._writers[model] = _CopyWriter(model)
+            self._writers[model] = _CopyWriter(model, self._pipe)
         return self._writers[model]
 
     def _written(self, model, count: int) -> None:
@@ -563,15 +665,16 @@ class DemoContext:
         self._written(model, len(objs))
         return objs
 
-    def insert_rows(self, model, rows: list[dict]) -> list[dict]:
+    def insert_rows(self, model, rows: list[dict], *, ids: bool = True) -> list[dict]:
         """Write rows given as dicts of attribute names (``deputy_id``) and set each row's id.
 
         The big tables go this way: on PostgreSQL straight into COPY with no model instance per row; elsewhere
-        through ``bulk_create``, so both paths write the same rows.
+        through ``bulk_create``, so both paths write the same rows. With ``ids=False`` (nobody points at these
+        rows) COPY may leave the ids unset in the dicts, and need not wait for the batch before.
         """
         if self.use_copy:
             for start in range(0, len(rows), self.batch_size):
-                self._writer(model).write(rows[start : start + self.batch_size])
+                self._writer(model).write(rows[start : start + self.batch_size], ids=ids)
         elif rows:
             objs = model.objects.bulk_create([model(**row) for row in rows], batch_size=self.batch_size)
             pk = model._meta.pk.attname
@@ -586,9 +689,14 @@ class DemoContext:
         for row in rows:
             batch.append(row)
             if len(batch) >= self.batch_size:
-                self.insert_rows(model, batch)
+                self.insert_rows(model, batch, ids=False)
                 batch = []
-        self.insert_rows(model, batch)
+        self.insert_rows(model, batch, ids=False)
+
+    def drain(self) -> None:
+        """Wait until every row written is in the database (the COPY may still be loading in the background)."""
+        if self._pipe is not None:
+            self._pipe.drain()
 
 
 @dataclass(frozen=True)
@@ -652,25 +760,29 @@ def seed(
             # caller's, whose other writes would go unchecked too), and only superusers can.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL session_replication_role = replica")
-        for step in builders:
-            started, in_database = time.monotonic(), ctx.copy_seconds()
-            # Builders write in bulk; the region figures' summary rows are counted once at the end instead.
-            # The demo's data (names, districts, the sheets it imports) are in the office's language, whatever
-            # language the caller happens to have active.
-            with tallies.paused(), translation.override(settings.LANGUAGE_CODE):
-                step.build(ctx)
-            ctx.timings[step.name] = time.monotonic() - started
-            if ctx.use_copy:
-                ctx.log(
-                    _("  %(name)s：%(seconds).1f 秒（其中 COPY 写入 %(copy).1f 秒）")
-                    % {
-                        "name": step.name,
-                        "seconds": ctx.timings[step.name],
-                        "copy": ctx.copy_seconds() - in_database,
-                    }
-                )
-            else:
-                ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": step.name, "seconds": ctx.timings[step.name]})
+        with _background_copies(ctx):
+            for step in builders:
+                started, in_database = time.monotonic(), ctx.copy_seconds()
+                # Builders write in bulk; the region figures' summary rows are counted once at the end instead.
+                # The demo's data (names, districts, the sheets it imports) are in the office's language,
+                # whatever language the caller happens to have active.
+                with tallies.paused(), translation.override(settings.LANGUAGE_CODE):
+                    step.build(ctx)
+                # The builder's time includes loading its last batch, and its COPY time is complete.
+                ctx.drain()
+                ctx.timings[step.name] = time.monotonic() - started
+                if ctx.use_copy:
+                    # COPY time overlaps the builder's own (the background writer): it is not a part of it.
+                    ctx.log(
+                        _("  %(name)s：%(seconds).1f 秒（其中 COPY 写入 %(copy).1f 秒）")
+                        % {
+                            "name": step.name,
+                            "seconds": ctx.timings[step.name],
+                            "copy": ctx.copy_seconds() - in_database,
+                        }
+                    )
+                else:
+                    ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": step.name, "seconds": ctx.timings[step.name]})
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         # Fresh statistics, or the planner would take million-row tables for empty ones until autovacuum runs.
         started = time.monotonic()
@@ -685,6 +797,37 @@ def seed(
     ctx.timings["tallies"] = time.monotonic() - started
     ctx.log(_("  %(name)s：%(seconds).1f 秒") % {"name": "tallies", "seconds": ctx.timings["tallies"]})
     return ctx
+
+
+@contextmanager
+def _background_copies(ctx: DemoContext) -> Iterator[None]:
+    """Run the builders with their COPY batches loaded by a ``_CopyPipe`` (PostgreSQL's COPY path only)."""
+    if not ctx.use_copy:
+        yield
+        return
+    connection.ensure_connection()
+    pipe = _CopyPipe(connection.connection)
+
+    def drain_first(execute, sql, params, many, context):
+        pipe.drain()
+        return execute(sql, params, many, context)
+
+    settings_dict = connection.settings_dict
+    ctx._pipe = pipe
+    # A server-side cursor (QuerySet.iterator()) fetches its later chunks outside execute(), where no wrapper
+    # could wait for the writer first: the builders' iterations fetch their rows at once instead.
+    connection.settings_dict = {**settings_dict, "DISABLE_SERVER_SIDE_CURSORS": True}
+    try:
+        with connection.execute_wrapper(drain_first):
+            yield
+        pipe.drain()
+    finally:
+        # On an error too: the connection must be free before the transaction is rolled back.
+        pipe.close()
+        connection.settings_dict = settings_dict
+        ctx._pipe = None
+        for writer in ctx._writers.values():
+            writer.pipe = None
 
 
 def _may_skip_foreign_key_checks() -> bool:
@@ -1226,9 +1369,9 @@ def build_activities(ctx: DemoContext) -> None:
                     record["return_reason"] = rng.choice(RETURN_REASONS)
                 batch.append(record)
             if len(batch) >= ctx.batch_size:
-                ctx.insert_rows(ActivityRecord, batch)
+                ctx.insert_rows(ActivityRecord, batch, ids=False)
                 batch = []
-    ctx.insert_rows(ActivityRecord, batch)
+    ctx.insert_rows(ActivityRecord, batch, ids=False)
 
 
 def account_lines(ctx: DemoContext) -> list[str]:

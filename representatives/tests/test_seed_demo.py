@@ -1,5 +1,6 @@
 import datetime
 import importlib.util
+import threading
 from io import StringIO
 
 import pytest
@@ -371,3 +372,26 @@ def test_copy_path_writes_the_same_rows_as_the_orm_path():
         codes = list(Opinion.objects.values_list("tracking_code", flat=True))
         assert codes and len(set(codes)) == len(codes) and all(len(code) == 12 for code in codes)
         raise _Undo
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite always inserts")
+def test_a_failed_background_copy_fails_the_seed_before_the_builder_goes_on(builders_restored):
+    import psycopg2
+
+    reached = []
+
+    # Replaces the last builder (the fixture puts it back), so the registry keeps its own entries only.
+    last = demo.builders.items()[-1][0]
+
+    @demo.builder(last)
+    def build_broken(ctx):
+        # A region without a name: the COPY fails in the background writer, after write() has returned.
+        ctx.write(Region, [{"code": "9999", "name": None, "level": Region.Level.CITY, "path": "9999/"}])
+        # The next statement waits for that COPY and raises its error here.
+        reached.append(Region.objects.count())
+
+    with pytest.raises(psycopg2.errors.NotNullViolation):
+        demo.seed(deputies=5)
+    assert reached == []
+    assert not Region.objects.exists() and not Deputy.objects.exists()
+    assert not [thread for thread in threading.enumerate() if thread.name == "seed-demo-copy"]
