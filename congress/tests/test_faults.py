@@ -128,7 +128,9 @@ def on_throwaway_redis(settings, throwaway_redis):
             "LOCATION": throwaway_redis.url,
             # Tests bring Redis back within a second; production keeps the default few seconds.
             "OPTIONS": {"DOWN_SECONDS": 0.2},
-        }
+        },
+        # The page frames' fixed parts stay in the process, whatever happens to Redis.
+        "fragments": settings.CACHES["fragments"],
     }
     saved = {name: celery_app.conf[name] for name in ("broker_url", "broker_transport_options")}
     celery_app.conf.broker_url = throwaway_redis.url
