@@ -98,11 +98,27 @@ def _percent(fraction: Decimal | None) -> Decimal | None:
     return None if fraction is None else (fraction * 100).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
+@dataclass(frozen=True, slots=True)
+class RegionName:
+    pk: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnitName:
+    """What the table, the spreadsheet and the awards' candidates read of a unit. Not the model: a province's
+    1,000 units read, kept and loaded again as models cost more than the rest of the table (bench/README.md)."""
+
+    pk: int
+    name: str
+    region: RegionName
+
+
 @dataclass
 class UnitRow:
     """One unit's figures for the year; ``unit`` is None on the total row."""
 
-    unit: HandlingUnit | None
+    unit: HandlingUnit | UnitName | None
     assigned: int = 0
     replied: int = 0
     on_time: int = 0
@@ -318,16 +334,52 @@ def _rank(rows: list[UnitRow]) -> list[UnitRow]:
     return scored + unscored
 
 
+# A unit's row as kept between visits: its unit, rank, score, reply time and counts, in plain values. Loading a
+# province's 1,000 rows as objects again took longer than the page's other work; a page builds only its own rows.
+KEPT = (*COUNTS, *(f"op_{name}" for name in OPINION_COUNTS))
+Entry = tuple
+
+
+def _entry(row: UnitRow) -> Entry:
+    unit = row.unit
+    reply_us = row.reply_time // datetime.timedelta(microseconds=1)
+    values = tuple(getattr(row, name) for name in KEPT)
+    return (unit.pk, unit.name, unit.region.pk, unit.region.name, row.rank, row.score, reply_us, *values)
+
+
+def _row(entry: Entry, year: int) -> UnitRow:
+    pk, name, region, region_name, rank, score_, reply_us, *values = entry
+    row = UnitRow(unit=UnitName(pk, name, RegionName(region, region_name)), rank=rank, score=score_, year=year)
+    row.reply_time = datetime.timedelta(microseconds=reply_us)
+    for field_name, value in zip(KEPT, values, strict=True):
+        setattr(row, field_name, value)
+    return row
+
+
 @dataclass
 class Assessment:
+    """``entries``: every unit's row, ranked, kept plain (``Entry``); ``rows`` builds them all, ``rows_of`` some."""
+
     year: int
     rules: UnitRuleSet
-    rows: list[UnitRow]
+    entries: list[Entry]
     total: UnitRow
 
     @property
     def rules_are_defaults(self) -> bool:
         return self.rules.pk is None
+
+    @cached_property
+    def rows(self) -> list[UnitRow]:
+        return self.rows_of(self.entries)
+
+    def rows_of(self, entries: list[Entry]) -> list[UnitRow]:
+        return [_row(entry, self.year) for entry in entries]
+
+    def named(self, text: str) -> list[Entry]:
+        """The entries whose unit's name contains ``text`` (any case), in rank order."""
+        text = text.casefold()
+        return [entry for entry in self.entries if text in entry[1].casefold()]
 
 
 def _part_counts(*, user, year: int, today: datetime.date) -> dict[int, dict[str, int]]:
@@ -358,7 +410,7 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
     weights = [rules.pk, rules.on_time_weight, rules.satisfaction_weight, rules.promise_weight]
     weights += [rules.rehandle_penalty, rules.overdue_penalty]
     scope = f"{version}:{permissions.scope_key(user)}:{year}:{today.isoformat()}:{weights}"
-    key = "unit-assessment:" + hashlib.sha256(scope.encode()).hexdigest()
+    key = "unit-assessment:entries:" + hashlib.sha256(scope.encode()).hexdigest()
     found = cache.get(key) if version is not None else None
     if found is None:
         started = time.monotonic()
@@ -367,12 +419,17 @@ def assess(*, user, year: int, today: datetime.date | None = None) -> Assessment
         # of CPU a visit; a change of the suggestions' tallies or of the rules starts a new key.
         if version is not None and time.monotonic() - started > settings.PAGE_COUNT_CACHE_AFTER_SECONDS:
             cache.set(key, found, COUNT_CACHE_SECONDS)
-    rows, total = found
-    return Assessment(year=year, rules=rules, rows=rows, total=total)
+    entries, total = found
+    return Assessment(year=year, rules=rules, entries=entries, total=total)
 
 
-def _assess(*, user, year: int, today: datetime.date, rules: UnitRuleSet) -> tuple[list[UnitRow], UnitRow]:
-    units = list(handling_units_for(user).select_related("region").order_by("region__path", "name"))
+def _assess(*, user, year: int, today: datetime.date, rules: UnitRuleSet) -> tuple[list[Entry], UnitRow]:
+    units = [
+        UnitName(pk, name, RegionName(region, region_name))
+        for pk, name, region, region_name in handling_units_for(user)
+        .order_by("region__path", "name")
+        .values_list("pk", "name", "region", "region__name")
+    ]
     found = _part_counts(user=user, year=year, today=today)
     opinions = unit_opinion_counts(user=user, year=year, today=today)
     rows, total = [], UnitRow(unit=None, year=year)
@@ -393,7 +450,7 @@ def _assess(*, user, year: int, today: datetime.date, rules: UnitRuleSet) -> tup
     for counts in opinions.values():
         for name, value in counts.items():
             setattr(total, f"op_{name}", getattr(total, f"op_{name}") + value)
-    return _rank(rows), total
+    return [_entry(row) for row in _rank(rows)], total
 
 
 # The spreadsheet ------------------------------------------------------------------------------------------------

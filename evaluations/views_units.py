@@ -22,11 +22,11 @@ from .forms import GroupYearNoteForm
 from .models import GroupYearNote
 
 FIRST_YEAR = 2000
-# A unit's row has 26 figures, most of them links to its lists (about 2 KB of HTML): ten rows keep the page near
-# the other list pages' size.
-UNITS_PER_PAGE = 10
-# A group's row is eight marks and what it lacks (about 1 KB): fifteen rows keep the page near 30 KB.
-GROUPS_PER_PAGE = 15
+# A unit's row has 26 figures, most of them links to its lists (about 2 KB of HTML): eight rows keep the page near
+# the other list pages' 30 KB.
+UNITS_PER_PAGE = 8
+# A group's row is eight marks and what it lacks (about 1.5 KB): twelve rows keep the page under 30 KB.
+GROUPS_PER_PAGE = 12
 
 
 def _year(request) -> int:
@@ -59,16 +59,15 @@ def unit_assessment_page(request):
         filename = _("%(year)d年度承办单位办理工作考评") % {"year": year}
         return spreadsheets.xlsx_response(spreadsheets.sheet(headers, rows), filename)
     query = _search(request)
-    # Ranked over all the user's units (ranks and the total row stay the whole scope's); the page lists ten.
-    rows = assessment.rows
-    if query:
-        rows = [row for row in rows if query.casefold() in row.unit.name.casefold()]
+    # Ranked over all the user's units (ranks and the total row stay the whole scope's); the page lists eight.
+    page = paginate(request, assessment.named(query) if query else assessment.entries, per_page=UNITS_PER_PAGE)
+    page.object_list = assessment.rows_of(page.object_list)
     return render(
         request,
         "staff/evaluations/units_assessment.html",
         {
             "assessment": assessment,
-            "page": paginate(request, rows, per_page=UNITS_PER_PAGE),
+            "page": page,
             "year": year,
             "years": _years(),
             "rules": assessment.rules,
@@ -99,7 +98,7 @@ def groups_page(request):
         filename = f"{name}_{region.name}" if region else name
         return spreadsheets.xlsx_response(spreadsheets.sheet(headers, data), filename)
     query = _search(request)
-    # The count of complete groups is the whole scope's; the table lists fifteen groups a page, found by name.
+    # The count of complete groups is the whole scope's; the table lists twelve groups a page, found by name.
     shown = [row for row in rows if query.casefold() in row.group.name.casefold()] if query else rows
     page = paginate(request, shown, per_page=GROUPS_PER_PAGE)
     return render(

@@ -555,7 +555,10 @@ def deputies_assigned(
         default=Value(-1),
         output_field=IntegerField(),
     )
-    found = dict(queryset.annotate(row=row).values("row").annotate(n=Count("pk")).values_list("row", "n").order_by())
+    # Counted now (assignments have no history to keep tallies of), over every deputy of the scope: 0.65 s for a
+    # province (bench/README.md), so kept a minute when slow, as the lists' counts are.
+    counted = queryset.annotate(row=row).values("row").annotate(n=Count("pk")).values_list("row", "n").order_by()
+    found = dict(cached_rows(counted))
     return RowCounts(rows=[found.get(i, 0) for i in range(len(rows))], own=found.get(-1, 0), total=sum(found.values()))
 
 

@@ -65,7 +65,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations import dashboard
+from evaluations import dashboard, views_dashboard
 from liaison_stations.models import DutyDay, Opinion, Rating
 from liaison_stations.tests.factories import DutyDayFactory, OpinionFactory, StationFactory, StationMemberFactory
 from representatives import tallies
@@ -614,6 +614,38 @@ class TestYearReport:
         ]
         units = list(book["承办单位"].iter_rows(min_row=2, values_only=True))
         assert units[0] == ("区交通运输局", 3, 2, 66.7)
+
+    def test_the_units_table_is_read_a_page_at_a_time_and_the_spreadsheet_keeps_every_unit(
+        self, client, staff_a, county, monkeypatch
+    ):
+        # A province has a thousand units: the report shows them in pages of UNITS_PER_PAGE, in rate order.
+        monkeypatch.setattr(views_dashboard, "UNITS_PER_PAGE", 1)
+        client.force_login(staff_a)
+        everyone = [unit.name for unit in client.get(report_url()).context["figures"].units]
+        assert len(everyone) == 3
+        shown = []
+        for number in (1, 2, 3):
+            page = client.get(report_url(units_page=number)).context["units"]
+            assert page.paginator.num_pages == 3
+            shown += [unit.name for unit, *_figures in page.object_list]
+        assert shown == everyone
+        content = client.get(report_url(units_page=2)).content.decode()
+        assert "units_page=1#report-units" in content
+        book = openpyxl.load_workbook(io.BytesIO(client.get(report_url(export="xlsx", units_page=2)).content))
+        assert [row[0] for row in book["承办单位"].iter_rows(min_row=2, values_only=True)] == everyone
+
+    def test_figures_counted_in_the_visit_are_kept_a_minute_when_slow(self, client, staff_a, county, settings):
+        # Motions, 民生实事, training and honours have no tallies; counted slowly, the next visit reads them kept.
+        settings.PAGE_COUNT_CACHE_AFTER_SECONDS = 0
+        client.force_login(staff_a)
+        with CaptureQueriesContext(connection) as first:
+            before = client.get(report_url()).context["sections"]
+        with CaptureQueriesContext(connection) as second:
+            after = client.get(report_url()).context["sections"]
+        assert len(second) < len(first)
+        assert [(s.title, [i.value for i in s.items]) for s in after] == [
+            (s.title, [i.value for i in s.items]) for s in before
+        ]
 
     def test_a_year_to_come_has_no_report(self, client, staff_a, county):
         client.force_login(staff_a)

@@ -35,6 +35,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from evaluations import views_units
 from evaluations.groups import checklists, group_note_save, quarter_bounds
 from evaluations.models import GroupYearNote
 from liaison_stations.tests.factories import OpinionFactory
@@ -210,6 +211,34 @@ class TestPage:
         assert "第三季度活动、一次交流活动" in body
         assert "台城一组" not in body
         assert reverse("staff:group_note", args=[world["g1"].pk, YEAR]) in body
+
+    def test_the_groups_are_read_a_page_at_a_time_under_the_whole_scopes_count(
+        self, client, staff_a, world, monkeypatch
+    ):
+        monkeypatch.setattr(views_units, "GROUPS_PER_PAGE", 2)
+        client.force_login(staff_a)
+        url = reverse("staff:groups")
+        everyone = checklists(user=staff_a, year=YEAR)
+        shown = []
+        for number in (1, 2):
+            response = client.get(url, {"year": YEAR, "page": number})
+            shown += [row.group.name for row in response.context["page"].object_list]
+            counted = (response.context["complete"], len(response.context["rows"]))
+            assert counted == (sum(row.complete for row in everyone), 3)
+        assert shown == [row.group.name for row in everyone]
+        found = client.get(url, {"year": YEAR, "q": "二组"}).context["page"].object_list
+        assert [row.group.name for row in found] == ["白沙二组"]
+
+    def test_the_region_box_holds_only_the_chosen_region_and_searches_the_rest(
+        self, client, city_staff, world, regions
+    ):
+        # A province's townships are thousands of options: the box is searched (core:autocomplete's regions).
+        client.force_login(city_staff)
+        body = client.get(reverse("staff:groups"), {"year": YEAR, "region": regions.county_b.pk}).content.decode()
+        box = body[body.index('<select class="form-select" name="region"') :]
+        box = box[: box.index("</select>")]
+        assert reverse("staff:autocomplete", args=["regions"]) in box
+        assert box.count("<option") == 2 and f'value="{regions.county_b.pk}" selected' in box
 
     def test_a_leader_reads_the_checklist_but_gets_no_note_form(self, client, regions, world):
         leader = LeaderFactory(region=regions.county_a)

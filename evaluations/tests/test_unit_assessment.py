@@ -53,7 +53,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluations import unit_assessment
+from evaluations import unit_assessment, views_units
 from evaluations.models import UnitRuleSet
 from evaluations.unit_assessment import UnitRow, assess
 from representatives import tallies
@@ -403,6 +403,79 @@ class TestPage:
         client.force_login(staff_a)
         response = client.get(reverse("staff:unit_assessment"), {"year": "1800"})
         assert response.context["year"] == timezone.localdate().year
+
+
+class TestPages:
+    """A province's thousand units are read a page at a time; ranks and the total row stay the whole scope's."""
+
+    @pytest.fixture(autouse=True)
+    def _two_a_page(self, monkeypatch):
+        monkeypatch.setattr(views_units, "UNITS_PER_PAGE", 2)
+
+    def test_each_page_lists_the_next_units_in_rank_order_under_the_same_total(self, client, staff_a, parts):
+        client.force_login(staff_a)
+        url = reverse("staff:unit_assessment")
+        everyone = [row.unit.name for row in assess(user=staff_a, year=YEAR).rows]
+        shown, totals = [], set()
+        for number in (1, 2):
+            response = client.get(url, {"year": YEAR, "page": number})
+            shown += [row.unit.name for row in response.context["page"].object_list]
+            totals.add(response.context["assessment"].total.assigned)
+        assert shown == everyone and len(everyone) == 4
+        assert totals == {13}
+        assert "page=2" in client.get(url, {"year": YEAR}).content.decode()
+
+    def test_a_unit_found_by_name_keeps_its_rank(self, client, staff_a, parts):
+        client.force_login(staff_a)
+        response = client.get(reverse("staff:unit_assessment"), {"year": YEAR, "q": "交通"})
+        found = response.context["page"].object_list
+        assert [(row.unit.name, row.rank) for row in found] == [("区交通运输局", 2)]
+        assert response.context["assessment"].total.assigned == 13
+        assert response.context["query"] == "交通"
+
+    def test_the_spreadsheet_keeps_every_unit_whatever_the_page(self, client, staff_a, parts):
+        client.force_login(staff_a)
+        query = {"year": YEAR, "export": "xlsx", "page": 2, "q": "交通"}
+        response = client.get(reverse("staff:unit_assessment"), query)
+        rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+        assert len(rows) == 1 + 4 + 1  # headers, every unit, total
+
+
+class TestKept:
+    """The ranked table is kept a minute when slow, under the tallies' version and the year's rules."""
+
+    @pytest.fixture(autouse=True)
+    def _slow(self, settings):
+        settings.PAGE_COUNT_CACHE_AFTER_SECONDS = 0
+
+    @pytest.fixture(autouse=True)
+    def _published(self, parts, django_capture_on_commit_callbacks):
+        # The tallies' version is published when a flush commits, which a test's transaction never does itself.
+        with django_capture_on_commit_callbacks(execute=True):
+            tallies.flush()
+
+    def test_a_second_visit_reads_the_kept_table(self, staff_a, parts):
+        first = by_name(assess(user=staff_a, year=YEAR, today=TODAY))
+        with CaptureQueriesContext(connection) as queries:
+            again = by_name(assess(user=staff_a, year=YEAR, today=TODAY))
+        assert len(queries) == 1  # the rule set: the rest is kept
+        assert {name: (row.rank, row.score, row.links) for name, row in again.items()} == {
+            name: (row.rank, row.score, row.links) for name, row in first.items()
+        }
+
+    def test_new_rules_score_again_at_once(self, staff_a, parts, regions):
+        before = by_name(assess(user=staff_a, year=YEAR, today=TODAY))["区交通运输局"].score
+        UnitRuleSet.objects.create(
+            region=regions.county_a,
+            year=YEAR,
+            on_time_weight=50,
+            satisfaction_weight=30,
+            promise_weight=20,
+            rehandle_penalty=5,
+            overdue_penalty=3,
+        )
+        after = by_name(assess(user=staff_a, year=YEAR, today=TODAY))["区交通运输局"].score
+        assert (before, after) == (Decimal("57.0"), Decimal("49.5"))
 
 
 class TestExport:

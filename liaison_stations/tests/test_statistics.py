@@ -43,6 +43,8 @@ import zoneinfo
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from liaison_stations import selectors
@@ -258,6 +260,15 @@ class TestStationStatistics:
         assert (table[0].duty_days_held, table[0].voters_received) == (4, 215)
         assert (table[0].opinions_collected, table[0].opinions_fed_back, table[0].opinions_closed) == (8, 4, 2)
         assert (total.duty_days_held, total.opinions_collected) == (6, 10)
+
+    def test_deputies_assigned_are_counted_once_a_minute_when_slow(self, staff_a, county, settings):
+        # Counted in the visit over every deputy of the scope (0.65 s for a province): kept as a slow count is.
+        settings.PAGE_COUNT_CACHE_AFTER_SECONDS = 0
+        first = [row.deputies_assigned for row in march(staff_a)[0]]
+        with CaptureQueriesContext(connection) as queries:
+            again = [row.deputies_assigned for row in march(staff_a)[0]]
+        assert again == first
+        assert not any('"representatives_deputy"' in query["sql"] for query in queries.captured_queries)
 
     def test_the_figures_take_a_fixed_number_of_queries(self, staff_a, county, django_assert_max_num_queries):
         tallies.flush()  # as each change's commit does: the page only adds up the summary rows
