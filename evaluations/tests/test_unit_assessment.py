@@ -211,6 +211,19 @@ def parts(units, county_a, county_b):
     return p
 
 
+def county_rules(regions):
+    """The county's own rules for YEAR, weighted unlike the example's."""
+    return UnitRuleSet.objects.create(
+        region=regions.county_a,
+        year=YEAR,
+        on_time_weight=50,
+        satisfaction_weight=30,
+        promise_weight=20,
+        rehandle_penalty=5,
+        overdue_penalty=3,
+    )
+
+
 def by_name(assessment) -> dict[str, UnitRow]:
     return {row.unit.name: row for row in assessment.rows}
 
@@ -301,15 +314,7 @@ class TestScore:
         assert unit_assessment.score(row, UnitRuleSet()) is None
 
     def test_the_regions_own_rules_for_the_year_are_used(self, staff_a, parts, regions):
-        UnitRuleSet.objects.create(
-            region=regions.county_a,
-            year=YEAR,
-            on_time_weight=50,
-            satisfaction_weight=30,
-            promise_weight=20,
-            rehandle_penalty=5,
-            overdue_penalty=3,
-        )
+        county_rules(regions)
         UnitRuleSet.objects.create(region=regions.county_a, year=YEAR + 1, on_time_weight=0)
         assessment = assess(user=staff_a, year=YEAR, today=TODAY)
         rows = by_name(assessment)
@@ -465,15 +470,7 @@ class TestKept:
 
     def test_new_rules_score_again_at_once(self, staff_a, parts, regions):
         before = by_name(assess(user=staff_a, year=YEAR, today=TODAY))["区交通运输局"].score
-        UnitRuleSet.objects.create(
-            region=regions.county_a,
-            year=YEAR,
-            on_time_weight=50,
-            satisfaction_weight=30,
-            promise_weight=20,
-            rehandle_penalty=5,
-            overdue_penalty=3,
-        )
+        county_rules(regions)
         after = by_name(assess(user=staff_a, year=YEAR, today=TODAY))["区交通运输局"].score
         assert (before, after) == (Decimal("57.0"), Decimal("49.5"))
 
