@@ -152,13 +152,14 @@ class MirroredPaginator(Paginator):  # type: ignore[type-arg]  # not subscriptab
         self,
         object_list: QuerySet[Any] | Sequence[Any],
         per_page: int,
+        *args: Any,
         count_key: str | None = None,
         **kwargs: Any,
     ) -> None:
         if isinstance(object_list, QuerySet):
             object_list = with_unique_ordering(object_list)
         self.count_key = count_key
-        super().__init__(object_list, per_page, **kwargs)
+        super().__init__(object_list, per_page, *args, **kwargs)
 
     @cached_property
     def count(self) -> int:
