@@ -47,6 +47,19 @@ def deputy_user_a(deputy_a):
 
 
 @pytest.fixture(autouse=True)
+def _office_language():
+    """Each test starts in the office's language. A request leaves the language it negotiated active in the
+    thread (LocaleMiddleware activates, nothing deactivates), so an English request made one test's services
+    write English for the next test in the same process."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 

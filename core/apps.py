@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("公共")
 
-    def ready(self):
+    def ready(self) -> None:
         from . import choices
 
         choices.install()

@@ -17,8 +17,11 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
+# Django's own method, which the generated ``get_<field>_display`` methods call (a private name).
+DJANGOS_DISPLAY = models.Model._get_FIELD_display  # type: ignore[attr-defined]
 
-def _labels(field: models.Field) -> dict[Any, Any]:
+
+def _labels(field: "models.Field[Any, Any]") -> dict[Any, Any]:
     labels = field.__dict__.get("_labels_by_value")
     if labels is None:
         labels = {make_hashable(value): label for value, label in field.flatchoices}
@@ -26,12 +29,12 @@ def _labels(field: models.Field) -> dict[Any, Any]:
     return labels
 
 
-def _get_field_display(self: models.Model, field: models.Field) -> Any:
+def _get_field_display(self: models.Model, field: "models.Field[Any, Any]") -> Any:
     value = getattr(self, field.attname)
     try:
         label = _labels(field).get(make_hashable(value), value)
     except TypeError:  # a value that cannot be hashed: what Django's method would do with it
-        return models.Model._get_FIELD_display(self, field)
+        return DJANGOS_DISPLAY(self, field)
     return force_str(label, strings_only=True)
 
 
@@ -44,5 +47,5 @@ def install() -> None:
                 continue
             name = f"get_{field.name}_display"
             generated = model.__dict__.get(name)
-            if isinstance(generated, partialmethod) and generated.func is models.Model._get_FIELD_display:
+            if isinstance(generated, partialmethod) and generated.func is DJANGOS_DISPLAY:
                 setattr(model, name, partialmethod(_get_field_display, field=field))

@@ -1,6 +1,7 @@
 """The searchable select (``static/js/autocomplete.js`` with the vendored Tom Select), for choice lists that
 grow with the data. See ``core/autocomplete.py`` for the endpoint it asks."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -25,13 +26,13 @@ def attrs_html(attrs: dict[str, Any]) -> str:
     return "".join(parts)
 
 
-def options_html(optgroups) -> str:
+def options_html(optgroups: Iterable[tuple[Any, list[dict[str, Any]], Any]]) -> str:
     """The ``<option>``s (and ``<optgroup>``s) of a select widget's ``optgroups()``, written in Python.
 
     The same HTML as Django's ``select.html`` and ``select_option.html`` write, without a template render per
     option: rendering options through templates was half of a list page's time (bench/README.md).
     """
-    parts = []
+    parts: list[str] = []
     for group_name, options, _index in optgroups:
         if group_name:
             parts.append(format_html('<optgroup label="{}">', group_name))
@@ -49,7 +50,7 @@ def options_html(optgroups) -> str:
     return "".join(parts)
 
 
-def select_html(widget: dict, options: str) -> SafeString:
+def select_html(widget: dict[str, Any], options: str) -> SafeString:
     """A ``<select>`` around ``options`` (already escaped) for the widget context ``widget``."""
     attrs = mark_safe(attrs_html(widget["attrs"]))  # escaped by attrs_html  # nosec B308, B703
     opening = format_html('<select name="{}"{}>', widget["name"], attrs)

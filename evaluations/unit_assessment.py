@@ -40,6 +40,7 @@ summary rows (``representatives.tallies``), one count of the opinions.
 import datetime
 import hashlib
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
@@ -145,6 +146,14 @@ class UnitRow:
     score: Decimal | None = None
     rank: int | None = None
     year: int = 0
+
+    @property
+    def unit_name(self) -> str:
+        return self.unit.name if self.unit is not None else ""
+
+    @property
+    def region_name(self) -> str:
+        return self.unit.region.name if self.unit is not None else ""
 
     @cached_property
     def links(self) -> dict:
@@ -270,7 +279,7 @@ def score(row: UnitRow, rules: UnitRuleSet) -> Decimal | None:
     return Decimal(total).quantize(ONE_DECIMAL, ROUND_HALF_UP)
 
 
-def suggestions_url(year: int, unit: HandlingUnit | None = None, *, path: str | None = None, **extra) -> str:
+def suggestions_url(year: int, unit: HandlingUnit | UnitName | None = None, *, path: str | None = None, **extra) -> str:
     """The office's suggestion list narrowed as far as its filters go (unit, year, overdue, status).
 
     ``path``: the list's address, when the caller has reversed it already (once for a province's 1,000 units,
@@ -283,7 +292,7 @@ def suggestions_url(year: int, unit: HandlingUnit | None = None, *, path: str | 
     return f"{path or reverse('staff:suggestions')}?{urlencode(params)}"
 
 
-def opinions_url(year: int, unit: HandlingUnit | None = None, *, path: str | None = None, **extra) -> str:
+def opinions_url(year: int, unit: HandlingUnit | UnitName | None = None, *, path: str | None = None, **extra) -> str:
     """The office's opinion list showing exactly the rows of one opinion figure: assigned in ``year`` (local
     time), to ``unit`` (all the user's units on the total row), narrowed by ``extra``."""
     params = {"assigned_year": year}
@@ -323,14 +332,15 @@ def _links(row: UnitRow, year: int) -> dict:
 def _rank(rows: list[UnitRow]) -> list[UnitRow]:
     """Highest score first, ties sharing a rank (1, 2, 2, 4); units without a score last, unranked."""
     scored = sorted(
-        (r for r in rows if r.score is not None), key=lambda r: (-r.score, -r.assigned - r.op_assigned, r.unit.name)
+        (r for r in rows if r.score is not None),
+        key=lambda r: (-(r.score or 0), -r.assigned - r.op_assigned, r.unit_name),
     )
     previous, rank = None, 0
     for position, row in enumerate(scored, start=1):
         if row.score != previous:
             rank, previous = position, row.score
         row.rank = rank
-    unscored = sorted((r for r in rows if r.score is None), key=lambda r: (-r.assigned - r.op_assigned, r.unit.name))
+    unscored = sorted((r for r in rows if r.score is None), key=lambda r: (-r.assigned - r.op_assigned, r.unit_name))
     return scored + unscored
 
 
@@ -342,6 +352,8 @@ Entry = tuple
 
 def _entry(row: UnitRow) -> Entry:
     unit = row.unit
+    if unit is None:
+        raise ValueError("the total row is computed, not kept")
     reply_us = row.reply_time // datetime.timedelta(microseconds=1)
     values = tuple(getattr(row, name) for name in KEPT)
     return (unit.pk, unit.name, unit.region.pk, unit.region.name, row.rank, row.score, reply_us, *values)
@@ -373,7 +385,7 @@ class Assessment:
     def rows(self) -> list[UnitRow]:
         return self.rows_of(self.entries)
 
-    def rows_of(self, entries: list[Entry]) -> list[UnitRow]:
+    def rows_of(self, entries: Iterable[Entry]) -> list[UnitRow]:
         return [_row(entry, self.year) for entry in entries]
 
     def named(self, text: str) -> list[Entry]:
@@ -435,7 +447,10 @@ def _assess(*, user, year: int, today: datetime.date, rules: UnitRuleSet) -> tup
     rows, total = [], UnitRow(unit=None, year=year)
     for unit in units:
         counts = found.get(unit.pk, {})
-        row = UnitRow(unit=unit, year=year, **{name: counts.get(name, 0) for name in COUNTS if name not in DERIVED})
+        row = UnitRow(unit=unit, year=year)
+        for name in COUNTS:
+            if name not in DERIVED:
+                setattr(row, name, counts.get(name, 0))
         # Still active within the deadline, or waiting for the office to decide a transfer request.
         row.open = counts.get("active", 0) - row.overdue + counts.get("reassign_requested", 0)
         row.reply_time = datetime.timedelta(microseconds=counts.get("reply_us", 0))
@@ -504,6 +519,6 @@ def export_rows(assessment: Assessment) -> tuple[list[str], list[list]]:
         # Decimals become plain numbers so that the spreadsheet can sum and sort them.
         return [float(v) if isinstance(v, Decimal) else v for v in values]
 
-    rows = [[row.rank, row.unit.name, row.unit.region.name, *cells(row)] for row in assessment.rows]
+    rows = [[row.rank, row.unit_name, row.region_name, *cells(row)] for row in assessment.rows]
     rows.append(["", _("合计"), "", *cells(assessment.total)])
     return headers, rows

@@ -61,7 +61,7 @@ def unit_assessment_page(request):
     query = _search(request)
     # Ranked over all the user's units (ranks and the total row stay the whole scope's); the page lists eight.
     page = paginate(request, assessment.named(query) if query else assessment.entries, per_page=UNITS_PER_PAGE)
-    page.object_list = assessment.rows_of(page.object_list)
+    page.object_list = assessment.rows_of(list(page.object_list))
     return render(
         request,
         "staff/evaluations/units_assessment.html",

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -435,7 +435,7 @@ def _plain_int(value: int) -> str:
 class _Layout(NamedTuple):
     """Where each column of a COPY goes, by attribute name, and the text of the columns a row leaves out."""
 
-    index: dict[str, int]
+    positions: dict[str, int]
     fields: list
     template: list[str | None]  # the fixed defaults' text; None where each row gets its own value
     factories: list[tuple[str, int, Any, Callable[[], Any]]]  # (attname, position, field, default factory)
@@ -474,7 +474,9 @@ class _CopyWriter:
             self.sequence = cursor.fetchone()[0]
 
     def _layout(self, fields) -> _Layout:
-        index, template, factories = {}, [], []
+        index: dict[str, int] = {}
+        template: list[str | None] = []
+        factories: list[tuple[str, int, Any, Any]] = []
         for position, f in enumerate(fields):
             index[f.attname] = position
             if f.attname in self.stamped:
@@ -513,7 +515,7 @@ class _CopyWriter:
                     row[pk] = value
         now, stamped = timezone.now(), self.stamped
         text, convert_for = self.text, _TEXT_BY_TYPE.get
-        position_of, fields, template, factories = layout.index.get, *layout[1:]
+        position_of, fields, template, factories = layout.positions.get, *layout[1:]
         lines = []
         # From the columns' defaults, then what the row gives: a row names a few of a table's many columns.
         for row in rows:
@@ -524,11 +526,12 @@ class _CopyWriter:
                 if attname not in row:
                     texts[position] = text(f, factory())
             for attname, value in row.items():
-                position = position_of(attname)
-                if position is not None:
+                column = position_of(attname)
+                if column is not None:
                     convert = convert_for(type(value))
-                    texts[position] = convert(value) if convert is not None else text(fields[position], value)
-            lines.append("\t".join(texts))
+                    texts[column] = convert(value) if convert is not None else text(fields[column], value)
+            # Every None of the template is filled by now: time stamps above, defaults or the row's own values.
+            lines.append("\t".join(cast(list[str], texts)))
         lines.append("")
         payload = "\n".join(lines)
         if self.pipe is not None:
