@@ -254,9 +254,12 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The page frames' fixed parts (the menus, the asset links) rendered once per process and language with
 # ``{% cache … using="fragments" %}``: the same for every user, they were a fifth of a list page's template time
-# (bench/README.md). They change only with the code, which restarts the process.
+# (bench/README.md). They change only with the code, which restarts the process; with DEBUG on, templates are
+# edited under a running server, so they are rendered every time, as Django's template loader then does.
 CACHES["fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": (
+        "django.core.cache.backends.dummy.DummyCache" if DEBUG else "django.core.cache.backends.locmem.LocMemCache"
+    ),
     "LOCATION": "fragments",
     "TIMEOUT": None,
 }

@@ -26,3 +26,24 @@ def test_the_web_server_refuses_to_start_without_a_secret_key():
     result = run_without_secret("-c", "import congress.wsgi")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def fragments_backend(debug: str) -> str:
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    env.update({"DEBUG": debug, "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "congress.settings.base"})
+    result = subprocess.run(  # noqa: S603  # nosec B603 — our own interpreter and modules
+        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['fragments']['BACKEND'])"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_page_frames_are_kept_in_production_and_rendered_afresh_while_developing():
+    assert fragments_backend("false").endswith("LocMemCache")
+    # With DEBUG on, a template edited under the running server shows at the next load.
+    assert fragments_backend("true").endswith("DummyCache")
