@@ -8,12 +8,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def run_without_secret(*args):
+def run_with_settings(*args, **settings_env):
+    """Our interpreter on the production settings module with ``settings_env`` in its environment."""
     env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
-    env.update({"DEBUG": "false", "SECRET_KEY": "", "DJANGO_SETTINGS_MODULE": "congress.settings.base"})
+    env.update({"DJANGO_SETTINGS_MODULE": "congress.settings.base", **settings_env})
     return subprocess.run(  # noqa: S603  # nosec B603 — our own interpreter and modules
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
     )
+
+
+def run_without_secret(*args):
+    return run_with_settings(*args, DEBUG="false", SECRET_KEY="")
 
 
 def test_makemigrations_check_runs_without_a_secret_key():
@@ -29,17 +34,9 @@ def test_the_web_server_refuses_to_start_without_a_secret_key():
 
 
 def fragments_backend(debug: str) -> str:
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
-    env.update({"DEBUG": debug, "SECRET_KEY": "x" * 50, "DJANGO_SETTINGS_MODULE": "congress.settings.base"})
-    result = subprocess.run(  # noqa: S603  # nosec B603 — our own interpreter and modules
-        [sys.executable, "-c", "from django.conf import settings; print(settings.CACHES['fragments']['BACKEND'])"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    code = "from django.conf import settings; print(settings.CACHES['fragments']['BACKEND'])"
+    result = run_with_settings("-c", code, DEBUG=debug, SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
 
