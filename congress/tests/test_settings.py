@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def run_with_settings(*args, **settings_env):
+def run_with_settings(*args: str, **settings_env: str) -> subprocess.CompletedProcess[str]:
     """Our interpreter on the production settings module with ``settings_env`` in its environment."""
     env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
     env.update({"DJANGO_SETTINGS_MODULE": "congress.settings.base", **settings_env})
