@@ -71,12 +71,9 @@ def _serving_members():
 
 
 def station_detail(*, user, pk) -> Station:
-    return get_object_or_404(
-        permissions.stations_for(user)
-        .select_related("region")
-        .prefetch_related(Prefetch("deputies", queryset=_serving_members()), "checks"),
-        pk=pk,
-    )
+    # The office's pages list the members through ``station_members`` (with who still serves), not
+    # ``station.deputies``: no prefetch of those.
+    return get_object_or_404(permissions.stations_for(user).select_related("region").prefetch_related("checks"), pk=pk)
 
 
 def public_station(public_id) -> Station:
@@ -110,17 +107,17 @@ def receiving_deputies(duty_day) -> QuerySet[Deputy]:
     return Deputy.objects.filter(pk__in=ids).order_by("name", "code")
 
 
-def upcoming_duty_days(*, station=None, deputy=None, limit: int = 10) -> list[DutyDay]:
+def upcoming_duty_days(*, station=None, deputy=None, limit: int = 10, with_shifts: bool = True) -> list[DutyDay]:
+    """The planned days from today on, with who is on duty unless ``with_shifts`` is off (one query less)."""
     queryset = DutyDay.objects.filter(status=DutyDay.Status.PLANNED, date__gte=timezone.localdate())
     if station is not None:
         queryset = queryset.filter(station=station)
     if deputy is not None:
         queryset = queryset.filter(shifts__deputy=deputy)
-    return list(
-        queryset.select_related("station")
-        .prefetch_related(Prefetch("shifts", queryset=DutyShift.objects.select_related("deputy")))
-        .order_by("date", "start_time")[:limit]
-    )
+    queryset = queryset.select_related("station").order_by("date", "start_time")
+    if with_shifts:
+        queryset = queryset.prefetch_related(Prefetch("shifts", queryset=DutyShift.objects.select_related("deputy")))
+    return list(queryset[:limit])
 
 
 def duty_day_list(*, user, filters=None) -> DutyDayFilter:

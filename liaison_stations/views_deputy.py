@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from core.pagination import paginate
 from core.workflow import Action, perform
+from representatives.panels import CountingPanel
 from representatives.permissions import deputy_required
 from representatives.privacy import mask_phone
 
@@ -15,16 +16,24 @@ from .forms import DutyDayRecordForm, VisitOpinionForm
 from .models import Opinion, Station
 
 
-def deputy_home_panel(request, deputy):
+def _home_counts(request, deputy):
+    return {"open_opinions": Opinion.objects.filter(deputy=deputy).open()}
+
+
+def _home_panel(request, deputy, *, counts):
     """The next duty days and open opinions, on the deputy's start page."""
     return (
         "me/stations/panel.html",
         {
-            "duty_days": selectors.upcoming_duty_days(deputy=deputy, limit=5),
+            # The panel names each day's station, not who is on duty: no shifts to read.
+            "duty_days": selectors.upcoming_duty_days(deputy=deputy, limit=5, with_shifts=False),
             "stations": list(Station.objects.filter(members__deputy=deputy).only("name", "public_id")),
-            "open_opinions": Opinion.objects.filter(deputy=deputy).open().count(),
+            "open_opinions": counts["open_opinions"],
         },
     )
+
+
+deputy_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)
 
 
 @deputy_required

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagination import paginate
 from core.workflow import Action, perform
+from representatives.panels import CountingPanel
 from representatives.permissions import deputy_required
 from representatives.privacy import mask_phone
 from representatives.selectors import public_deputy
@@ -172,9 +173,15 @@ def message_pass(request, pk):
     return _message_step(request, pk, "pass_message")
 
 
-def deputy_home_panel(request, deputy):
+def _home_counts(request, deputy):
+    return {"waiting": permissions.messages_for(request.user).filter(status=Opinion.Status.WITH_DEPUTY)}
+
+
+def _home_panel(request, deputy, *, counts):
     """On the deputy's start page: how many voters' messages wait for an answer, when any do."""
-    waiting = permissions.messages_for(request.user).filter(status=Opinion.Status.WITH_DEPUTY).count()
-    if not waiting:
+    if not counts["waiting"]:
         return None
-    return "me/messages/panel.html", {"waiting": waiting}
+    return "me/messages/panel.html", {"waiting": counts["waiting"]}
+
+
+deputy_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)

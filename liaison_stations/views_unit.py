@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.pagination import paginate
 from core.workflow import Action, perform
+from representatives.panels import CountingPanel
 from representatives.permissions import unit_clerk_required
 from representatives.privacy import mask_phone
 
@@ -17,17 +18,21 @@ from .forms import UnitReplyForm
 from .models import Opinion
 
 
-def unit_home_panel(request, unit):
+def _home_counts(request, unit):
     waiting = permissions.opinions_for(request.user).filter(status=Opinion.Status.ASSIGNED)
     today = timezone.localdate()
-    return (
-        "unit/stations/panel.html",
-        {
-            "waiting": waiting.count(),
-            "overdue": waiting.filter(deadline__lt=today).count(),
-            "due_soon": waiting.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=3)).count(),
-        },
-    )
+    return {
+        "waiting": waiting,
+        "overdue": waiting.filter(deadline__lt=today),
+        "due_soon": waiting.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=3)),
+    }
+
+
+def _home_panel(request, unit, *, counts):
+    return "unit/stations/panel.html", dict(counts)
+
+
+unit_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)
 
 
 @unit_clerk_required

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from representatives.audit import timeline
@@ -11,7 +11,7 @@ from representatives.permissions import region_scope_q, regions_for
 
 from . import permissions
 from .filters import BallotFilter, ProjectFilter, VoterFilter
-from .models import Ballot, ProgressReport, Project, VoteCount
+from .models import Ballot, ProgressReport, Project, VoteCount, Voter
 
 SEARCHABLE = {"region": "regions", "congress": "congresses"}
 
@@ -122,14 +122,15 @@ def ballot_results(ballot: Ballot) -> list[ResultRow]:
 
 
 def open_ballots_for_deputy(user) -> list[Ballot]:
-    """The deputy's ballots now open, each marked with whether they have voted (one query each way)."""
-    ballots = list(permissions.ballots_for(user).filter(status=Ballot.Status.OPEN).select_related("congress__region"))
-    voted = set(
-        Ballot.objects.filter(pk__in=[b.pk for b in ballots], voter_rows__deputy_id=user.deputy_id).values_list(
-            "pk", flat=True
-        )
+    """The deputy's ballots now open, each marked with whether they have voted, in one query."""
+    ballots: list[Ballot] = list(
+        permissions.ballots_for(user)
+        .filter(status=Ballot.Status.OPEN)
+        .select_related("congress__region")
+        .annotate(has_voted=Exists(Voter.objects.filter(ballot=OuterRef("pk"), deputy_id=user.deputy_id)))
     )
     for ballot in ballots:
-        vars(ballot).setdefault("_voted", {})[user.pk] = ballot.pk in voted
-        setattr(ballot, "voted", ballot.pk in voted)  # noqa: B010 - a page's mark, not a field
+        voted = bool(getattr(ballot, "has_voted", False))
+        vars(ballot).setdefault("_voted", {})[user.pk] = voted
+        setattr(ballot, "voted", voted)  # noqa: B010 - a page's mark, not a field
     return ballots

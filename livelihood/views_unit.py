@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from core.pagination import paginate
+from representatives.panels import CountingPanel
 from representatives.permissions import unit_clerk_required
 
 from . import permissions, services
@@ -32,9 +33,15 @@ def project_detail(request, pk):
     )
 
 
-def unit_home_panel(request, unit):
+def _home_counts(request, unit):
+    return {"count": permissions.projects_for(request.user).filter(status=Project.Status.ADOPTED)}
+
+
+def _home_panel(request, unit, *, counts):
     """On the unit's start page: chosen projects still under way, which wait for its progress reports."""
-    count = permissions.projects_for(request.user).filter(status=Project.Status.ADOPTED).count()
-    if not count:
+    if not counts["count"]:
         return None
-    return "unit/livelihood/panel.html", {"count": count}
+    return "unit/livelihood/panel.html", {"count": counts["count"]}
+
+
+unit_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)

@@ -1,10 +1,13 @@
 """Reads for motion pages, figures and exports; the staff list applies its FilterSet inside."""
 
+from typing import Any
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from representatives.audit import timeline
 from representatives.models import Congress, Deputy, Membership
+from representatives.panels import count_together
 from representatives.permissions import regions_for
 
 from . import permissions
@@ -76,20 +79,18 @@ def invitations_for(deputy_id: int) -> QuerySet[MotionCoSigner]:
     )
 
 
-def home_counts(deputy_id: int) -> dict[str, int]:
-    """The start page's two figures in one query: open invitations (as invitations_for) and own drafts.
+def home_figures(deputy_id: int) -> dict[str, QuerySet[Any]]:
+    """The start page's two figures: open invitations (the invited tab's rows) and own drafts.
 
-    One LEFT JOIN to the co-signers: each invitation is its own joined row, each own draft counted once.
-    """
-    invited = Q(cosigners__deputy_id=deputy_id, cosigners__status=MotionCoSigner.Status.INVITED)
-    return (
-        Motion.objects.filter(status=Motion.Status.DRAFT)
-        .filter(Q(deputy_id=deputy_id) | invited)
-        .aggregate(
-            invitations=Count("cosigners", filter=invited, distinct=True),
-            drafts=Count("pk", filter=Q(deputy_id=deputy_id), distinct=True),
-        )
-    )
+    The page counts them with its other panels' in one query (representatives.panels.count_together)."""
+    return {
+        "invitations": invitations_for(deputy_id),
+        "drafts": Motion.objects.filter(deputy_id=deputy_id, status=Motion.Status.DRAFT),
+    }
+
+
+def home_counts(deputy_id: int) -> dict[str, int]:
+    return count_together(home_figures(deputy_id))
 
 
 def invitable_deputies(motion: Motion) -> QuerySet[Deputy]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from core.pagination import paginate
 from core.text import join_clauses
 from core.workflow import Action, perform
+from representatives.panels import CountingPanel
 from representatives.permissions import deputy_required
 
 from . import permissions, selectors, services
@@ -34,9 +35,12 @@ def _list_url(tab: str) -> str:
     return f"{reverse('me:motions')}?{urlencode({'tab': tab})}"
 
 
-def deputy_home_panel(request, deputy):
+def _home_counts(request, deputy):
+    return selectors.home_figures(deputy.pk)
+
+
+def _home_panel(request, deputy, *, counts):
     """Invitations to second a motion waiting for the deputy, and their own drafts; nothing when there are none."""
-    counts = selectors.home_counts(deputy.pk)
     return (
         "me/motions/panel.html",
         {
@@ -46,6 +50,9 @@ def deputy_home_panel(request, deputy):
             "mine_url": _list_url("mine"),
         },
     )
+
+
+deputy_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)
 
 
 @deputy_required

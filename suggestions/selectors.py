@@ -1,6 +1,7 @@
 """Reads for suggestion pages and exports; each list applies its FilterSet inside."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
@@ -224,20 +225,17 @@ def unreported_promises() -> QuerySet[Reply]:
     return Reply.objects.filter(reply_class=ReplyClass.B, promise_done_at__isnull=True)
 
 
-def unit_waiting_counts(*, user, today: datetime.date) -> dict[str, int]:
+def unit_waiting(*, user, today: datetime.date) -> dict[str, QuerySet[Any]]:
     """What the unit's start page counts: parts waiting, overdue, due soon, asked to be passed on, and promises
-    not yet reported."""
-    waiting = unit_assignments(user=user, waiting=True).order_by()
-    counts = waiting.aggregate(
-        waiting=Count("pk"),
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
-        due_soon=Count(
-            "pk", filter=Q(deadline__gte=today, deadline__lte=today + datetime.timedelta(UNIT_DUE_SOON_DAYS))
-        ),
-        reassign=Count("pk", filter=Q(status=A.REASSIGN_REQUESTED)),
-    )
-    counts["promises"] = unreported_promises().filter(assignment__unit_id=user.unit_id).count()
-    return counts
+    not yet reported (counted with the page's other panels, representatives.panels.count_together)."""
+    waiting = unit_assignments(user=user, waiting=True)
+    return {
+        "waiting": waiting,
+        "overdue": waiting.filter(deadline__lt=today),
+        "due_soon": waiting.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(UNIT_DUE_SOON_DAYS)),
+        "reassign": waiting.filter(status=A.REASSIGN_REQUESTED),
+        "promises": unreported_promises().filter(assignment__unit_id=user.unit_id),
+    }
 
 
 # Narrowings of the unit's list the start page links to (``show``); each belongs to one tab.

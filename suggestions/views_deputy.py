@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from core.pagination import paginate
 from core.text import join_clauses
 from core.workflow import Action, perform
+from representatives.panels import CountingPanel
 from representatives.permissions import deputy_required
 
 from . import origins, permissions, selectors, services
@@ -48,22 +48,29 @@ def _list_url(tab: str, **params) -> str:
     return f"{reverse('me:suggestions')}?{urlencode({'tab': tab, **params})}"
 
 
-def deputy_home_panel(request, deputy):
+def _home_counts(request, deputy):
+    own = Suggestion.objects.filter(deputy=deputy)
+    return {
+        "invitations": _open_invitations(deputy),
+        "to_rate": own.filter(status=S.REPLIED),
+        "drafts": own.filter(status=S.DRAFT),
+    }
+
+
+def _home_panel(request, deputy, *, counts):
     """What waits for the deputy: invitations to answer, replies to rate, drafts not yet submitted."""
-    counts = Suggestion.objects.filter(deputy=deputy).aggregate(
-        drafts=Count("pk", filter=Q(status=S.DRAFT)), to_rate=Count("pk", filter=Q(status=S.REPLIED))
-    )
     return (
         "me/suggestions/panel.html",
         {
-            "invitations": _open_invitations(deputy).count(),
-            "to_rate": counts["to_rate"],
-            "drafts": counts["drafts"],
+            **counts,
             "invited_url": _list_url("invited"),
             "to_rate_url": _list_url("mine", status=S.REPLIED),
             "drafts_url": _list_url("mine", status=S.DRAFT),
         },
     )
+
+
+deputy_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)
 
 
 @deputy_required

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core.pagination import paginate
 from core.workflow import Action, perform
+from representatives.panels import CountingPanel
 from representatives.permissions import unit_clerk_required
 
 from . import selectors, services
@@ -27,11 +28,17 @@ DUE_SOON_DAYS = selectors.UNIT_DUE_SOON_DAYS
 A = Assignment.Status
 
 
-def unit_home_panel(request, unit):
-    counts = selectors.unit_waiting_counts(user=request.user, today=timezone.localdate())
+def _home_counts(request, unit):
+    return selectors.unit_waiting(user=request.user, today=timezone.localdate())
+
+
+def _home_panel(request, unit, *, counts):
     if not any(counts.values()):
         return None
     return "unit/suggestions/panel.html", {**counts, "due_soon_days": DUE_SOON_DAYS}
+
+
+unit_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)
 
 
 # The list: "waiting for me" and "done" as two tabs (Decidim's handlers asked for that split) ------------------

@@ -346,8 +346,10 @@ class TestTheHomePanel:
         request = RequestFactory().get("/unit/")
         request.user = lead_clerk
 
-        _template, context = views_unit.unit_home_panel(request, lead_clerk.unit)
+        shown = views_unit.unit_home_panel(request, lead_clerk.unit)
 
+        assert shown is not None
+        _template, context = shown
         figures = {key: context[key] for key in ("waiting", "overdue", "due_soon", "reassign", "promises")}
         assert figures == {"waiting": 3, "overdue": 1, "due_soon": 1, "reassign": 1, "promises": 1}
 

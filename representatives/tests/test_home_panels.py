@@ -1,0 +1,115 @@
+"""The start pages' panels count their figures together, in one query, and each figure still equals its rows."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from congress.tests.test_query_counts import World
+from liaison_stations.models import Opinion
+from liaison_stations.tests.factories import OpinionFactory
+from representatives.models import ActivityRecord, Deputy
+from representatives.panels import CountingPanel, count_together, render_panels
+from representatives.tests.factories import ActivityRecordFactory, ClerkFactory, MembershipFactory
+
+# What each page runs once every panel has something to show (the bounds below were measured, then fixed):
+# the deputy's start page: session user, deputy, seats, the activity count and rows with their attachments, the
+# duty days, the stations, the open ballots, the latest score, the inbox badge, and one query for every count of
+# the panels (stations, messages, suggestions, motions); it ran 18 before the panels counted together.
+DEPUTY_HOME_QUERIES = 12
+# The unit's start page: session user, unit, the inbox badge and one query for the three apps' counts (was 9).
+UNIT_HOME_QUERIES = 4
+# The office's station page: session user, station with its checks, members, duty days with their shifts, visits,
+# the inbox badge (was 9 with an unused prefetch of the station's deputies).
+STATION_PAGE_QUERIES = 8
+
+
+@pytest.fixture
+def world(regions, deputy_user_a):
+    world = World(regions, deputy_user_a)
+    world.grow(3)
+    return world
+
+
+def test_count_together_gives_what_each_count_gives_in_one_query(regions, deputy_a):
+    MembershipFactory(deputy=deputy_a)
+    MembershipFactory(deputy=deputy_a)
+    for status in (ActivityRecord.Status.PENDING, ActivityRecord.Status.CONFIRMED, ActivityRecord.Status.CONFIRMED):
+        ActivityRecordFactory(deputy=deputy_a, status=status)
+    querysets = {
+        "all": ActivityRecord.objects.filter(deputy=deputy_a),
+        "confirmed": ActivityRecord.objects.filter(deputy=deputy_a, status=ActivityRecord.Status.CONFIRMED),
+        # A join that repeats the deputy once per seat, with and without DISTINCT.
+        "joined": Deputy.objects.filter(pk=deputy_a.pk, memberships__isnull=False),
+        "distinct": Deputy.objects.filter(pk=deputy_a.pk, memberships__isnull=False).distinct(),
+        "sliced": ActivityRecord.objects.filter(deputy=deputy_a).order_by("-id")[:2],
+        "none": ActivityRecord.objects.none(),
+        "nothing": ActivityRecord.objects.filter(pk__in=[]),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        found = count_together(querysets)
+    assert len(queries) == 1
+    assert found == {name: queryset.count() for name, queryset in querysets.items()}
+    assert found == {"all": 3, "confirmed": 2, "joined": 2, "distinct": 1, "sliced": 2, "none": 0, "nothing": 0}
+
+
+def test_a_counting_panel_called_alone_counts_its_own(rf, deputy_a):
+    ActivityRecordFactory(deputy=deputy_a)
+    panel = CountingPanel(
+        counts=lambda request, deputy: {"records": ActivityRecord.objects.filter(deputy=deputy)},
+        render=lambda request, deputy, *, counts: ("me/messages/panel.html", {"waiting": counts["records"]}),
+    )
+    assert panel(rf.get("/"), deputy_a) == ("me/messages/panel.html", {"waiting": 1})
+
+
+def test_render_panels_counts_every_counting_panel_in_one_query(rf, deputy_a):
+    ActivityRecordFactory(deputy=deputy_a, status=ActivityRecord.Status.PENDING)
+    OpinionFactory(deputy=deputy_a)
+
+    def shown(name):
+        return lambda request, deputy, *, counts: ("me/messages/panel.html", {"waiting": counts[name]})
+
+    panels = [
+        CountingPanel(lambda request, deputy: {"n": ActivityRecord.objects.filter(deputy=deputy)}, shown("n")),
+        CountingPanel(lambda request, deputy: {"n": Opinion.objects.filter(deputy=deputy)}, shown("n")),
+        CountingPanel(lambda request, deputy: {"n": Opinion.objects.none()}, shown("n")),
+    ]
+    request = rf.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        rendered = render_panels(panels, request, deputy_a)
+    assert len(queries) == 1
+    # Each panel gets its own figures, though all three name theirs "n".
+    assert ["1 条选民留言" in html for html in rendered] == [True, True, False]
+
+
+def test_the_deputy_home_counts_its_panels_together(client, world, deputy_user_a, django_assert_max_num_queries):
+    client.force_login(deputy_user_a)
+    client.get(reverse("me:home"))
+    with django_assert_max_num_queries(DEPUTY_HOME_QUERIES):
+        response = client.get(reverse("me:home"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    open_opinions = Opinion.objects.filter(deputy=world.deputy).open().count()
+    assert open_opinions and f"{open_opinions} 条意见办理中" in body
+
+
+def test_the_unit_home_counts_its_panels_together(client, world, django_assert_max_num_queries):
+    clerk = ClerkFactory(unit=world.unit)
+    client.force_login(clerk)
+    client.get(reverse("unit:home"))
+    with django_assert_max_num_queries(UNIT_HOME_QUERIES):
+        response = client.get(reverse("unit:home"))
+    assert response.status_code == 200
+    waiting = Opinion.objects.filter(unit=world.unit, status=Opinion.Status.ASSIGNED).count()
+    opinions_panel = next(html for html in response.context["panels"] if "选民意见" in html)
+    assert waiting and f'fs-4">{waiting}<' in opinions_panel
+
+
+def test_the_station_page_runs_a_fixed_number_of_queries(client, world, staff_a, django_assert_max_num_queries):
+    client.force_login(staff_a)
+    url = reverse("staff:station", args=[world.station.pk])
+    client.get(url)
+    with django_assert_max_num_queries(STATION_PAGE_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["members"]) == world.station.members.count()
