@@ -16,6 +16,7 @@ import datetime
 import functools
 import io
 import re
+import uuid
 import zipfile
 from dataclasses import dataclass, field
 
@@ -27,7 +28,9 @@ from auditlog.models import LogEntry
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
-from django.db.models import Manager, Prefetch, QuerySet
+from django.db.models import NOT_PROVIDED, Manager, Prefetch, QuerySet
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
 from django.db.models.signals import pre_save
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
@@ -38,7 +41,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 from import_export.formats.base_formats import CSV, XLSX
-from import_export.results import Result
+from import_export.results import Result, RowResult
 
 from core import copy_insert, spreadsheets
 from core.regions import ancestor_paths
@@ -638,7 +641,13 @@ def _padded_dataset(rows: list[list]) -> tablib.Dataset:
 
     A title typed or merged into the first cell makes a row shorter than the rest.
     """
-    width = max((index + 1 for row in rows for index, value in enumerate(row) if _text(value)), default=0)
+    width = 0
+    for row in rows:
+        # Only the cells beyond the widest row so far can widen it; read from the row's end.
+        for index in range(len(row) - 1, width - 1, -1):
+            if _text(row[index]):
+                width = index + 1
+                break
     dataset = tablib.Dataset()
     if not rows:
         return dataset
@@ -876,6 +885,17 @@ class SheetImportMixin:
 PERSONAL_COLUMNS = {"phone": mask_phone, "id_number": mask_id_number, "home_address": mask_address}
 # Fields whose cell may say "keep what is there" (see ``RosterResource._unchanged``).
 KEPT_IF_UNCHANGED = {*PERSONAL_COLUMNS, "representative_group", "professional_group"}
+# Widgets whose reading of a cell depends on the cell alone (not on the row, nor on anything an import changes),
+# so that a value is read once per import.
+VALUE_ONLY_WIDGETS = {
+    ChoiceWidget,
+    YesNoWidget,
+    DateWidget,
+    OptionalTextWidget,
+    IdNumberWidget,
+    RegionCodeWidget,
+    CongressCodeWidget,
+}
 
 
 # --- the roster resource ------------------------------------------------------------------------------
@@ -977,13 +997,19 @@ class _CreationDiff:
             if fresh:
                 old = self._get_field_value(None, model_field, self.json)
             if kind == "plain":
-                new = force_str(getattr(instance, model_field.attname))
+                new = getattr(instance, model_field.attname)
+                # force_str's own first test, without the call: most values are text already.
+                if type(new) is not str:
+                    new = force_str(new)
             elif kind == "key":
                 new = force_str(getattr(instance, model_field.attname), strings_only=True)
             else:
                 new = self._get_field_value(instance, model_field, self.json)
             if old != new:
-                diff[model_field.name] = (force_str(old), force_str(new))
+                diff[model_field.name] = (
+                    old if type(old) is str else force_str(old),
+                    new if type(new) is str else force_str(new),
+                )
         return diff or None
 
 
@@ -1005,29 +1031,131 @@ def write_history(entries, *, actor) -> None:
     """
     if not entries or auditlog_disabled.get():
         return
-    cid = get_cid()
+    shared = _request_log_fields()
+    if shared.get("actor_id") is None and actor is not None:
+        shared["actor_id"] = actor.pk
+        shared["actor_email"] = actor.email
+    shared["cid"] = get_cid()
+    serializing = {type(instance) for instance, _action, _changes in entries if _serializes_data(type(instance))}
+    if not serializing:
+        shared["serialized_data"] = None
+    # The rows are written as values, not LogEntry instances: building 12,000 model instances cost more than
+    # writing them (bench/README.md). What auditlog asks of each model is asked once per model.
+    per_model: dict[type, tuple[int, bool]] = {}
     rows = []
+    now = timezone.now
     for instance, action, changes in entries:
+        model = type(instance)
+        if model not in per_model:
+            per_model[model] = (ContentType.objects.get_for_model(instance).pk, model in serializing)
+        content_type_id, serializes = per_model[model]
         get_additional_data = getattr(instance, "get_additional_data", None)
-        entry = LogEntry(
-            content_type=ContentType.objects.get_for_model(instance),
-            object_pk=str(instance.pk),
-            object_id=instance.pk,
-            object_repr=str(instance),
-            serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
-            action=action,
-            changes=changes,
-            additional_data=get_additional_data() if callable(get_additional_data) else None,
-            cid=cid,
-        )
-        # auditlog fills in the request's actor and address from a pre_save receiver it connects only while
-        # a request (``set_actor``) is running; bulk_create sends no pre_save, so it is sent here.
-        pre_save.send(sender=LogEntry, instance=entry, raw=False, using=None, update_fields=None)
-        if entry.actor_id is None and actor is not None:
-            entry.actor = actor
-            entry.actor_email = actor.email
-        rows.append(entry)
-    copy_insert.insert(LogEntry, rows)
+        row = {
+            "content_type_id": content_type_id,
+            "object_pk": str(instance.pk),
+            "object_id": instance.pk,
+            "object_repr": str(instance),
+            "action": action,
+            "changes": changes,
+            "additional_data": get_additional_data() if callable(get_additional_data) else None,
+            "timestamp": now(),
+        }
+        if serializing:
+            row["serialized_data"] = LogEntry.objects._get_serialized_data_or_none(instance) if serializes else None
+        rows.append(row)
+    copy_insert.insert_rows(LogEntry, rows, shared=shared)
+
+
+def _serializes_data(model) -> bool:
+    from auditlog.registry import auditlog
+
+    return auditlog.contains(model) and bool(auditlog.get_serialize_options(model)["serialize_data"])
+
+
+def _request_log_fields() -> dict:
+    """What auditlog's receivers put on a history row during a request (``set_actor``): the actor and address.
+
+    auditlog fills them in from a pre_save receiver it connects only while a request runs, from the request
+    alone, the same for every row; bulk writes send no pre_save, so it is sent here once, to a blank entry.
+    """
+    probe = LogEntry()
+    fields = [field.attname for field in LogEntry._meta.concrete_fields]
+    before = {name: getattr(probe, name) for name in fields}
+    pre_save.send(sender=LogEntry, instance=probe, raw=False, using=None, update_fields=None)
+    return {name: getattr(probe, name) for name in fields if getattr(probe, name) != before[name]}
+
+
+# Values that are the same whichever row they come from: a file (bound to its instance) is checked every time.
+PLAIN_VALUES = {str, int, float, bool, type(None), datetime.date, datetime.datetime, uuid.UUID}
+# A blank value of a field that may be blank: not checked (``Model.clean_fields``).
+_BLANK = (None, None)
+_UNSET = object()
+
+
+class ModelChecks:
+    """``full_clean(exclude=..., validate_unique=False, validate_constraints=False)`` for the rows of one model
+    in an import, with each field's checks of a value done once per import.
+
+    A field's own checks (required, length, choices, validators) depend on its value alone, so the outcome
+    for a value is kept and reused on every row that has it (a roster repeats its genders, dates, parties and
+    statuses thousands of times); then the model's own ``clean`` runs for every instance, as ``full_clean``
+    runs it. A relation that is set is not checked: it came from the import's preloaded lookups, so it exists
+    (asking the database again for each one is what made a large roster slow); one that is not set is checked
+    like any field (a required one says so).
+    """
+
+    def __init__(self, model):
+        self.fields: list[tuple] = [
+            (
+                model_field,
+                model_field.name,
+                model_field.attname,
+                model_field.is_relation,
+                # A plain column's value is the instance's own attribute; others (a file) are read through
+                # their descriptor, as ``full_clean`` reads them.
+                type(getattr(model, model_field.attname, None)) in (DeferredAttribute, ForeignKeyDeferredAttribute),
+                {},
+            )
+            for model_field in model._meta.fields
+            if not model_field.generated
+        ]
+
+    def errors(self, instance, exclude=frozenset()) -> dict:
+        """What ``full_clean`` would raise as a dict, empty when the instance is valid."""
+        errors: dict = {}
+        values = instance.__dict__
+        for model_field, name, attname, relation, plain_attribute, checked in self.fields:
+            if name in exclude:
+                continue
+            raw = values.get(attname, _UNSET) if plain_attribute else _UNSET
+            if raw is _UNSET:
+                raw = getattr(instance, attname)
+            if relation and raw is not None:
+                continue
+            kind = type(raw)
+            plain = kind in PLAIN_VALUES
+            outcome = checked.get((kind, raw)) if plain else None
+            if outcome is None:
+                if model_field.blank and raw in model_field.empty_values:
+                    outcome = _BLANK
+                else:
+                    try:
+                        outcome = (True, model_field.clean(raw, instance))
+                    except ValidationError as exc:
+                        outcome = (False, exc.error_list)
+                if plain:
+                    checked[kind, raw] = outcome
+            if outcome is _BLANK:
+                continue
+            if outcome[0]:
+                setattr(instance, attname, outcome[1])
+            else:
+                errors[name] = outcome[1]
+        try:
+            instance.clean()
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        return errors
 
 
 def _seat_snapshot(seat: Membership, memo) -> Membership:
@@ -1038,6 +1166,34 @@ def _seat_snapshot(seat: Membership, memo) -> Membership:
     Membership.deputy.field.set_cached_value(original, deputy)
     memo[id(seat)] = original
     return original
+
+
+def _no_snapshot(seat: Membership, memo) -> None:
+    del seat.__dict__["__deepcopy__"]
+    return None
+
+
+class _LazyReprRowResult(RowResult):
+    """A row result whose ``object_repr`` is worked out when it is read (the admin's import log reads it), not
+    for every row of every import: a seat's name is its deputy's and its congress's, translated."""
+
+    _instance = None
+    _repr = None
+
+    def add_instance_info(self, instance):
+        if instance is not None:
+            self.object_id = getattr(instance, "pk", None)
+            self._instance = instance
+
+    @property  # type: ignore[override]
+    def object_repr(self):
+        if self._repr is None and self._instance is not None:
+            self._repr = force_str(self._instance)
+        return self._repr
+
+    @object_repr.setter
+    def object_repr(self, value):
+        self._repr = value
 
 
 class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelResource):
@@ -1138,6 +1294,10 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
     # in memory, and ``_write`` stores everything at the end in bulk with one history row per change.
 
     def before_import(self, dataset, **kwargs):
+        # What one import remembers (read cells, checked values, the user's regions) is not kept for the next:
+        # its user, language and lookups may differ.
+        for remembered in ("_plans", "_model_checks", "_covered"):
+            self.__dict__.pop(remembered, None)
         super().before_import(dataset, **kwargs)
         self._preload(dataset)
 
@@ -1180,25 +1340,70 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
     def get_instance(self, instance_loader, row):
         return self._seats.get((_text(row.get(COL_CODE)), _text(row.get(COL_CONGRESS))))
 
-    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
-        """import-export's ``import_field`` and ``Field.save``, with what they work out per cell (the field's
-        name, its attribute path) worked out once per import: 120,000 cells in a 6,000-row roster."""
-        plans = self.__dict__.setdefault("_import_plans", {})
-        plan = plans.get(id(field))
-        if plan is None:
-            plan = plans[id(field)] = (self.get_field_name(field), (field.attribute or "").split("__"))
-        name, attrs = plan
-        column = field.column_name
-        if field.readonly or not field.attribute or column not in row:
-            return
-        if name in KEPT_IF_UNCHANGED and self._unchanged(name, instance, row):
-            return
-        target = instance
-        for attr in attrs[:-1]:
-            target = getattr(target, attr, None)
-        cleaned = field.clean(row, **kwargs)
-        if cleaned is not None or field.saves_null_values:
-            setattr(target, attrs[-1], cleaned)
+    def import_instance(self, instance, row, **kwargs):
+        """import-export's ``import_instance``, ``import_field`` and ``Field.clean`` for one row, with what they
+        work out per cell worked out once per import: 120,000 cells in a 6,000-row roster.
+
+        A cell whose reading depends on its value alone (a choice, a date, a region or congress code) is read
+        once per distinct value and file: a roster repeats a few dozen such values across thousands of rows. A
+        refused value is refused with the same message on every row it appears in.
+        """
+        errors = {}
+        deputy = instance.deputy
+        for resource_field, name, column, on_deputy, attribute, memo, saves_null in self._cell_plans():
+            if column not in row:
+                continue
+            if name in KEPT_IF_UNCHANGED and instance.pk is not None and self._unchanged(name, instance, row):
+                continue
+            value = row[column]
+            try:
+                if memo is None:
+                    # ``Field.clean`` is the widget's, since no roster field has a default of its own.
+                    cleaned = resource_field.widget.clean(value, row=row, **kwargs)
+                else:
+                    key = (type(value), value)
+                    outcome = memo.get(key)
+                    if outcome is None:
+                        try:
+                            outcome = memo[key] = (True, resource_field.widget.clean(value, row=row, **kwargs))
+                        except ValueError as exc:
+                            outcome = memo[key] = (False, str(exc))
+                    if not outcome[0]:
+                        raise ValueError(outcome[1])
+                    cleaned = outcome[1]
+            except ValueError as exc:
+                errors[column] = [str(exc)]
+                continue
+            if cleaned is not None or saves_null:
+                setattr(deputy if on_deputy else instance, attribute, cleaned)
+        if errors:
+            raise ValidationError(errors)
+
+    def _cell_plans(self) -> list[tuple]:
+        plans: list[tuple] | None = self.__dict__.get("_plans")
+        if plans is None:
+            plans = []
+            self.__dict__["_plans"] = plans
+            for field in self.get_import_fields():
+                attrs = (field.attribute or "").split("__")
+                if field.readonly or not field.attribute:
+                    continue
+                # Only the deputy's own fields and the seat's are imported; ``_unchanged`` relies on it too.
+                assert attrs[:-1] in ([], ["deputy"]), field.attribute
+                assert field.default is NOT_PROVIDED, field.attribute
+                memo: dict | None = {} if type(field.widget) in VALUE_ONLY_WIDGETS else None
+                plans.append(
+                    (
+                        field,
+                        self.get_field_name(field),
+                        field.column_name,
+                        attrs[:-1] == ["deputy"],
+                        attrs[-1],
+                        memo,
+                        field.saves_null_values,
+                    )
+                )
+        return plans
 
     def _unchanged(self, name, instance, row) -> bool:
         """Whether a cell says "as it is" without naming a value this import could look up or store again.
@@ -1231,21 +1436,36 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         # groups, about 90 objects a row (a fifth of a 6,000-row import, bench/README.md); only the seat and
         # its deputy change during an import (the regions, congress and groups are shared lookups, replaced,
         # never modified), so copying those two is the same original.
-        instance.__deepcopy__ = functools.partial(_seat_snapshot, instance)
+        if new and not getattr(self, "_show_diff", True):
+            # A new seat's original serves only the preview's diff: nothing is compared with it here (see
+            # ``skip_row``), so none is made.
+            instance.__deepcopy__ = functools.partial(_no_snapshot, instance)
+        else:
+            instance.__deepcopy__ = functools.partial(_seat_snapshot, instance)
+
+    def get_row_result_class(self):
+        return _LazyReprRowResult
+
+    def _covers(self, region) -> bool:
+        """``permissions.user_covers_region`` for the importing user, once per region and import."""
+        covered = self.__dict__.setdefault("_covered", {})
+        if region.pk not in covered:
+            covered[region.pk] = permissions.user_covers_region(self._user, region)
+        return covered[region.pk]
 
     def _scope_errors(self, instance) -> dict[str, list[str]]:
-        user, errors = self._user, {}
+        errors = {}
         deputy = instance.deputy
         prior = getattr(instance, "_roster_prior_region", None)
-        if prior is not None and not permissions.user_covers_region(user, prior):
+        if prior is not None and not self._covers(prior):
             errors[COL_CODE] = [_("编号为“%(code)s”的代表属于您管辖范围以外的区域，不能修改。") % {"code": deputy.code}]
         region = deputy.region if deputy.region_id else None
-        if region is not None and not permissions.user_covers_region(user, region):
+        if region is not None and not self._covers(region):
             errors[COL_REGION] = [_("区域“%(region)s”不在您的管辖范围内。") % {"region": region.name}]
         congress = instance.congress if instance.congress_id else None
         if (
             congress is not None
-            and not permissions.user_covers_region(user, congress.region)
+            and not self._covers(congress.region)
             and (instance.pk is None or self._seat_changed(instance))
         ):
             # A seat in a congress above the office's (a county deputy's provincial seat) is the other
@@ -1280,25 +1500,23 @@ class RosterResource(PersonalDataExportMixin, SheetImportMixin, resources.ModelR
         for column, error_list in (import_validation_errors or {}).items():
             add(column, ValidationError(error_list).messages)
         failed = set(errors)
-        for model_instance, columns, extra_exclude in (
-            (instance.deputy, DEPUTY_FIELD_COLUMNS, set()),
+        checks = self.__dict__.get("_model_checks")
+        if checks is None:
+            checks = self._model_checks = {Deputy: ModelChecks(Deputy), Membership: ModelChecks(Membership)}
+        for model_instance, columns, always_excluded in (
+            (instance.deputy, DEPUTY_FIELD_COLUMNS, frozenset()),
             # The deputy may not be saved yet; it is checked on its own just above.
-            (instance, MEMBERSHIP_FIELD_COLUMNS, {"deputy"}),
+            (instance, MEMBERSHIP_FIELD_COLUMNS, frozenset({"deputy"})),
         ):
-            exclude = {name for name, column in columns.items() if column in failed} | extra_exclude
-            # Related rows came from the preloaded lookups, so they exist; asking the database again for each
-            # one is what made a large roster slow. Uniqueness is the lookups' too: a code found is updated,
-            # a (code, congress) pair may appear once per file, and Membership.clean repeats the check
-            # constraint.
-            exclude |= {
-                field.name
-                for field in model_instance._meta.concrete_fields
-                if field.is_relation and getattr(model_instance, field.attname) is not None
-            }
-            try:
-                model_instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-            except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
+            # A column that could not be read is not checked again. Uniqueness is the lookups' concern: a code
+            # found is updated, a (code, congress) pair may appear once per file, and Membership.clean repeats
+            # the check constraint.
+            exclude = always_excluded
+            if failed:
+                exclude = exclude | {name for name, column in columns.items() if column in failed}
+            model_errors = checks[type(model_instance)].errors(model_instance, exclude)
+            if model_errors:
+                for name, messages in ValidationError(model_errors).message_dict.items():
                     if name in columns:
                         add(columns[name], messages)
                     else:
