@@ -4,6 +4,11 @@ Called by the gunicorn arbiter before it forks (deploy/gunicorn.conf.py): the UR
 translation catalogs and every project template are built once and shared by all workers, instead of each
 worker building them on its first requests (the "cold" column of bench/README.md). The arbiter then freezes
 the heap for the garbage collector.
+
+The Celery app is finalized here too: a worker's first ``.delay()`` (the tally flush queued after a public
+opinion is saved) otherwise imported and registered every task and built the broker and result-backend objects
+inside that request, 30–50 ms of CPU that made the public form's first POST its slowest (bench/README.md).
+Nothing connects here: kombu and redis-py open their connections on first use, in each worker after the fork.
 """
 
 from pathlib import Path
@@ -39,6 +44,11 @@ def warm_up() -> dict[str, Any]:
         with translation.override(code):
             translation.gettext("代表")
             get_resolver().reverse_dict  # noqa: B018  built per language on first use
+    from congress.celery import app as celery_app
+
+    celery_app.finalize(auto=True)
+    celery_app.amqp.send_task_message  # noqa: B018  the task-message builder and its event dispatcher class
+    celery_app.backend  # noqa: B018  the result backend object (its Redis pool connects lazily, per process)
     loaded = 0
     for name in template_names():
         try:
