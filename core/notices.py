@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +28,43 @@ from .outbox import schedule_delivery
 from .registry import Registry
 from .sms import MAX_LENGTH, is_mobile
 from .text import join_clauses, labelled
+
+# How long a user's unread count is kept. Every write that changes it forgets it after commit, so the figure is
+# exact unless rows are written by other means (the admin, a shell), which it then follows within this time.
+UNREAD_COUNT_SECONDS = 600
+
+
+def _unread_key(user_id: int) -> str:
+    return f"inbox:unread:{user_id}"
+
+
+def unread_count(user: Any) -> int:
+    """The user's unread inbox rows, shown in every signed-in page's navigation bar.
+
+    Kept in the cache: counting them was one query on every page, for a figure that changes only when a notice
+    is written or read.
+    """
+    key = _unread_key(user.pk)
+    kept = cache.get(key)
+    if kept is not None:
+        return int(kept)
+    count = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    cache.set(key, count, UNREAD_COUNT_SECONDS)
+    return count
+
+
+def forget_unread_counts(user_ids: Iterable[int]) -> None:
+    """After the current transaction commits (a request counting before then would keep the old figure), drop
+    the kept unread counts of these users."""
+    keys = [_unread_key(user_id) for user_id in set(user_ids)]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def _write_inbox(rows: list[Notification]) -> None:
+    Notification.objects.bulk_create(rows, batch_size=2000)
+    forget_unread_counts(row.recipient_id for row in rows)
+
 
 # Each entry returns the phone number on file for a user, or "" when that app keeps none for them.
 phone_sources: Registry[Callable[..., str]] = Registry("where a user's phone number is kept")
@@ -96,7 +134,7 @@ def send_once(notices: list[Notice], *, subject: str) -> int:
             if phones:
                 text = sms_text(subject, digest_notices)
                 outbox += [OutgoingMessage(channel="sms", to=phone, body=text) for phone in phones]
-        Notification.objects.bulk_create(inbox, batch_size=2000)
+        _write_inbox(inbox)
         OutgoingMessage.objects.bulk_create(outbox, batch_size=2000)
         if outbox:
             transaction.on_commit(schedule_delivery)
@@ -139,7 +177,7 @@ def sms_text(subject: str, notices: list[Notice]) -> str:
 
 def notify(users: Iterable[Any], *, title: str, body: str = "", url: str = "") -> None:
     """An immediate in-app notice (assignment, registration...): no ledger, it happens once by construction."""
-    Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in users])
+    _write_inbox([Notification(recipient=u, title=title, body=body, url=url) for u in users])
 
 
 def notify_event(users: Iterable[Any], *, key: str, title: str, body: str = "", url: str = "") -> int:
@@ -150,7 +188,7 @@ def notify_event(users: Iterable[Any], *, key: str, title: str, body: str = "", 
     users = {user.pk: user for user in users if user.is_active}
     owned = claim([f"{key}:to:{pk}" for pk in users])
     told = [user for pk, user in users.items() if f"{key}:to:{pk}" in owned]
-    Notification.objects.bulk_create([Notification(recipient=u, title=title, body=body, url=url) for u in told])
+    _write_inbox([Notification(recipient=u, title=title, body=body, url=url) for u in told])
     outbox = []
     for user in told:
         if getattr(user, "notify_by_email", False) and user.email:

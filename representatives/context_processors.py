@@ -1,4 +1,4 @@
-from core.models import Notification
+from core.notices import unread_count
 
 
 def inbox(request):
@@ -14,9 +14,7 @@ def inbox(request):
         if not cached:
             user = getattr(request, "user", None)
             authenticated = user is not None and user.is_authenticated
-            cached.append(
-                Notification.objects.filter(recipient=user, read_at__isnull=True).count() if authenticated else 0
-            )
+            cached.append(unread_count(user) if authenticated else 0)
         return cached[0]
 
     return {"unread_notifications": unread_notifications}

@@ -1,5 +1,7 @@
 """Filters shared by the directory pages, the exports and the tests (applied inside the selectors)."""
 
+import copy
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -95,7 +97,37 @@ def fast_input(widget):
     return widget
 
 
-class StyledFilterSet(django_filters.FilterSet):
+class _FilterCopies(dict):
+    """A filter set's class filters, copied for each instance without ``copy.deepcopy``.
+
+    django-filter deep-copies every filter per instance: its choices, lazy labels, querysets and widgets, 800
+    objects on the opinion list, half of building its filter set (profiled, bench/README.md). What an instance
+    changes is its own: attributes set on the filter (``model``, ``parent``, ``queryset``, the built ``field``)
+    and keys of ``extra``. A shallow copy with its own ``extra`` keeps those apart; the form field is built from
+    it afresh, and Django's fields copy the widget and choices they are given.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, original in self.items():
+            filter_ = copy.copy(original)
+            filter_.extra = original.extra.copy()
+            filter_.__dict__.pop("_field", None)
+            if original.method is not None:
+                # Re-bound so that the method is looked up on this copy's parent, not the class's filter.
+                filter_.method = original.method
+            copies[name] = filter_
+        return copies
+
+
+class _StyledFilterSetMetaclass(django_filters.filterset.FilterSetMetaclass):
+    def __new__(mcs, name, bases, attrs):
+        new_class = super().__new__(mcs, name, bases, attrs)
+        new_class.base_filters = _FilterCopies(new_class.base_filters)
+        return new_class
+
+
+class StyledFilterSet(django_filters.FilterSet, metaclass=_StyledFilterSetMetaclass):
     """Gives every filter widget its Bootstrap class, so templates render fields as they are.
 
     ``searchable`` names the filters whose choices grow with the data (regions, congresses, groups, ...) and the
@@ -112,8 +144,21 @@ class StyledFilterSet(django_filters.FilterSet):
 
     @property
     def form(self):
-        form = super().form
-        for name, field in form.fields.items():
+        if not hasattr(self, "_form"):
+            # The fields are this instance's own (built from its filter copies), so they are handed to the form
+            # as they are: a form class declaring them would deep-copy them all once more.
+            form_class = _form_classes.get(self._meta.form)
+            if form_class is None:
+                form_class = _form_classes[self._meta.form] = type("FilterForm", (self._meta.form,), {})
+            data = (self.data,) if self.is_bound else ()
+            form = form_class(*data, prefix=self.form_prefix)
+            form.fields = {name: filter_.field for name, filter_ in self.filters.items()}
+            self._style(form.fields)
+            self._form = form
+        return self._form
+
+    def _style(self, fields) -> None:
+        for name, field in fields.items():
             source = self.searchable.get(name) if self.search else None
             if source is not None and type(field.widget) is forms.Select:
                 searched = AutocompleteSelect(source, attrs=field.widget.attrs, choices=field.widget.choices)
@@ -125,8 +170,10 @@ class StyledFilterSet(django_filters.FilterSet):
                 field.widget = fast
             else:
                 fast_input(field.widget)
-        style_fields(form.fields)
-        return form
+        style_fields(fields)
+
+
+_form_classes: dict[type, type] = {}
 
 
 def _reports(year: int):

@@ -209,11 +209,13 @@ def membership_end(*, membership: Membership, status: str, on, by, note: str = "
 def notifications_mark_read(*, user, ids=None) -> int:
     """Mark the user's own notifications read (all of them when ``ids`` is empty)."""
     from core.models import Notification
+    from core.notices import forget_unread_counts
 
     queryset = Notification.objects.filter(recipient=user, read_at__isnull=True)
     clean_ids = [int(i) for i in ids or [] if str(i).isdigit()]
     if clean_ids:
         queryset = queryset.filter(pk__in=clean_ids)
+    forget_unread_counts([user.pk])
     return queryset.update(read_at=timezone.now())
 
 
