@@ -421,6 +421,16 @@ class TestOutcomes:
 
 @pytest.mark.django_db
 class TestQueryCounts:
+    def test_a_submission_runs_a_fixed_number_of_queries(self, client, station, django_assert_max_num_queries):
+        # The station, its region, the tracking code's uniqueness, the opinion, its history row, its tally mark,
+        # its state log and the session, with the savepoints of the test's transaction: 28 before the service
+        # stopped validating again what the database and the caller already guarantee (services.opinion_receive).
+        client.get(form_url(station))
+        with django_assert_max_num_queries(13):
+            response = client.post(form_url(station), VALID)
+        assert response.status_code == 302
+        assert Opinion.objects.get().title == VALID["title"]
+
     @pytest.mark.parametrize("rows", [5, 50])
     def test_the_station_finder_runs_a_constant_number_of_queries(
         self, client, regions, rows, django_assert_max_num_queries
