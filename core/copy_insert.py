@@ -11,10 +11,10 @@ are filled in and related objects saved since they were assigned give their ids.
 """
 
 import datetime
-import io
+import itertools
 import json
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -129,23 +129,55 @@ def insert(model: type[models.Model], objs: list[Any], *, batch_size: int = 5000
             for obj, (value,) in zip(fresh, cursor.fetchall(), strict=True):
                 obj.pk = value
         for start in range(0, len(objs), batch_size):
-            lines = []
-            for obj in objs[start : start + batch_size]:
-                obj._prepare_related_fields_for_save(operation_name="bulk_create")
-                for field in stamped:
-                    field.pre_save(obj, add=True)
-                lines.append("\t".join(read(obj) for read in readers))
-            lines.append("")
-            cursor.copy_expert(sql, io.StringIO("\n".join(lines)), 1 << 20)
+
+            def lines(batch: list[Any]) -> Iterator[str]:
+                for obj in batch:
+                    obj._prepare_related_fields_for_save(operation_name="bulk_create")
+                    for field in stamped:
+                        field.pre_save(obj, add=True)
+                    yield "\t".join(read(obj) for read in readers) + "\n"
+
+            copy_lines(cursor, sql, lines(objs[start : start + batch_size]))
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
     return objs
 
 
+class _StreamedLines:
+    """COPY data read by psycopg2 as it sends it, a few hundred lines at a time: PostgreSQL stores each part
+    while Python makes the next, instead of waiting for the whole text (bench/README.md)."""
+
+    LINES_PER_READ = 500
+
+    def __init__(self, lines: Iterator[str]):
+        self.lines = lines
+        self.error: BaseException | None = None
+
+    def read(self, size: int = -1) -> str:
+        try:
+            return "".join(itertools.islice(self.lines, self.LINES_PER_READ))
+        except BaseException as exc:
+            # psycopg2 turns it into a cancelled COPY; the caller gets the error itself back.
+            self.error = exc
+            raise
+
+
+def copy_lines(cursor: Any, sql: str, lines: Iterator[str]) -> None:
+    """Run ``COPY … FROM STDIN`` with ``lines`` (each ending in a newline), made while the server reads them."""
+    stream = _StreamedLines(lines)
+    try:
+        cursor.copy_expert(sql, stream, 1 << 20)
+    except Exception:
+        if stream.error is not None:
+            raise stream.error from None
+        raise
+
+
 def insert_rows(
     model: type[models.Model],
-    rows: list[dict[str, Any]],
+    rows: Iterable[dict[str, Any]],
     *,
+    count: int | None = None,
     shared: dict[str, Any] | None = None,
     batch_size: int = 5000,
 ) -> list[int]:
@@ -156,8 +188,14 @@ def insert_rows(
     out gets its default (called per row when callable), an ``auto_now`` or ``auto_now_add`` field the current
     time; values are stored as ``insert`` stores them. Returns the new ids in the order of ``rows``. Other
     databases get ``bulk_create`` of the same rows.
+
+    ``rows`` may be a generator when ``count`` says how many it yields: on PostgreSQL each row is then made
+    while the server stores the ones before it.
     """
-    if not rows:
+    if count is None:
+        rows = list(rows)
+        count = len(rows)
+    if not count:
         return []
     shared = shared or {}
     opts = model._meta
@@ -173,7 +211,7 @@ def insert_rows(
     # The shared values' columns come last, written once as the end of every line.
     common = [field for field in fields if field.attname in shared]
     own = [field for field in fields if field.attname not in shared]
-    tail = "".join("\t" + _value_text(field)(shared[field.attname]) for field in common)
+    tail = "".join("\t" + _value_text(field)(shared[field.attname]) for field in common) + "\n"
     now = None
     # Per field of a row's own: its attname, how a value becomes COPY text, and what a row without it stores.
     plans = []
@@ -195,17 +233,17 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [opts.db_table, opts.pk.column])
         sequence = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, len(rows)])
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
         pks = [value for (value,) in cursor.fetchall()]
-        for start in range(0, len(rows), batch_size):
-            lines = []
-            for pk, row in zip(pks[start : start + batch_size], rows[start : start + batch_size], strict=True):
+
+        def lines() -> Iterator[str]:
+            for pk, row in zip(pks, rows, strict=True):
                 cells = [str(pk)]
                 for attname, text, missing in plans:
                     cells.append(text(row[attname] if attname in row else missing()))
-                lines.append("\t".join(cells) + tail)
-            lines.append("")
-            cursor.copy_expert(sql, io.StringIO("\n".join(lines)), 1 << 20)
+                yield "\t".join(cells) + tail
+
+        copy_lines(cursor, sql, lines())
     return pks
 
 
