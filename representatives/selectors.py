@@ -1,11 +1,12 @@
 """Reads for the deputy pages. Each list selector applies its FilterSet, so pages, exports and tests agree."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from . import permissions, tallies
 from .filters import ActivityFilter, DeputyFilter
-from .models import ActivityRecord, Deputy, Group, Membership, Region
+from .models import ActivityAttachment, ActivityRecord, Deputy, Group, Membership, Region
 
 
 def _with_memberships(queryset: QuerySet[Deputy]) -> QuerySet[Deputy]:
@@ -72,6 +73,18 @@ def activity_list(*, user, filters=None, deputy=None) -> ActivityFilter:
     filterset = ActivityFilter(filters or {}, queryset=base, regions=permissions.regions_for(user))
     filterset.qs  # noqa: B018
     return filterset
+
+
+def with_attachment_counts(queryset: QuerySet[ActivityRecord]) -> QuerySet[ActivityRecord]:
+    """Each record with ``attachment_count``, in the rows' own query (a list shows how many, not which files)."""
+    counted = (
+        ActivityAttachment.objects.filter(record=OuterRef("pk"))
+        .order_by()
+        .values("record")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(attachment_count=Coalesce(Subquery(counted), 0))
 
 
 def activity_for_user(*, user, pk) -> ActivityRecord:

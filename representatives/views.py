@@ -88,7 +88,7 @@ def deputy_card(request, public_id):
 def my_home(request):
     deputy = selectors.deputy_for_user(user=request.user, pk=request.user.deputy_id)
     filterset = selectors.activity_list(user=request.user, deputy=deputy, filters=request.GET)
-    page = paginate(request, filterset.qs.prefetch_related("attachments"))
+    page = paginate(request, selectors.with_attachment_counts(filterset.qs))
     return render(
         request,
         "me/home.html",

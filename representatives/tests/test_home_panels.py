@@ -1,6 +1,9 @@
 """The start pages' panels count their figures together, in one query, and each figure still equals its rows."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -8,15 +11,16 @@ from django.urls import reverse
 from congress.tests.test_query_counts import World
 from liaison_stations.models import Opinion
 from liaison_stations.tests.factories import OpinionFactory
+from representatives import services
 from representatives.models import ActivityRecord, Deputy
 from representatives.panels import CountingPanel, count_together, render_panels
 from representatives.tests.factories import ActivityRecordFactory, ClerkFactory, MembershipFactory
 
 # What each page runs once every panel has something to show (the bounds below were measured, then fixed):
-# the deputy's start page: session user, deputy, seats, the activity count and rows with their attachments, the
-# duty days, the stations, the open ballots, the latest score, the inbox badge, and one query for every count of
-# the panels (stations, messages, suggestions, motions); it ran 18 before the panels counted together.
-DEPUTY_HOME_QUERIES = 12
+# the deputy's start page: session user, deputy, seats, the activity count and rows (with how many attachments
+# each), the duty days, the stations, the open ballots, the latest score, the inbox badge, and one query for every
+# count of the panels (stations, messages, suggestions, motions); it ran 18 before the panels counted together.
+DEPUTY_HOME_QUERIES = 11
 # The unit's start page: session user, unit, the inbox badge and one query for the three apps' counts (was 9).
 UNIT_HOME_QUERIES = 4
 # The office's station page: session user, station with its checks, members, duty days with their shifts, visits,
@@ -113,3 +117,23 @@ def test_the_station_page_runs_a_fixed_number_of_queries(client, world, staff_a,
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["members"]) == world.station.members.count()
+
+
+def test_the_deputy_home_shows_how_many_files_each_record_has(client, deputy_user_a, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    for files in (2, 0):
+        services.activity_create(
+            deputy=deputy_user_a.deputy,
+            by=deputy_user_a,
+            files=[SimpleUploadedFile(f"{n}.pdf", pdf) for n in range(files)],
+            kind="research",
+            date=datetime.date(2025, 5, 1),
+            place="x",
+            description="y",
+        )
+    client.force_login(deputy_user_a)
+    page = client.get(reverse("me:home")).context["page"]
+    shown = {record.pk: record.attachment_count for record in page.object_list}
+    assert shown == {record.pk: record.attachments.count() for record in ActivityRecord.objects.all()}
+    assert sorted(shown.values()) == [0, 2]
