@@ -144,3 +144,12 @@ def test_history_rows_written_as_values_are_those_bulk_create_writes(regions, st
     assert list(stored.values_list("pk", flat=True)) == ids
     assert list(stored.values(*fields)) == list(LogEntry.objects.filter(cid="django").order_by("pk").values(*fields))
     assert all(entry.timestamp is not None for entry in stored)
+
+
+def test_a_row_that_cannot_be_written_raises_its_own_error(regions, congress_a):
+    """On PostgreSQL the COPY text is made while the server reads it; a failure there is the failure itself,
+    as bulk_create raises it, not a cancelled COPY."""
+    unsaved = Deputy(code="U1", name="甲", gender="M", region=regions.town_a)
+
+    with pytest.raises(ValueError, match="unsaved related object"):
+        copy_insert.insert(Membership, [Membership(deputy=unsaved, congress=congress_a)])
