@@ -251,3 +251,24 @@ def test_a_run_left_running_by_a_dead_worker_stops_blocking_after_an_hour(rule_s
     ScoreRun.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - datetime.timedelta(hours=2))
     assert services.score_run_queue(rule_set=rule_set).pk != stuck.pk
     assert ScoreRun.objects.get(pk=stuck.pk).status == ScoreRun.Status.FAILED
+
+
+@pytest.mark.django_db
+class TestPlannerStatistics:
+    def test_only_tables_with_missing_or_old_statistics_are_analyzed(self, monkeypatch):
+        from django.db import connection
+
+        from evaluations import scoring
+
+        if connection.vendor != "postgresql":
+            assert scoring.stale_tables() == [] and scoring.refresh_statistics() == []
+            return
+        tables = [model._meta.db_table for model in scoring.SOURCE_MODELS]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        assert scoring.stale_tables() == []
+
+        # Every table counts as stale when any share of changed rows is too many.
+        monkeypatch.setattr(scoring, "STALE_STATISTICS_SHARE", -1)
+        assert scoring.refresh_statistics() == tables
