@@ -6,9 +6,10 @@ page cannot import the apps above it. Instead they register panels here in their
 returning a (template name, context) pair, or None to show nothing.
 
 A panel whose figures are counts is a ``CountingPanel``: it names the querysets it counts, and ``render_panels``
-counts every panel's in one query (``count_together``) before rendering them. The start pages' panels ran a
-dozen COUNT queries one after another, each a round trip to the database (bench/README.md); one query for all
-of them keeps every figure exact and the same count of the same rows as the list it links to.
+counts every panel's in one query (``count_together``) before rendering them. The start pages' panels ran up to
+nine COUNT queries one after another, each a round trip to the database that a busy two-core server pays in
+milliseconds (issue 18's profile of the deputy's start page); one query for all of them keeps every figure exact,
+the same count of the same rows as the list it links to.
 """
 
 from collections.abc import Callable, Iterable, Mapping
