@@ -6,10 +6,11 @@ the session and most of them fall below the pass mark.
 """
 
 import datetime
+import itertools
 
 from django.utils.translation import gettext as _
 
-from representatives.demo import DemoContext, builder
+from representatives.demo import DemoContext, _drawn, builder
 from representatives.models import Level, Membership
 
 from . import services
@@ -79,10 +80,14 @@ def _sessions(ctx: DemoContext, rng, years: list[int]) -> dict[int, list[Congres
     return sessions
 
 
+def _cumulative(pairs) -> list[int]:
+    return list(itertools.accumulate(weight for _value, weight in pairs))
+
+
 def _attendance(ctx: DemoContext, rng, sessions):
-    statuses = [status for status, _weight in STATUS_WEIGHTS]
-    status_weights = [weight for _status, weight in STATUS_WEIGHTS]
-    speeches = list(range(len(SPEECH_WEIGHTS)))
+    status_of = _drawn(rng, [str(status) for status, _weight in STATUS_WEIGHTS], _cumulative(STATUS_WEIGHTS))
+    spoke = _drawn(rng, range(len(SPEECH_WEIGHTS)), list(itertools.accumulate(SPEECH_WEIGHTS)))
+    present = str(Attendance.Status.PRESENT)
     seats = Membership.objects.filter(congress_id__in=list(sessions)).order_by("congress_id", "deputy_id")
     for congress_id, deputy_id, status, left_on in seats.values_list(
         "congress_id", "deputy_id", "status", "status_date"
@@ -90,12 +95,8 @@ def _attendance(ctx: DemoContext, rng, sessions):
         for session in sessions[congress_id]:
             if status != Membership.Status.SERVING and left_on is not None and left_on < session.start_date:
                 continue
-            if deputy_id == ctx.demo_deputy_id:
-                attended = Attendance.Status.PRESENT
-            else:
-                attended = rng.choices(statuses, weights=status_weights)[0]
-            spoke = rng.choices(speeches, weights=SPEECH_WEIGHTS)[0] if attended == Attendance.Status.PRESENT else 0
-            yield {"session_id": session.pk, "deputy_id": deputy_id, "status": attended, "speeches": spoke}
+            attended = present if deputy_id == ctx.demo_deputy_id else status_of()
+            yield session.pk, deputy_id, attended, spoke() if attended == present else 0
 
 
 @builder("attendance")
@@ -105,7 +106,10 @@ def build_attendance(ctx: DemoContext) -> None:
     years = list(range(ctx.today.year - max(1, ctx.options["years"]) + 1, ctx.today.year + 1))
     sessions = _sessions(ctx, rng, years)
     if sessions:
-        ctx.write(Attendance, _attendance(ctx, rng, sessions))
+        with ctx.indexes_deferred(Attendance):
+            ctx.write_tuples(
+                Attendance, ("session_id", "deputy_id", "status", "speeches"), _attendance(ctx, rng, sessions)
+            )
     # The example rules of DOMAIN.md for each year, so the demo can be scored without setting rules first.
     for year in years:
         if not RuleSet.objects.filter(region=ctx.city, year=year).exists():

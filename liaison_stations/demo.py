@@ -2,13 +2,12 @@
 deputies on duty, and 1.7 voter opinions per deputy per year of which about 94% are resolved (the seeds' figures)."""
 
 import datetime
-import functools
 import secrets
 from collections import defaultdict
 
 from django.utils import timezone
 
-from representatives.demo import DemoContext, builder
+from representatives.demo import DemoContext, _Clock, _drawn, _uniform, builder
 from representatives.workdays import add_working_days
 
 from .models import (
@@ -46,20 +45,17 @@ def add_arguments(parser):
     parser.add_argument("--opinions", type=int, default=0, help="选民意见总数（默认 0：按每名代表的条数推算）")
 
 
-def _tracking_code() -> str:
-    """What ``new_tracking_code`` makes (12 letters of its alphabet, unguessable) from one call to the system's
-    random source instead of twelve: a million opinions spent a minute there."""
-    number = int.from_bytes(secrets.token_bytes(9)) % len(CODE_ALPHABET) ** 12
-    code = []
-    for _ in range(12):
-        number, digit = divmod(number, len(CODE_ALPHABET))
-        code.append(CODE_ALPHABET[digit])
-    return "".join(code)
-
-
-@functools.cache
-def _aware(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+def _tracking_codes(count: int) -> list[str]:
+    """``count`` codes as ``new_tracking_code`` makes them (12 letters of its alphabet, unguessable), from the
+    system's random source in one call: each random byte below 248 (8 × 31) picks a letter without bias, the
+    rest are dropped. A million opinions spent a minute making their codes one by one."""
+    table = bytes(ord(CODE_ALPHABET[byte % len(CODE_ALPHABET)]) for byte in range(256))
+    unbiased = 256 - 256 % len(CODE_ALPHABET)
+    letters = ""
+    while len(letters) < count * 12:
+        raw = secrets.token_bytes((count * 12 - len(letters)) * 17 // 16 + 16)
+        letters += raw.translate(table, bytes(range(unbiased, 256))).decode("ascii")
+    return [letters[start : start + 12] for start in range(0, count * 12, 12)]
 
 
 @builder("stations", add_arguments=add_arguments)
@@ -99,57 +95,68 @@ def build_stations(ctx: DemoContext) -> None:
             # page marks them, and no figure counts them as serving (issue 14).
             left_members.append(left_by_township.get(index, [])[n::count])
     ctx.bulk_create(Station, stations)
-    ctx.write(
-        StationMember,
-        (
-            {"station_id": s.pk, "deputy_id": d}
-            for s, ids, left in zip(stations, members_of, left_members, strict=True)
-            for d in [*ids, *left]
-        ),
-    )
+    with ctx.indexes_deferred(StationMember, DutyDay, DutyShift, Opinion):
+        ctx.write_tuples(
+            StationMember,
+            ("station_id", "deputy_id"),
+            ((s.pk, d) for s, ids, left in zip(stations, members_of, left_members, strict=True) for d in [*ids, *left]),
+        )
+        _build_duty_days(ctx, rng, stations, members_of)
+        _build_opinions(ctx, rng, stations, members_of)
 
-    # Duty days: twice a month over the past year (held) and the next two months (planned).
+
+def _build_duty_days(ctx, rng, stations, members_of) -> None:
+    """Duty days: twice a month over the past year (held) and the next two months (planned)."""
     today = ctx.today
-    duty_days, shifts_for = [], []
+    calendar = []  # the same days at every station: (date's text, held)
+    for month_offset in range(-12, 2):
+        for day_of_month in (8, 22):
+            month_start = (today.replace(day=1) + datetime.timedelta(days=32 * month_offset)).replace(day=1)
+            day = month_start.replace(day=day_of_month)
+            calendar.append((day.isoformat(), day <= today))
+    held_status, planned_status = str(DutyDay.Status.HELD), str(DutyDay.Status.PLANNED)
+    topic = _drawn(rng, TOPICS)
+    received = _drawn(rng, range(3, 31))
+    sample = rng.sample
+    columns = ("station_id", "date", "start_time", "end_time", "topic", "status", "voters_received")
+    days: list[tuple] = []
+    shifts_for: list[tuple[list[int], bool]] = []
 
     def flush():
         # Shifts point at their duty day, so the days of a batch are written first and get their ids.
-        ctx.insert_rows(DutyDay, duty_days)
-        ctx.write(
+        day_ids = ctx.insert_tuples(DutyDay, columns, days, ids=True)
+        ctx.write_tuples(
             DutyShift,
+            ("duty_day_id", "deputy_id", "attended"),
             (
-                {"duty_day_id": day["id"], "deputy_id": d, "attended": True if held else None}
-                for day, (ids, held) in zip(duty_days, shifts_for, strict=True)
+                (day_id, d, True if held else None)
+                for day_id, (ids, held) in zip(day_ids, shifts_for, strict=True)
                 for d in ids
             ),
         )
-        duty_days.clear()
+        days.clear()
         shifts_for.clear()
 
     for station, ids in zip(stations, members_of, strict=True):
-        if len(duty_days) >= ctx.batch_size:
+        if len(days) >= ctx.batch_size:
             flush()
         if not ids:
             continue
-        for month_offset in range(-12, 2):
-            for day_of_month in (8, 22):
-                month_start = (today.replace(day=1) + datetime.timedelta(days=32 * month_offset)).replace(day=1)
-                day = month_start.replace(day=day_of_month)
-                held = day <= today
-                duty_days.append(
-                    {
-                        "station_id": station.pk,
-                        "date": day,
-                        "start_time": datetime.time(9),
-                        "end_time": datetime.time(12),
-                        "topic": rng.choice(TOPICS),
-                        "status": DutyDay.Status.HELD if held else DutyDay.Status.PLANNED,
-                        "voters_received": rng.randint(3, 30) if held else 0,
-                    }
+        on_duty = min(SHIFT_SIZE, len(ids))
+        for day, held in calendar:
+            days.append(
+                (
+                    station.pk,
+                    day,
+                    "09:00:00",
+                    "12:00:00",
+                    topic(),
+                    held_status if held else planned_status,
+                    received() if held else 0,
                 )
-                shifts_for.append((rng.sample(ids, min(SHIFT_SIZE, len(ids))), held))
+            )
+            shifts_for.append((sample(ids, on_duty), held))
     flush()
-    _build_opinions(ctx, rng, stations, members_of)
 
 
 def _build_opinions(ctx, rng, stations, members_of) -> None:
@@ -159,94 +166,167 @@ def _build_opinions(ctx, rng, stations, members_of) -> None:
     if not with_members or total <= 0:
         return
     units = [u for u in ctx.units.values() if u.is_active]
+    ctx.write_tuples(Opinion, OPINION_COLUMNS, _opinions(ctx, rng, total, with_members, units))
+
+
+OPINION_COLUMNS = (
+    "tracking_code",
+    "station_id",
+    "region_id",
+    "source",
+    "deputy_id",
+    "voter_name",
+    "voter_phone",
+    "title",
+    "content",
+    "category",
+    "received_at",
+    "sorted_at",
+    "status",
+    "proposal",
+    "proposed_at",
+    "reply",
+    "unit_id",
+    "assigned_at",
+    "deadline",
+    "replied_at",
+    "feedback",
+    "rating",
+    "resolution",
+    "fed_back_at",
+    "closed_at",
+    "published_at",
+    "public_summary",
+)
+
+
+def _opinions(ctx, rng, total, with_members, units):
+    """The opinions' rows in ``OPINION_COLUMNS`` order; their times as COPY text (``_Clock``)."""
     today, now = ctx.today, timezone.now()
-    categories = list(TITLES)
-    ratings = [Rating.SATISFIED] * 80 + [Rating.BASIC] * 17 + [Rating.UNSATISFIED] * 3
-    ctx.write(Opinion, _opinions(rng, total, with_members, units, categories, ratings, today, now))
-
-
-def _opinions(rng, total, with_members, units, categories, ratings, today, now):
+    clock = _Clock(now)
+    today_ordinal = today.toordinal()
+    uniform = _uniform(rng)
+    categories = [str(category) for category in TITLES]
+    titles = {str(category): TITLES[category] for category in TITLES}
+    contents = {
+        category: ["群众反映：" + title + "，希望有关部门尽快解决。" for title in titles[category]]
+        for category in categories
+    }
+    sources = [str(s) for s in (Opinion.Source.DUTY_DAY, Opinion.Source.DUTY_DAY, Opinion.Source.VISIT)]
+    sources.append(str(Opinion.Source.ONLINE))
+    names = [surname + title for surname in "赵钱孙李周吴郑王冯陈" for title in ["先生", "女士", "阿姨", "伯"]]
+    stages = ["received", "sorted", "assigned", "assigned", "replied"]
+    ratings = [str(Rating.SATISFIED)] * 80 + [str(Rating.BASIC)] * 17 + [str(Rating.UNSATISFIED)] * 3
+    unsatisfied = str(Rating.UNSATISFIED)
+    resolutions = [str(r) for r in RESOLUTIONS]
+    unsatisfied_resolutions = [str(Resolution.IN_PROGRESS), str(Resolution.SOLVED)]
+    summaries = {
+        (title, rating): f"{title}：承办单位已核实处理，反映人评价{Rating(rating).label}。"
+        for titles_of in titles.values()
+        for title in titles_of
+        for rating in set(ratings)
+    }
+    status = {s: str(s) for s in Opinion.Status}
+    on_spot, refer_unit = str(Proposal.ON_SPOT), str(Proposal.REFER_UNIT)
+    spot_reply, unit_reply = "接待代表当场解释政策并答复。", "已现场核查并安排整改。"
+    feedback_text = "已电话告知反映人办理结果。"
+    deadlines: dict[int, str] = {}
+    codes: list[str] = []
     for _ in range(total):
-        station, ids = rng.choice(with_members)
-        received = today - datetime.timedelta(days=rng.randint(0, 364))
-        category = rng.choice(categories)
-        opinion = {
-            "tracking_code": _tracking_code(),
-            "station_id": station.pk,
-            "region_id": station.region_id,
-            "source": rng.choice(
-                [Opinion.Source.DUTY_DAY, Opinion.Source.DUTY_DAY, Opinion.Source.VISIT, Opinion.Source.ONLINE]
-            ),
-            "deputy_id": rng.choice(ids),
-            "voter_name": rng.choice("赵钱孙李周吴郑王冯陈") + rng.choice(["先生", "女士", "阿姨", "伯"]),
-            "voter_phone": f"13{rng.randint(100000000, 999999999)}",
-            "title": rng.choice(TITLES[category]),
-            "content": "群众反映：" + rng.choice(TITLES[category]) + "，希望有关部门尽快解决。",
-            "category": category,
-            "received_at": _aware(received, 10),
-            "sorted_at": _aware(received, 15),
-        }
-        age = (today - received).days
+        if not codes:
+            codes = _tracking_codes(min(total, 1 << 14))
+        station, ids = with_members[int(uniform() * len(with_members))]
+        received = today_ordinal - int(uniform() * 365)
+        category = categories[int(uniform() * len(categories))]
+        category_titles = titles[category]
+        title = category_titles[int(uniform() * len(category_titles))]
+        category_contents = contents[category]
+        content = category_contents[int(uniform() * len(category_contents))]
+        sorted_at: str | None = clock.at(received, 15, 0)
+        current = status[Opinion.Status.RECEIVED]
+        proposal = reply = feedback = rating = resolution = public_summary = ""
+        proposed_at = unit_id = assigned_at = deadline = replied_at = None
+        fed_back_at = closed_at = published_at = None
+        age = today_ordinal - received
         # Recent opinions are still moving; older ones are nearly all resolved (about 94% overall).
-        roll = rng.random()
-        if age < 20 or roll < 0.06:
-            stage = rng.choice(["received", "sorted", "assigned", "assigned", "replied"])
-        else:
-            stage = "closed" if roll < 0.85 else "fed_back"
+        roll = uniform()
+        stage = stages[int(uniform() * 5)] if age < 20 or roll < 0.06 else "closed" if roll < 0.85 else "fed_back"
+        replied: tuple[int, int] | None = None  # (day, hour) of the reply
+        feedback_days = 0
         if stage == "received":
-            opinion["sorted_at"] = None
+            sorted_at = None
         elif stage == "sorted":
-            opinion["status"] = Opinion.Status.SORTED
-        elif stage != "assigned" and rng.random() < ON_THE_SPOT_SHARE:
+            current = status[Opinion.Status.SORTED]
+        elif stage != "assigned" and uniform() < ON_THE_SPOT_SHARE:
             # Answered on the spot (当场答复): no unit, the answer given the day it was proposed.
-            opinion["proposal"] = Proposal.ON_SPOT
-            opinion["proposed_at"] = opinion["replied_at"] = min(now, _aware(received, 16))
-            opinion["reply"] = "接待代表当场解释政策并答复。"
-            opinion["status"] = Opinion.Status.REPLIED
-            if stage in ("fed_back", "closed"):
-                _fed_back(opinion, rng, ratings, days=1)
+            proposal, reply, current = on_spot, spot_reply, status[Opinion.Status.REPLIED]
+            replied, feedback_days = (received, 16), 1
+            proposed_at = replied_at = clock.at(received, 16, 0)
         else:
-            opinion["proposal"] = Proposal.REFER_UNIT
-            opinion["unit_id"] = rng.choice(units).pk
-            opinion["proposed_at"] = _aware(received + datetime.timedelta(days=1), 9)
-            opinion["assigned_at"] = _aware(received + datetime.timedelta(days=2), 9)
-            opinion["deadline"] = add_working_days_cached(received + datetime.timedelta(days=2))
-            opinion["status"] = Opinion.Status.ASSIGNED
+            proposal, current = refer_unit, status[Opinion.Status.ASSIGNED]
+            unit_id = units[int(uniform() * len(units))].pk
+            proposed_at = clock.at(received + 1, 9, 0)
+            assigned_at = clock.at(received + 2, 9, 0)
+            deadline = deadlines.get(received)
+            if deadline is None:
+                start = datetime.date.fromordinal(received + 2)
+                deadline = deadlines[received] = add_working_days_cached(start).isoformat()
             if stage in ("replied", "fed_back", "closed"):
-                opinion["status"] = Opinion.Status.REPLIED
-                opinion["reply"] = "已现场核查并安排整改。"
+                current, reply = status[Opinion.Status.REPLIED], unit_reply
                 # A unit now and then replies after its deadline (15 working days), as real units do.
-                days = rng.randint(5, 20) if rng.random() < 0.9 else rng.randint(24, 30)
-                opinion["replied_at"] = min(now, _aware(received + datetime.timedelta(days=days), 16))
-            if stage in ("fed_back", "closed"):
-                _fed_back(opinion, rng, ratings, days=2)
-        if opinion.get("fed_back_at") and stage == "closed":
-            opinion["status"] = Opinion.Status.CLOSED
-            opinion["closed_at"] = opinion["fed_back_at"] + datetime.timedelta(days=1)
-            if rng.random() < 0.5:
-                opinion["published_at"] = opinion["closed_at"]
-                opinion["public_summary"] = (
-                    f"{opinion['title']}：承办单位已核实处理，反映人评价{Rating(opinion['rating']).label}。"
-                )
-        yield opinion
+                days = 5 + int(uniform() * 16) if uniform() < 0.9 else 24 + int(uniform() * 7)
+                replied, feedback_days = (received + days, 16), 2
+                replied_at = clock.at(received + days, 16, 0)
+        if replied is not None and stage in ("fed_back", "closed"):
+            current, feedback = status[Opinion.Status.FED_BACK], feedback_text
+            rating = ratings[int(uniform() * 100)]
+            # A voter who is unsatisfied was mostly told the problem is not solved yet; now and then the office
+            # recorded it solved and the voter disagrees (then it is not counted as solved either).
+            if rating == unsatisfied:
+                resolution = unsatisfied_resolutions[int(uniform() * 2)]
+            else:
+                resolution = resolutions[int(uniform() * len(resolutions))]
+            fed_back_day = replied[0] + feedback_days
+            fed_back_at = clock.at(fed_back_day, replied[1], 0)
+            if stage == "closed":
+                current = status[Opinion.Status.CLOSED]
+                closed_at = clock.at(fed_back_day + 1, replied[1], 0)
+                if uniform() < 0.5:
+                    published_at, public_summary = closed_at, summaries[(title, rating)]
+        yield (
+            codes.pop(),
+            station.pk,
+            station.region_id,
+            sources[int(uniform() * 4)],
+            ids[int(uniform() * len(ids))],
+            names[int(uniform() * len(names))],
+            f"13{100000000 + int(uniform() * 900000000)}",
+            title,
+            content,
+            category,
+            clock.at(received, 10, 0),
+            sorted_at,
+            current,
+            proposal,
+            proposed_at,
+            reply,
+            unit_id,
+            assigned_at,
+            deadline,
+            replied_at,
+            feedback,
+            rating,
+            resolution,
+            fed_back_at,
+            closed_at,
+            published_at,
+            public_summary,
+        )
 
 
 # Of opinions past sorting, about a third answered on the spot (Fuzhou: 311 of 651); what the feedback recorded.
 ON_THE_SPOT_SHARE = 0.3
 RESOLUTIONS = [Resolution.SOLVED] * 85 + [Resolution.IN_PROGRESS] * 10 + [Resolution.EXPLAINED] * 5
-
-
-def _fed_back(opinion: dict, rng, ratings, *, days: int) -> None:
-    opinion["status"] = Opinion.Status.FED_BACK
-    opinion["feedback"] = "已电话告知反映人办理结果。"
-    opinion["rating"] = rng.choice(ratings)
-    # A voter who is unsatisfied was mostly told the problem is not solved yet; now and then the office recorded
-    # it solved and the voter disagrees (then it is not counted as solved either).
-    unsatisfied = opinion["rating"] == Rating.UNSATISFIED
-    opinion["resolution"] = (
-        rng.choice([Resolution.IN_PROGRESS, Resolution.SOLVED]) if unsatisfied else rng.choice(RESOLUTIONS)
-    )
-    opinion["fed_back_at"] = opinion["replied_at"] + datetime.timedelta(days=days)
 
 
 _deadline_cache: dict[datetime.date, datetime.date] = {}

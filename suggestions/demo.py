@@ -16,12 +16,14 @@ import itertools
 import random
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Max
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from representatives.demo import DemoContext, _allocate, builder
@@ -102,6 +104,7 @@ REPLY_TEXTS = {
     ReplyClass.C: "代表所提建议很有价值，但受当前条件限制暂时难以实施，留作今后工作参考。",
 }
 C_REASONS = ["受财政资金限制，暂无法安排。", "涉及上级事权，需报请上级部门研究。", "受用地指标限制，近期难以实施。"]
+CONTACT_METHODS = list(ContactLog.Method.values)
 CONTACT_NOTES = {
     ContactLog.Stage.BEFORE: "办理前与代表电话沟通，了解建议的具体情况和诉求。",
     ContactLog.Stage.DURING: "邀请代表实地察看，通报办理进展。",
@@ -192,6 +195,43 @@ def _reply_mix(text: str) -> list[tuple[str, float]]:
     return list(zip([ReplyClass.A, ReplyClass.B, ReplyClass.C], weights, strict=True))
 
 
+_FIELDS: dict[type, tuple[dict[str, Any], list[Any], dict[str, str]]] = {}
+
+
+def _instance(model, **values):
+    """``model(**values)`` without ``Model.__init__``: an instance with the fields' defaults and these values,
+    related objects cached as the constructor caches them (``bulk_create`` takes their ids once they are
+    written). A province builds about a million of these, and the constructor was a tenth of this builder."""
+    known = _FIELDS.get(model)
+    if known is None:
+        plain, factories, relations = {}, [], {}
+        for f in model._meta.concrete_fields:
+            if f.is_relation:
+                relations[f.name] = f.attname
+            if f.has_default() and callable(f.default):
+                factories.append(f)
+            else:
+                plain[f.attname] = f.get_default()
+        known = _FIELDS[model] = (plain, factories, relations)
+    plain, factories, relations = known
+    obj = model.__new__(model)
+    state = ModelState()
+    fields = obj.__dict__
+    fields.update(plain)
+    fields["_state"] = state
+    for f in factories:
+        if f.name not in values:
+            fields[f.attname] = f.default()
+    for name, value in values.items():
+        attname = relations.get(name)
+        if attname is None or attname == name:
+            fields[name] = value
+        else:
+            state.fields_cache[name] = value
+            fields[attname] = None if value is None else value.pk
+    return obj
+
+
 @dataclass
 class _Batch:
     """Rows of one batch; suggestions are written first so that the rest can point at them."""
@@ -272,6 +312,7 @@ class _Simulator:
         self.document = _ensure_sample_pdf()
         self.max_rounds = settings.SUGGESTION_MAX_ROUNDS
         self.units = _Units(ctx)
+        self._deadlines: dict[tuple, datetime.date] = {}
 
     def at(self, day: datetime.date, hour: int | None = None) -> datetime.datetime:
         rng = self.rng
@@ -279,6 +320,14 @@ class _Simulator:
             day, datetime.time(hour if hour is not None else rng.randint(9, 17), rng.randint(0, 59)), tzinfo=self.tz
         )
         return min(moment, self.now)
+
+    def deadline(self, rule, day: datetime.date, **options) -> datetime.date:
+        # Thousands of suggestions are assigned on the same days: each day's deadline is worked out once.
+        key = (rule, day, *options.values())
+        found = self._deadlines.get(key)
+        if found is None:
+            found = self._deadlines[key] = rule(day, **options)
+        return found
 
     def days(self, low: int, high: int) -> datetime.timedelta:
         return datetime.timedelta(days=self.rng.randint(low, max(low, high)))
@@ -289,7 +338,8 @@ class _Simulator:
         rng = self.rng
         category = rng.choices(self.categories, cum_weights=self.category_cum)[0]
         topic = rng.choice(TOPICS[category])
-        s = Suggestion(
+        s = _instance(
+            Suggestion,
             congress=congress,
             region_id=congress.region_id,
             deputy_id=deputy_id,
@@ -348,7 +398,14 @@ class _Simulator:
                 status = CoSigner.Status.ACCEPTED if rng.random() < 0.92 else CoSigner.Status.DECLINED
                 responded = min(s.created_at + datetime.timedelta(hours=rng.randint(2, 48)), self.now)
             batch.cosigners.append(
-                CoSigner(suggestion=s, deputy_id=other, status=status, invited_at=s.created_at, responded_at=responded)
+                _instance(
+                    CoSigner,
+                    suggestion=s,
+                    deputy_id=other,
+                    status=status,
+                    invited_at=s.created_at,
+                    responded_at=responded,
+                )
             )
 
     def _step(self, batch, s, from_state, to_state, at, actor, note=""):
@@ -357,7 +414,7 @@ class _Simulator:
     def _first_round(self, batch, s, congress, category, assigned: datetime.date) -> list[Assignment]:
         rng = self.rng
         leads, others = self.units.pool(congress.region_id, category)
-        deadline = deadlines.reply_deadline(assigned, is_complex=s.is_complex)
+        deadline = self.deadline(deadlines.reply_deadline, assigned, is_complex=s.is_complex)
         roll = rng.random()
         if roll < 0.10 and len(others) >= 2:
             units = rng.sample(others, min(len(others), rng.randint(2, 3)))
@@ -366,12 +423,13 @@ class _Simulator:
             lead = rng.choice(leads)
             parts = [(lead, Assignment.Role.LEAD)]
             if roll < 0.35:
-                co = [u for u in others if u.pk != lead.pk]
+                co = [u for u in others if u is not lead]  # the same instances: ctx.units
                 parts += [(u, Assignment.Role.CO) for u in rng.sample(co, min(len(co), rng.randint(1, 2)))]
-        co_deadline = deadlines.co_opinion_deadline(assigned)
+        co_deadline = self.deadline(deadlines.co_opinion_deadline, assigned)
         created = []
         for unit, role in parts:
-            part = Assignment(
+            part = _instance(
+                Assignment,
                 suggestion=s,
                 unit=unit,
                 role=role,
@@ -404,7 +462,8 @@ class _Simulator:
             reply_days.append(day)
             part.status, part.done_at = Assignment.Status.DONE, self.at(day)
             reply_class = rng.choices(self.classes, weights=self.class_weights)[0]
-            reply = Reply(
+            reply = _instance(
+                Reply,
                 assignment=part,
                 reply_class=reply_class,
                 text=REPLY_TEXTS[reply_class],
@@ -446,10 +505,11 @@ class _Simulator:
     def _contact(self, batch, part, stage, day):
         if day <= self.today:
             batch.contacts.append(
-                ContactLog(
+                _instance(
+                    ContactLog,
                     assignment=part,
                     stage=stage,
-                    method=self.rng.choice(list(ContactLog.Method.values)),
+                    method=self.rng.choice(CONTACT_METHODS),
                     date=day,
                     note=CONTACT_NOTES[stage],
                 )
@@ -482,11 +542,13 @@ class _Simulator:
             ):
                 value = Evaluation.Value.BASIC if answer == Evaluation.Value.SATISFIED else Evaluation.Value.SATISFIED
             values[index] = value
-            batch.ratings.append(UnitRating(assignment=part, value=value, comment=COMMENTS[value], at=s.rated_at))
+            batch.ratings.append(
+                _instance(UnitRating, assignment=part, value=value, comment=COMMENTS[value], at=s.rated_at)
+            )
         # The suggestion's rating of the round is the lowest of its units' (services.round_rating).
         overall = round_rating(values.values())
         batch.evaluations.append(
-            Evaluation(suggestion=s, round=s.round, value=overall, comment=COMMENTS[overall], at=s.rated_at)
+            _instance(Evaluation, suggestion=s, round=s.round, value=overall, comment=COMMENTS[overall], at=s.rated_at)
         )
         if overall != Evaluation.Value.UNSATISFIED:
             s.status, s.closed_at = Suggestion.Status.CLOSED, s.rated_at
@@ -498,7 +560,15 @@ class _Simulator:
         self._step(batch, s, "replied", "assigned", s.rated_at, None, "代表评价：不满意，重新办理")
         deadline = deadlines.rehandle_deadline(rated)
         again = [
-            Assignment(suggestion=s, unit=p.unit, role=p.role, round=s.round, assigned_at=s.rated_at, deadline=deadline)
+            _instance(
+                Assignment,
+                suggestion=s,
+                unit=p.unit,
+                role=p.role,
+                round=s.round,
+                assigned_at=s.rated_at,
+                deadline=deadline,
+            )
             for index, p in enumerate(parts)
             if values[index] == Evaluation.Value.UNSATISFIED
         ]
@@ -518,33 +588,39 @@ class _Simulator:
             kind = rng.choice(kinds)
             day = assigned + self.days(7, min(span, 120))
             batch.supervisions.append(
-                Supervision(suggestion=s, kind=kind, date=day, note=SUPERVISION_NOTES[kind], by=self.leader)
+                _instance(Supervision, suggestion=s, kind=kind, date=day, note=SUPERVISION_NOTES[kind], by=self.leader)
             )
 
 
 def _flush(ctx: DemoContext, batch: _Batch, content_type) -> None:
     # PostgreSQL and SQLite (3.35+) hand back the new ids, which every other row here points at.
     ctx.bulk_create(Suggestion, batch.suggestions)
-    ctx.bulk_create(CoSigner, batch.cosigners)
     ctx.bulk_create(Assignment, batch.parts)
-    ctx.bulk_create(Reply, batch.replies)
-    ctx.bulk_create(ContactLog, batch.contacts)
-    ctx.bulk_create(Evaluation, batch.evaluations)
-    ctx.bulk_create(UnitRating, batch.ratings)
-    ctx.bulk_create(Supervision, batch.supervisions)
-    ctx.insert_rows(
+    # Nothing points at these: no ids to wait for (representatives.demo._CopyWriter.take_ids).
+    for model, rows in (
+        (CoSigner, batch.cosigners),
+        (Reply, batch.replies),
+        (ContactLog, batch.contacts),
+        (Evaluation, batch.evaluations),
+        (UnitRating, batch.ratings),
+        (Supervision, batch.supervisions),
+    ):
+        ctx.bulk_create(model, rows, ids=False)
+    user, system = str(StateLog.Origin.USER), str(StateLog.Origin.SYSTEM)
+    ctx.insert_tuples(
         StateLog,
+        ("content_type_id", "object_id", "from_state", "to_state", "actor_id", "origin", "note", "at"),
         [
-            {
-                "content_type_id": content_type.pk,
-                "object_id": s.pk,
-                "from_state": from_state,
-                "to_state": to_state,
-                "actor_id": actor.pk if actor else None,
-                "origin": StateLog.Origin.USER if actor else StateLog.Origin.SYSTEM,
-                "note": note,
-                "at": at,
-            }
+            (
+                content_type.pk,
+                s.pk,
+                from_state,
+                to_state,
+                actor.pk if actor else None,
+                user if actor else system,
+                note,
+                at,
+            )
             for s, from_state, to_state, at, actor, note in batch.steps
         ],
     )
@@ -668,7 +744,8 @@ def build_acceptances(ctx: DemoContext) -> None:
             continue
         result = Supervision.Result.PASSED if rng.random() < 0.8 else Supervision.Result.FAILED
         rows.append(
-            Supervision(
+            _instance(
+                Supervision,
                 suggestion_id=pk,
                 kind=Supervision.Kind.ACCEPTANCE,
                 date=day,

@@ -396,3 +396,44 @@ def test_a_failed_background_copy_fails_the_seed_before_the_builder_goes_on(buil
     assert reached == []
     assert not Region.objects.exists() and not Deputy.objects.exists()
     assert not [thread for thread in threading.enumerate() if thread.name == "seed-demo-copy"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's; SQLite always inserts")
+def test_tuple_rows_needing_escapes_are_written_as_given():
+    # The batch's separators are counted, not each value tested: a value with a tab, newline or backslash
+    # (a literal \N among them, which is not NULL) sends the batch down the escaping path.
+    ctx = demo.DemoContext(options={"seed": 1}, today=timezone.localdate(), log=lambda message: None, use_copy=True)
+    names = ["制\t表", "换\n行", "反\\斜杠 \\N", "\\N", "", "普通"]
+    with pytest.raises(_Undo), transaction.atomic():
+        rows = [(f"99{n}", name, Region.Level.CITY, f"99{n}/") for n, name in enumerate(names)]
+        ids = ctx.insert_tuples(Region, ("code", "name", "level", "path"), rows, ids=True)
+        written = Region.objects.filter(code__startswith="99").order_by("code")
+        assert list(written.values_list("name", flat=True)) == names
+        assert sorted(ids) == sorted(written.values_list("pk", flat=True))
+        plain = ctx.insert_tuples(
+            Region, ("code", "name", "level", "path", "parent_id"), [("98", "普通", 2, "98/", None)]
+        )
+        assert plain == [] and Region.objects.get(code="98").parent_id is None
+        raise _Undo
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are dropped on PostgreSQL's COPY path only")
+def test_indexes_deferred_while_loading_come_back_as_they_were():
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1", [ActivityRecord._meta.db_table]
+            )
+            return [definition for (definition,) in cursor.fetchall()]
+
+    ctx = demo.DemoContext(options={"seed": 1}, today=timezone.localdate(), log=lambda message: None, use_copy=True)
+    before = indexes()
+    with pytest.raises(_Undo), transaction.atomic():
+        with ctx.indexes_deferred(ActivityRecord):
+            during = indexes()
+        after = indexes()
+        raise _Undo
+    # The unique ones stay (they check rows as they come); the others are built again from the rows at the end.
+    assert during == [definition for definition in before if "UNIQUE" in definition]
+    assert len(during) < len(before)
+    assert after == before
