@@ -12,6 +12,7 @@ order of INSTALLED_APPS.
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Generic, TypeVar, overload
 
 T = TypeVar("T")
@@ -61,6 +62,17 @@ class Registry(Generic[T]):
 
     def items(self) -> list[tuple[str, T]]:
         return list(self._entries.items())
+
+    @contextmanager
+    def narrowed(self, keep: Callable[[str, T], bool]) -> Iterator[None]:
+        """Only the entries ``keep(key, entry)`` accepts until the block ends, then every entry back in its order,
+        whatever the block registered or removed (tests: the demo's builders run in the registry's order)."""
+        saved = dict(self._entries)
+        self._entries = {key: entry for key, entry in saved.items() if keep(key, entry)}
+        try:
+            yield
+        finally:
+            self._entries = saved
 
     def __repr__(self) -> str:
         return f"<Registry {self.description}: {', '.join(self._entries)}>"

@@ -11,15 +11,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def small_demo(db, monkeypatch):
+def small_demo(db):
     # Only the builders this app's data stands on (regions, deputies, accounts, units) and its own: quicker, and
     # independent of the other apps' demo data (congress/tests/test_demo_crawl.py builds the whole demo).
     from representatives import demo
 
-    for name, step in demo.builders.items():
-        if step.build.__module__ not in ("representatives.demo", "livelihood.demo"):
-            monkeypatch.delitem(demo.builders._entries, name)
-    call_command("seed_demo", deputies=400, verbosity=0)
+    ours = ("representatives.demo", "livelihood.demo")
+    with demo.builders.narrowed(lambda name, step: step.build.__module__ in ours):
+        call_command("seed_demo", deputies=400, verbosity=0)
 
 
 def test_the_demo_holds_a_year_of_livelihood_projects_and_an_open_vote_for_the_demo_deputy(small_demo, client):

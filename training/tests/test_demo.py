@@ -11,19 +11,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def small_demo(db, monkeypatch):
+def small_demo(db):
     # Only the builders this app's data stands on and its own (the crawl builds the whole demo).
     from representatives import demo
 
-    # A filtered copy, put back whole afterwards: deleting entries one by one would put them back at the end of
-    # the registry, and the builders run in its order.
-    kept = {
-        name: step
-        for name, step in demo.builders.items()
-        if step.build.__module__ in ("representatives.demo", "training.demo")
-    }
-    monkeypatch.setattr(demo.builders, "_entries", kept)
-    call_command("seed_demo", deputies=400, verbosity=0)
+    ours = ("representatives.demo", "training.demo")
+    with demo.builders.narrowed(lambda name, step: step.build.__module__ in ours):
+        call_command("seed_demo", deputies=400, verbosity=0)
 
 
 def test_the_demo_holds_courses_attendance_and_missing_induction(small_demo, client):
