@@ -198,7 +198,24 @@ def memory_mb(pid: int) -> dict:
         key, _, value = line.partition(":")
         if key in ("VmRSS", "VmHWM"):
             fields[key] = round(int(value.split()[0]) / 1024, 1)
-    return {"rss_mb": fields.get("VmRSS"), "peak_mb": fields.get("VmHWM")}
+    # RSS counts the pages a worker shares with the arbiter (the app, URLs, translations and every template,
+    # loaded before the fork) in full in every worker; PSS divides them among the processes sharing them and
+    # "private" is what this worker alone holds: what one more worker costs.
+    shared: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("Pss", "Private_Clean", "Private_Dirty"):
+                shared[key] = int(value.split()[0])
+    except OSError:
+        pass
+    private = shared.get("Private_Clean", 0) + shared.get("Private_Dirty", 0)
+    return {
+        "rss_mb": fields.get("VmRSS"),
+        "peak_mb": fields.get("VmHWM"),
+        "pss_mb": round(shared["Pss"] / 1024, 1) if "Pss" in shared else None,
+        "private_mb": round(private / 1024, 1) if shared else None,
+    }
 
 
 def stop(proc: subprocess.Popen) -> None:

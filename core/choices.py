@@ -3,9 +3,9 @@
 Django's own ``Model._get_FIELD_display`` builds a dict of the field's choices on every call, hashing each
 ``(value, label)`` pair, and hashing a lazy label translates it: a status with twelve states costs twelve
 translation lookups per row, 300 on a list page of 25 rows (a tenth of a staff list's CPU, bench/README.md).
-``install()`` replaces the generated methods with ones that look the value up in a dict built once per field,
-whose keys are the values and whose labels stay lazy: one translation, of the label shown, in the language of
-the moment. Same results as Django's (``core/tests/test_choices.py`` compares every field of every model in
+``install()`` replaces the generated methods with ones that look the value up in a dict built once per field
+and language, of the labels already translated into it (the catalogs do not change while a process runs). Same
+results as Django's (``core/tests/test_choices.py`` compares every field of every model in
 both languages).
 """
 
@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
+from django.utils.translation import get_language
 
 # Django's own method, which the generated ``get_<field>_display`` methods call (a private name).
 DJANGOS_DISPLAY = models.Model._get_FIELD_display  # type: ignore[attr-defined]
@@ -29,13 +30,28 @@ def _labels(field: "models.Field[Any, Any]") -> dict[Any, Any]:
     return labels
 
 
+def _shown(field: "models.Field[Any, Any]", language: str | None) -> dict[Any, Any]:
+    """The field's labels as text in ``language``: translated once per process, not once per row shown (a
+    list page shows 50-75 labels; each lazy label's translation was a catalog lookup)."""
+    by_language = field.__dict__.setdefault("_shown_labels", {})
+    shown = by_language.get(language)
+    if shown is None:
+        shown = by_language[language] = {
+            value: force_str(label, strings_only=True) for value, label in _labels(field).items()
+        }
+    return shown
+
+
+_MISSING = object()
+
+
 def _get_field_display(self: models.Model, field: "models.Field[Any, Any]") -> Any:
     value = getattr(self, field.attname)
     try:
-        label = _labels(field).get(make_hashable(value), value)
+        label = _shown(field, get_language()).get(make_hashable(value), _MISSING)
     except TypeError:  # a value that cannot be hashed: what Django's method would do with it
         return DJANGOS_DISPLAY(self, field)
-    return force_str(label, strings_only=True)
+    return force_str(value, strings_only=True) if label is _MISSING else label
 
 
 def install() -> None:

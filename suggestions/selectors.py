@@ -53,6 +53,13 @@ def supervised_by(*, user, limit: int) -> list[Suggestion]:
     return list(mine.only("pk", "year", "number", "title", "status")[: limit + 1])
 
 
+def list_rows(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
+    """The office list's rows: with their author, which they show, and not the congress, its region and the
+    suggestion's region, which the filter set's queryset joins for its export (three model instances less a row).
+    """
+    return queryset.select_related(None).select_related("deputy")
+
+
 def with_transferred(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     """Marks each suggestion ``transferred`` when a part of it was passed on to another unit."""
     transferred = Assignment.objects.filter(suggestion=OuterRef("pk"), status=Assignment.Status.REASSIGNED)

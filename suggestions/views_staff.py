@@ -73,7 +73,7 @@ def suggestions(request):
     filterset = selectors.suggestion_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
         return core_exports.respond(request, "suggestions.list", filterset.qs)
-    page = paginate(request, selectors.with_transferred(filterset.qs))
+    page = paginate(request, selectors.with_transferred(selectors.list_rows(filterset.qs)))
     today = timezone.localdate()
     page.object_list = [_decorate_row(row, today) for row in selectors.with_parts(page.object_list)]
     supervised = selectors.supervised_by(user=request.user, limit=SUPERVISED_PANEL_SIZE)
