@@ -33,7 +33,7 @@ def _labels(field: "models.Field[Any, Any]") -> dict[Any, Any]:
 def _shown(field: "models.Field[Any, Any]", language: str | None) -> dict[Any, Any]:
     """The field's labels as text in ``language``: translated once per process, not once per row shown (a
     list page shows 50-75 labels; each lazy label's translation was a catalog lookup)."""
-    by_language = field.__dict__.setdefault("_shown_labels", {})
+    by_language: dict[str | None, dict[Any, Any]] = field.__dict__.setdefault("_shown_labels", {})
     shown = by_language.get(language)
     if shown is None:
         shown = by_language[language] = {
