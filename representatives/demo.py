@@ -866,7 +866,7 @@ class DemoContext:
         with connection.cursor() as cursor:
             for model in models_loaded:
                 table = model._meta.db_table
-                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608 - a model's table
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(table)})")  # noqa: S608  # a model's table  # nosec B608
                 if cursor.fetchone()[0]:
                     continue
                 cursor.execute(
