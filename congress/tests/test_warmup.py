@@ -7,6 +7,8 @@ from congress.warmup import warm_up
 def test_the_warm_up_finalizes_celery_without_connecting():
     # A worker's first ``.delay()`` (the tally flush after a public opinion) must not build the app's task registry
     # and message builder inside that request; and nothing may connect before the fork, where it would be shared.
+    # An earlier test in this process may have used the result backend (and so made its client): start without.
+    vars(celery_app.backend).pop("client", None)
     warm_up()
     assert vars(celery_app)["finalized"]  # before anything below would finalize it
     assert "representatives.tasks.flush_tallies" in celery_app.tasks
