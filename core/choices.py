@@ -22,14 +22,6 @@ from django.utils.translation import get_language
 DJANGOS_DISPLAY = models.Model._get_FIELD_display  # type: ignore[attr-defined]
 
 
-def _labels(field: "models.Field[Any, Any]") -> dict[Any, Any]:
-    labels = field.__dict__.get("_labels_by_value")
-    if labels is None:
-        labels = {make_hashable(value): label for value, label in field.flatchoices}
-        field.__dict__["_labels_by_value"] = labels
-    return labels
-
-
 def _shown(field: "models.Field[Any, Any]", language: str | None) -> dict[Any, Any]:
     """The field's labels as text in ``language``: translated once per process, not once per row shown (a
     list page shows 50-75 labels; each lazy label's translation was a catalog lookup)."""
@@ -37,7 +29,7 @@ def _shown(field: "models.Field[Any, Any]", language: str | None) -> dict[Any, A
     shown = by_language.get(language)
     if shown is None:
         shown = by_language[language] = {
-            value: force_str(label, strings_only=True) for value, label in _labels(field).items()
+            make_hashable(value): force_str(label, strings_only=True) for value, label in field.flatchoices
         }
     return shown
 

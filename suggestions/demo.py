@@ -323,7 +323,7 @@ class _Simulator:
 
     def deadline(self, rule, day: datetime.date, **options) -> datetime.date:
         # Thousands of suggestions are assigned on the same days: each day's deadline is worked out once.
-        key = (rule, day, *options.values())
+        key = (rule, day, *sorted(options.items()))
         found = self._deadlines.get(key)
         if found is None:
             found = self._deadlines[key] = rule(day, **options)
