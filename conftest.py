@@ -3,6 +3,7 @@ import importlib
 import pytest
 
 from congress.testing.clock import CLOCK_READERS, Clock
+from congress.testing.deferred import make_deferred_reads_loud
 from congress.testing.matrix import build_regions
 from representatives.tests.factories import (
     DeputyFactory,
@@ -13,6 +14,8 @@ from representatives.tests.factories import (
 # The Playwright fixtures (one browser for the whole run) are registered once here: importing them into
 # several conftest files would start a second session-scoped Playwright in the same thread.
 pytest_plugins = ["congress.testing.browser"]
+
+make_deferred_reads_loud()
 
 
 @pytest.fixture

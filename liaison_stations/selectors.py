@@ -154,6 +154,22 @@ def opinion_list(*, user, filters=None) -> OpinionFilter:
     return filterset
 
 
+# The columns each opinion list shows (core.pagination.shown); the rest of a row, its texts above all, stays
+# in the database.
+STAFF_OPINION_COLUMNS = (
+    "received_at",
+    "title",
+    "supervised",
+    "status",
+    "deadline",
+    "deadline_provisional",
+    "station__name",
+    "unit__name",
+)
+UNIT_OPINION_COLUMNS = ("assigned_at", "title", "status", "deadline")
+DEPUTY_OPINION_COLUMNS = ("received_at", "title", "status", "source", "station__name")
+
+
 def opinion_due_counts(filterset: OpinionFilter, keys: dict[str, str] | None = None) -> dict[str, int]:
     """How many rows of the filtered list each quick tab (``due``) holds, whichever tab is open; ``keys`` are the
     tabs' count cache keys (``core.pagination.request_count_key`` with ``due=tab``), shared with the tabs' lists."""

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.workflow import Action, perform
 from representatives.panels import CountingPanel
 from representatives.permissions import deputy_required
@@ -83,7 +83,7 @@ def my_duty_day(request, pk):
 @deputy_required
 def my_opinions(request):
     filterset = selectors.opinion_list(user=request.user, filters=request.GET)
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.DEPUTY_OPINION_COLUMNS))
     return render(
         request,
         "me/stations/opinions.html",

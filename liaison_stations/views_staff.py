@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from congress.db_router import reads_from_replica
 from core import exports as core_exports
-from core.pagination import paginate, request_count_key
+from core.pagination import paginate, request_count_key, shown
 from core.text import join_clauses
 from core.workflow import Action, perform
 from representatives.audit import timeline
@@ -377,7 +377,7 @@ def opinion_list(request):
         "staff/stations/opinion_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": paginate(request, shown(filterset.qs, selectors.STAFF_OPINION_COLUMNS)),
             "base_querystring": params.urlencode(),
             "due": filterset.due,
             "recently_overdue_count": counts["recently_overdue"],

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.workflow import Action, perform
 from representatives.panels import CountingPanel
 from representatives.permissions import unit_clerk_required
@@ -40,7 +40,7 @@ def unit_opinions(request):
     # "Waiting for me" and "done" are two tabs of one list (Decidim's handlers asked for that split).
     tab = "done" if request.GET.get("tab") == "done" else "waiting"
     filterset = selectors.opinion_list(user=request.user, filters=request.GET)
-    queryset = filterset.qs
+    queryset = shown(filterset.qs, selectors.UNIT_OPINION_COLUMNS)
     if tab == "waiting":
         queryset = queryset.filter(status=Opinion.Status.ASSIGNED).order_by("deadline", "id")
     else:
