@@ -1683,9 +1683,15 @@ def build_activities(ctx: DemoContext) -> None:
         "return_reason",
     )
     batch: list[tuple] = []
+    # Records get their ids in the order they are written. Real offices log them day by day, every county
+    # at once, so one day's records interleave across the province; written deputy by deputy in roster order
+    # (county by county), a county's records of any day all sat below the next county's, and the county's
+    # newest-first list walked every other county's records of that day first (bench/README.md).
+    interleaved = list(zip(ctx.roster, factors, strict=True))
+    ctx.rng("activity order").shuffle(interleaved)
 
     with ctx.indexes_deferred(ActivityRecord):
-        for entry, factor in zip(ctx.roster, factors, strict=True):
+        for entry, factor in interleaved:
             places = pools.places[entry.township]
             reviewer = county_staff if entry.county == staff_county_index and county_staff else city_staff
             reviewer_id = reviewer.pk if reviewer else None

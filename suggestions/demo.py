@@ -690,11 +690,14 @@ def build_suggestions(ctx: DemoContext) -> None:
         .annotate(last=Max("number"))
         .order_by()
     }
-    for congress, count in zip(ordered, counts, strict=True):
-        deputy_ids = members[congress.pk]
+    # Suggestions get their ids in the order they are written. Real ones arrive day by day from every congress
+    # at once; written congress by congress, a county's newest suggestions all sat below the next county's, and
+    # the county's newest-first list walked every later county's suggestions first (bench/README.md).
+    submissions = []
+    for position, (congress, count) in enumerate(zip(ordered, counts, strict=True)):
         if count == 0:
             continue
-        demo_author = demo_deputy in deputy_ids
+        demo_author = demo_deputy in members[congress.pk]
         for year in range(today.year - years + 1, today.year + 1):
             # (day, during the session, still a draft, by the demo deputy)
             plan = [(day, session, False, False) for day, session in _submission_days(rng, year, count, today)]
@@ -705,17 +708,20 @@ def build_suggestions(ctx: DemoContext) -> None:
                 if year == today.year:
                     plan += [(today - datetime.timedelta(days=25), False, False, True), (today, False, True, True)]
                     plan.sort(key=lambda item: item[0])
-            number = numbered.get((congress.pk, year), 0)
-            for day, session, draft, mine in plan:
-                # The last few days' suggestions may still be drafts, as a deputy writes and rewrites them.
-                draft = draft or ((today - day).days < 10 and rng.random() < 0.3)
-                if not draft:
-                    number += 1
-                author = demo_deputy if mine else rng.choice(deputy_ids)
-                sim.suggestion(batch, congress, author, day, session, None if draft else number)
-                if len(batch.suggestions) >= ctx.batch_size:
-                    _flush(ctx, batch, content_type)
-                    batch = _Batch()
+            submissions += [(day, position, congress, year, session, draft, mine) for day, session, draft, mine in plan]
+    # By day, then congress; a stable sort keeps each congress's own order, so its numbers still follow its days.
+    submissions.sort(key=lambda item: (item[0], item[1]))
+    for day, _position, congress, year, session, draft, mine in submissions:
+        # The last few days' suggestions may still be drafts, as a deputy writes and rewrites them.
+        draft = draft or ((today - day).days < 10 and rng.random() < 0.3)
+        number = None
+        if not draft:
+            number = numbered[(congress.pk, year)] = numbered.get((congress.pk, year), 0) + 1
+        author = demo_deputy if mine else rng.choice(members[congress.pk])
+        sim.suggestion(batch, congress, author, day, session, number)
+        if len(batch.suggestions) >= ctx.batch_size:
+            _flush(ctx, batch, content_type)
+            batch = _Batch()
     _flush(ctx, batch, content_type)
 
 
