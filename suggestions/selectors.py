@@ -7,6 +7,7 @@ from django.db.models import Avg, Case, Count, Exists, F, IntegerField, OuterRef
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.pagination import shown
 from core.regions import ancestor_paths
 from representatives.audit import timeline
 from representatives.models import HandlingUnit, Role, User
@@ -53,11 +54,80 @@ def supervised_by(*, user, limit: int) -> list[Suggestion]:
     return list(mine.only("pk", "year", "number", "title", "status")[: limit + 1])
 
 
-def list_rows(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
-    """The office list's rows: with their author, which they show, and not the congress, its region and the
-    suggestion's region, which the filter set's queryset joins for its export (three model instances less a row).
-    """
-    return queryset.select_related(None).select_related("deputy")
+# The columns each suggestion list shows (core.pagination.shown); the rest of a row, the body and the refusal
+# reason above all, stays in the database. The office list's export reads the filter set's own queryset, whose
+# columns are exports.EXPORTED_FIELDS.
+STAFF_SUGGESTION_COLUMNS = (
+    "year",
+    "number",
+    "title",
+    "is_key",
+    "supervising_leader",
+    "category",
+    "status",
+    "round",
+    "deputy__name",
+)
+KEY_SUGGESTION_COLUMNS = (
+    "year",
+    "number",
+    "title",
+    "status",
+    "round",
+    "deputy__name",
+    "supervising_leader__last_name",
+    "supervising_leader__first_name",
+    "supervising_leader__username",
+)
+# A deputy's own list names each suggestion's congress (Congress.__str__: its level, term and region).
+DEPUTY_SUGGESTION_COLUMNS = (
+    "year",
+    "number",
+    "title",
+    "status",
+    "deputy__name",
+    "congress__level",
+    "congress__term_number",
+    "congress__region__name",
+)
+INVITATION_COLUMNS = (
+    "invited_at",
+    "suggestion__title",
+    "suggestion__status",
+    "suggestion__deputy__name",
+    "suggestion__congress__level",
+    "suggestion__congress__term_number",
+    "suggestion__congress__region__name",
+)
+UNIT_PART_COLUMNS = (
+    "role",
+    "round",
+    "status",
+    "deadline",
+    "done_at",
+    "suggestion__year",
+    "suggestion__number",
+    "suggestion__title",
+    "suggestion__deputy__name",
+)
+# The deadlines page's parts and B-class promises.
+WATCH_COLUMNS = (
+    "role",
+    "deadline",
+    "unit__name",
+    "suggestion__number",
+    "suggestion__title",
+    "suggestion__deputy__name",
+)
+PROMISE_COLUMNS = (
+    "promised_date",
+    "promise_done_at",
+    "assignment__unit__name",
+    "assignment__suggestion__number",
+    "assignment__suggestion__title",
+)
+# What the office and key lists read of a suggestion's parts (``with_parts``): not the reasons and co-opinions.
+PART_COLUMNS = ("suggestion", "round", "role", "status", "deadline", "unit__name")
 
 
 def with_transferred(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
@@ -71,7 +141,7 @@ def with_parts(queryset: QuerySet[Suggestion]) -> QuerySet[Suggestion]:
     return queryset.prefetch_related(
         Prefetch(
             "assignments",
-            queryset=Assignment.objects.exclude(status=Assignment.Status.REASSIGNED).select_related("unit"),
+            queryset=shown(Assignment.objects.exclude(status=Assignment.Status.REASSIGNED), PART_COLUMNS),
             to_attr="live_parts",
         )
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.text import join_clauses
 from core.workflow import Action, perform
 from representatives.panels import CountingPanel
@@ -79,7 +79,7 @@ def suggestions(request):
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "mine"
     status = request.GET.get("status") if request.GET.get("status") in S.values else ""
     if tab == "invited":
-        queryset = _open_invitations(user.deputy_id).order_by("-invited_at", "-id")
+        queryset = shown(_open_invitations(user.deputy_id), selectors.INVITATION_COLUMNS).order_by("-invited_at", "-id")
     else:
         if tab == "mine":
             queryset = Suggestion.objects.filter(deputy_id=user.deputy_id)
@@ -87,7 +87,7 @@ def suggestions(request):
             queryset = permissions.suggestions_for(user).filter(
                 cosigners__deputy_id=user.deputy_id, cosigners__status=CoSigner.Status.ACCEPTED
             )
-        queryset = queryset.select_related("deputy", "congress__region").order_by("-id")
+        queryset = shown(queryset, selectors.DEPUTY_SUGGESTION_COLUMNS).order_by("-id")
         if status:
             queryset = queryset.filter(status=status)
     return render(

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.workflow import Action, perform
 from representatives.permissions import region_reader_required
 
@@ -23,7 +23,7 @@ def key_suggestions(request):
     show = request.GET.get("show", "mine" if by_default else "all")
     mine = show == "mine" and by_default
     queryset = selectors_key.key_suggestions(user=request.user, mine=mine)
-    page = paginate(request, queryset)
+    page = paginate(request, shown(queryset, selectors.KEY_SUGGESTION_COLUMNS))
     page.object_list = list(selectors.with_parts(page.object_list))
     for row in page.object_list:
         row.leader_name = exports.person_name(row.supervising_leader)

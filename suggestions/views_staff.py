@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import exports as core_exports
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.workflow import Action, perform
 from representatives.permissions import handling_units_for, is_office_staff, region_reader_required
 
@@ -73,7 +73,7 @@ def suggestions(request):
     filterset = selectors.suggestion_list(user=request.user, filters=request.GET)
     if request.GET.get("export") == "xlsx":
         return core_exports.respond(request, "suggestions.list", filterset.qs)
-    page = paginate(request, selectors.with_transferred(selectors.list_rows(filterset.qs)))
+    page = paginate(request, selectors.with_transferred(shown(filterset.qs, selectors.STAFF_SUGGESTION_COLUMNS)))
     today = timezone.localdate()
     page.object_list = [_decorate_row(row, today) for row in selectors.with_parts(page.object_list)]
     supervised = selectors.supervised_by(user=request.user, limit=SUPERVISED_PANEL_SIZE)
@@ -323,7 +323,7 @@ def suggestion_action(request, pk, action):
 
 
 def _watch_rows(queryset, today):
-    rows = list(queryset[: WATCH_LIMIT + 1])
+    rows = list(shown(queryset, selectors.WATCH_COLUMNS)[: WATCH_LIMIT + 1])
     for part in rows:
         # Days left for what is due soon, days late for what is overdue.
         part.days = abs((part.deadline - today).days)
@@ -355,7 +355,7 @@ def overdue(request):
             *_watch_rows(watch["long_overdue"], today),
         ),
     ]
-    promise_rows = list(promises[: WATCH_LIMIT + 1])
+    promise_rows = list(shown(promises, selectors.PROMISE_COLUMNS)[: WATCH_LIMIT + 1])
     return render(
         request,
         "staff/suggestions/deadlines.html",

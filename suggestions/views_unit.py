@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.workflow import Action, perform
 from representatives.panels import CountingPanel
 from representatives.permissions import unit_clerk_required
@@ -56,7 +56,7 @@ def suggestions(request):
     tab = "done" if request.GET.get("tab") == "done" else "waiting"
     today = timezone.localdate()
     queryset, show = selectors.unit_list(user=request.user, tab=tab, show=request.GET.get("show", ""), today=today)
-    page = paginate(request, queryset)
+    page = paginate(request, shown(queryset, selectors.UNIT_PART_COLUMNS))
     page.object_list = list(page.object_list)
     for part in page.object_list:
         _mark_days(part, today)
