@@ -129,7 +129,10 @@ def shown(queryset: QuerySet[Any], columns: Sequence[str]) -> QuerySet[Any]:
     (congress/testing/deferred.py), so a new column on a page is added here and not loaded row by row.
     """
     joins = {column.rpartition("__")[0] for column in columns if "__" in column}
-    return queryset.select_related(None).select_related(*sorted(joins)).only(*columns)
+    queryset = queryset.select_related(None)
+    if joins:  # select_related() with no names would follow every non-null foreign key instead
+        queryset = queryset.select_related(*sorted(joins))
+    return queryset.only(*columns)
 
 
 def daily_key(name: str, user: Any, *parts: Any) -> str:

@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.pagination import cached_rows
+from core.pagination import cached_rows, shown
 from representatives import tallies
 from representatives.audit import timeline
 from representatives.models import Deputy, Membership, Region
@@ -121,10 +121,12 @@ def upcoming_duty_days(*, station=None, deputy=None, limit: int = 10, with_shift
 
 
 def duty_day_list(*, user, filters=None) -> DutyDayFilter:
+    # Both duty-day lists show a day's shifts as the deputies' names and nothing else.
+    shifts = shown(DutyShift.objects.all(), DUTY_DAY_SHIFT_COLUMNS)
     queryset = (
         permissions.duty_days_for(user)
         .select_related("station__region")
-        .prefetch_related(Prefetch("shifts", queryset=DutyShift.objects.select_related("deputy")))
+        .prefetch_related(Prefetch("shifts", queryset=shifts))
         .order_by("-date", "-id")
     )
     filterset = DutyDayFilter(filters or {}, queryset=queryset, regions=regions_for(user))
@@ -168,6 +170,24 @@ STAFF_OPINION_COLUMNS = (
 )
 UNIT_OPINION_COLUMNS = ("assigned_at", "title", "status", "deadline")
 DEPUTY_OPINION_COLUMNS = ("received_at", "title", "status", "source", "station__name")
+# An outcome as the public reads it (public/stations/_outcome.html); a station's page leaves out the place.
+STATION_OUTCOME_COLUMNS = ("title", "public_summary", "received_at", "closed_at", "rating", "deputy__name")
+PUBLIC_OUTCOME_COLUMNS = (*STATION_OUTCOME_COLUMNS, "region__name", "station__name")
+STAFF_STATION_COLUMNS = ("name", "kind", "region__name", "address", "star_rating", "is_active")
+PUBLIC_STATION_COLUMNS = ("public_id", "name", "kind", "region__name", "address", "opening_hours", "star_rating")
+STAFF_DUTY_DAY_COLUMNS = (
+    "date",
+    "start_time",
+    "end_time",
+    "topic",
+    "status",
+    "voters_received",
+    "station__name",
+    "station__region__name",
+)
+DEPUTY_DUTY_DAY_COLUMNS = ("date", "status", "topic", "station__name")
+# ``duty_day`` is what the prefetch files each shift under.
+DUTY_DAY_SHIFT_COLUMNS = ("duty_day", "deputy__name")
 
 
 def opinion_due_counts(filterset: OpinionFilter, keys: dict[str, str] | None = None) -> dict[str, int]:
@@ -193,7 +213,8 @@ def opinion_timeline(opinion: Opinion):
 
 
 def published_outcomes(*, station=None, region=None) -> QuerySet[Opinion]:
-    queryset = Opinion.objects.published().select_related("station", "deputy").order_by("-published_at", "-id")
+    # No joins: the lists narrow the rows to what they show (``*_OUTCOME_COLUMNS``), and join for that.
+    queryset = Opinion.objects.published().order_by("-published_at", "-id")
     if station is not None:
         queryset = queryset.filter(station=station)
     if region is not None:

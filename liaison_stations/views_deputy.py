@@ -39,7 +39,7 @@ deputy_home_panel = CountingPanel(counts=_home_counts, render=_home_panel)
 @deputy_required
 def my_duty_days(request):
     filterset = selectors.duty_day_list(user=request.user, filters=request.GET)
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.DEPUTY_DUTY_DAY_COLUMNS))
     return render(
         request,
         "me/stations/duty_days.html",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.workflow import Action, TransitionError, perform
 from representatives.qr import qr_svg_response
 
@@ -70,11 +70,11 @@ def opinion_form_url(station) -> str:
 def station_list(request):
     filterset = StationFilter(
         request.GET,
-        queryset=permissions.public_stations().select_related("region").order_by("region__path", "name"),
+        queryset=permissions.public_stations().order_by("region__path", "name"),
         regions=public_regions(),
         search=False,  # no account to ask the search endpoint: the public regions stay listed (and cached)
     )
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.PUBLIC_STATION_COLUMNS))
     return render(
         request,
         "public/stations/station_list.html",
@@ -94,7 +94,11 @@ def station_detail(request, public_id):
             "deputies": deputies,
             "public_deputy_ids": public_deputy_ids,
             "duty_days": selectors.upcoming_duty_days(station=station),
-            "page": paginate(request, selectors.published_outcomes(station=station), STATION_OUTCOMES_PER_PAGE),
+            "page": paginate(
+                request,
+                shown(selectors.published_outcomes(station=station), selectors.STATION_OUTCOME_COLUMNS),
+                STATION_OUTCOMES_PER_PAGE,
+            ),
         },
     )
 
@@ -266,11 +270,11 @@ def _rate(request):
 def outcomes(request):
     filterset = OutcomeFilter(
         request.GET,
-        queryset=selectors.published_outcomes().select_related("region"),
+        queryset=selectors.published_outcomes(),
         regions=public_regions(),
         search=False,
     )
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.PUBLIC_OUTCOME_COLUMNS))
     return render(
         request,
         "public/stations/outcomes.html",

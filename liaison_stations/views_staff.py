@@ -81,7 +81,7 @@ def station_list(request):
         "staff/stations/station_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": paginate(request, shown(filterset.qs, selectors.STAFF_STATION_COLUMNS)),
             "can_create": is_office_staff(request.user),
         },
     )
@@ -204,7 +204,7 @@ def duty_day_list(request):
         "staff/stations/duty_day_list.html",
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": paginate(request, shown(filterset.qs, selectors.STAFF_DUTY_DAY_COLUMNS)),
             "can_plan": is_office_staff(request.user),
         },
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import exports as core_exports
-from core.pagination import paginate
+from core.pagination import paginate, shown
 from core.uploads import serve_private_file
 from core.workflow import Action, perform
 
@@ -52,7 +52,7 @@ def home(request):
 
 def public_directory(request):
     filterset = selectors.deputy_directory(filters=request.GET, public=True)
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.PUBLIC_DIRECTORY_COLUMNS))
     page.object_list = selectors.deputy_page(page.object_list)
     return render(
         request,
@@ -88,7 +88,7 @@ def deputy_card(request, public_id):
 def my_home(request):
     deputy = selectors.deputy_for_user(user=request.user, pk=request.user.deputy_id)
     filterset = selectors.activity_list(user=request.user, deputy=deputy, filters=request.GET)
-    page = paginate(request, selectors.with_attachment_counts(filterset.qs))
+    page = paginate(request, selectors.with_attachment_counts(shown(filterset.qs, selectors.MY_ACTIVITY_COLUMNS)))
     return render(
         request,
         "me/home.html",
@@ -202,7 +202,7 @@ def staff_directory(request):
         return core_exports.respond(request, "representatives.directory", filterset.qs)
     if export in ROSTER_EXPORTS:
         return core_exports.respond(request, "representatives.roster", filterset.qs)
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.STAFF_DIRECTORY_COLUMNS))
     page.object_list = selectors.deputy_page(page.object_list)
     return render(
         request,
@@ -221,7 +221,7 @@ def staff_deputy(request, pk):
         "id_number": deputy.id_number if full else mask_id_number(deputy.id_number),
         "home_address": deputy.home_address if full else mask_address(deputy.home_address),
     }
-    recent = selectors.activity_list(user=request.user, deputy=deputy).qs[:10]
+    recent = shown(selectors.activity_list(user=request.user, deputy=deputy).qs, selectors.DEPUTY_ACTIVITY_COLUMNS)[:10]
     return render(
         request,
         "staff/deputy_detail.html",
@@ -239,7 +239,7 @@ def staff_activities(request):
     filterset = selectors.activity_list(user=request.user, filters=request.GET)
     if request.GET.get("export") in ("xlsx", "csv"):
         return core_exports.respond(request, "representatives.activities", filterset.qs)
-    page = paginate(request, filterset.qs)
+    page = paginate(request, shown(filterset.qs, selectors.STAFF_ACTIVITY_COLUMNS))
     filters = request.GET.copy()
     filters.pop("page", None)
     return render(

@@ -163,3 +163,17 @@ def test_a_list_pages_slow_count_is_found_by_its_request_without_compiling_it(de
     list(page.object_list)
     # A second list on the same page is another count.
     assert paginate(again, Deputy.objects.filter(name="代表0")).paginator.count == 8
+
+
+def test_shown_joins_only_what_its_columns_name(deputies):
+    from core.pagination import shown
+
+    joined = shown(Deputy.objects.select_related("region"), ("name", "region__name"))
+    assert joined.query.select_related == {"region": {}}
+    # Columns of the row alone join nothing: an empty select_related() would follow every foreign key.
+    own = shown(Deputy.objects.select_related("region"), ("name",))
+    assert own.query.select_related is False
+    with CaptureQueriesContext(connection) as ctx:
+        rows = list(own)
+    assert len(rows) == 23
+    assert "JOIN" not in ctx.captured_queries[0]["sql"]
