@@ -51,9 +51,11 @@ def supervised_by(*, user, limit: int) -> list[Suggestion]:
     if not is_leader(user):
         return []
     mine = permissions.suggestions_for(user).filter(supervising_leader=user).order_by("-id")
-    return list(mine.only("pk", "year", "number", "title", "status")[: limit + 1])
+    return list(shown(mine, SUPERVISED_COLUMNS)[: limit + 1])
 
 
+# The leader's own supervised suggestions, a panel beside the office list.
+SUPERVISED_COLUMNS = ("year", "number", "title", "status")
 # The columns each suggestion list shows (core.pagination.shown); the rest of a row, the body and the refusal
 # reason above all, stays in the database. The office list's export reads the filter set's own queryset, whose
 # columns are exports.EXPORTED_FIELDS.

@@ -1,8 +1,9 @@
 """Reading a column a query left out fails loudly in the suite.
 
-List pages load only the columns their rows show (``.only()`` in each app's ``*_rows`` selector), so a row of
-25 costs a fifth of the SQL compiling, transfer and model building. The price is a trap: a template that
-later shows one more field still works, through one hidden query per row, and no status-code test notices.
+List pages load only the columns their rows show (``core.pagination.shown`` with each selector's
+``*_COLUMNS``), so a row costs a fraction of the SQL compiling, transfer and model building. The price is a
+trap: a template that later shows one more field still works, through one hidden query per row, and no
+status-code test notices.
 :func:`make_deferred_reads_loud` (installed by the root ``conftest.py``) turns Django's silent per-row load of
 a deferred field into :class:`DeferredFieldRead`, naming the model and field, so the page's tests fail and
 say which selector to widen. Explicit ``refresh_from_db()`` calls are untouched.
